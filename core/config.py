@@ -1,0 +1,476 @@
+"""The one config spec: every knob of a run, its type, bounds, default and zh/en label.
+
+`FIELDS` is the single source of truth (like TF Playground's PROPS table): the sidebar is built
+from it, `RunConfig` validates against it, the URL is (de)serialized through it and the cache is
+keyed by the resulting frozen `RunConfig`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+DATASETS = ("moons", "circles", "xor", "gauss", "spiral")
+ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "identity")
+INITS = (
+    "normal", "uniform", "zeros", "constant", "xavier_normal", "xavier_uniform",
+    "kaiming_normal", "kaiming_uniform", "orthogonal", "default",
+)
+OPTIMIZERS = ("sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamax", "nadam")
+
+MAX_LAYERS = 8
+MAX_WIDTH = 64
+MAX_TEXT = 200          # longest URL/CLI value we even try to parse
+MAX_WORK = 3e10         # epochs * train rows * parameters (about a minute on one core)
+MAX_STEPS = 300_000     # optimizer steps (epochs * batches per epoch)
+
+
+@dataclass(frozen=True)
+class Field:
+    """One knob: how it is typed, bounded, grouped, shown and explained."""
+
+    name: str
+    kind: str                     # "int" | "float" | "choice" | "bool" | "layers"
+    default: Any
+    group: str                    # "data" | "network" | "init" | "training"
+    en: str
+    zh: str
+    lo: float | None = None
+    hi: float | None = None
+    choices: tuple = ()
+    help_en: str = ""
+    help_zh: str = ""
+    log: bool = False             # widgets use a log-scale step
+    step: float | None = None
+    show_if: tuple[str, tuple] | None = None   # (field, values) that make this one relevant
+
+    def label(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def help(self, lang: str) -> str:
+        return self.help_zh if lang == "zh" else self.help_en
+
+    def allowed(self, lang: str = "en") -> str:
+        """Human text for the allowed values, used in every error message."""
+        if self.kind == "choice":
+            return ", ".join(map(str, self.choices))
+        if self.kind == "bool":
+            return "true/false" if lang != "zh" else "true/false（或 1/0）"
+        if self.kind == "layers":
+            if lang == "zh":
+                return f"0–{MAX_LAYERS} 个隐藏层，每层 1–{MAX_WIDTH} 个神经元，如 5,3"
+            return f"0–{MAX_LAYERS} comma-separated layer widths, each 1–{MAX_WIDTH}, e.g. 5,3"
+        return f"[{_fmt(self.lo)}, {_fmt(self.hi)}]"
+
+
+def _fmt(x: float | None) -> str:
+    if x is None:
+        return "?"
+    return str(int(x)) if float(x).is_integer() and abs(x) < 1e15 else f"{x:g}"
+
+
+_OPT_MOMENTUM = ("sgd", "rmsprop")
+_OPT_BETAS = ("adam", "adamax", "nadam")
+
+FIELDS: tuple[Field, ...] = (
+    # ---- data ----
+    Field("dataset", "choice", "moons", "data", "Dataset", "数据集", choices=DATASETS,
+          help_en="2-D toy data with two classes.", help_zh="二维两类玩具数据。"),
+    Field("n_samples", "int", 1000, "data", "Samples", "样本数", 20, 20_000, step=10,
+          help_en="Total points before the train/dev/test split.",
+          help_zh="划分训练/验证/测试集之前的样本总数。"),
+    Field("noise", "float", 0.1, "data", "Noise (std)", "噪声标准差", 0.0, 2.0, step=0.01,
+          help_en="Std of the Gaussian noise added to every point.",
+          help_zh="加到每个点上的高斯噪声的标准差。"),
+    Field("train_frac", "float", 0.64, "data", "Train fraction", "训练集比例", 0.05, 0.9, step=0.01,
+          help_en="Share of samples used for training (book: 640 of 1000).",
+          help_zh="用于训练的样本比例（书中 1000 个里取 640 个）。"),
+    Field("dev_frac", "float", 0.16, "data", "Dev fraction", "验证集比例", 0.05, 0.5, step=0.01,
+          help_en="Share used for the dev (validation) set; the rest is the test set.",
+          help_zh="验证集比例；剩余的是测试集。"),
+    Field("data_seed", "int", 0, "data", "Data seed", "数据随机种子", 0, 2**31 - 1,
+          help_en="Seed of the dataset (points, noise, shuffle).", help_zh="生成数据（点、噪声、打乱）的随机种子。"),
+    # ---- network ----
+    Field("hidden", "layers", (5,), "network", "Hidden layers", "隐藏层",
+          help_en="Neurons per hidden layer, e.g. 5 or 5,3 (empty = logistic regression).",
+          help_zh="每个隐藏层的神经元个数，如 5 或 5,3（留空即逻辑回归）。"),
+    Field("activation", "choice", "sigmoid", "network", "Activation", "激活函数", choices=ACTIVATIONS,
+          help_en="Activation of every hidden layer; the output unit is always a sigmoid.",
+          help_zh="所有隐藏层的激活函数；输出单元始终是 Logistic（sigmoid）函数。"),
+    Field("leaky_slope", "float", 0.01, "network", "Leaky slope", "Leaky ReLU 斜率", 0.0, 1.0, step=0.01,
+          show_if=("activation", ("leaky_relu",)),
+          help_en="Slope of Leaky ReLU for negative inputs.", help_zh="Leaky ReLU 在负半轴的斜率。"),
+    Field("batch_norm", "bool", False, "network", "Batch norm", "批量规范化",
+          help_en="BatchNorm after each hidden linear layer.", help_zh="在每个隐藏线性层之后加批量规范化。"),
+    # ---- initialization ----
+    Field("weight_init", "choice", "normal", "init", "Weight init", "权重初始化", choices=INITS,
+          help_en="How weights are drawn (torch.nn.init, seeded per run).",
+          help_zh="权重的初始化方式（torch.nn.init，每次运行单独设种子）。"),
+    Field("weight_mean", "float", 0.0, "init", "Mean", "均值", -10.0, 10.0, step=0.1,
+          show_if=("weight_init", ("normal",)), help_en="Mean of the normal init.", help_zh="正态初始化的均值。"),
+    Field("weight_std", "float", 1.0, "init", "Std", "标准差", 0.0, 100.0, step=0.01,
+          show_if=("weight_init", ("normal",)),
+          help_en="Std of the normal init (book: 1.0; 0.01 for vanishing gradients).",
+          help_zh="正态初始化的标准差（书中为 1.0；梯度消失实验为 0.01）。"),
+    Field("weight_low", "float", -1.0, "init", "Low", "下界", -100.0, 100.0, step=0.1,
+          show_if=("weight_init", ("uniform",)), help_en="Lower bound of the uniform init.",
+          help_zh="均匀初始化的下界。"),
+    Field("weight_high", "float", 1.0, "init", "High", "上界", -100.0, 100.0, step=0.1,
+          show_if=("weight_init", ("uniform",)), help_en="Upper bound of the uniform init.",
+          help_zh="均匀初始化的上界。"),
+    Field("weight_value", "float", 0.0, "init", "Constant", "常数值", -100.0, 100.0, step=0.1,
+          show_if=("weight_init", ("constant",)), help_en="Value of the constant init.",
+          help_zh="常数初始化的取值。"),
+    Field("bias_init", "float", 0.0, "init", "Bias constant", "偏置初始值", -20.0, 20.0, step=0.1,
+          help_en="Every bias starts at this value (book: 0, 1.0, -8.0).",
+          help_zh="所有偏置的初始值（书中用过 0、1.0、-8.0）。"),
+    # ---- training ----
+    Field("optimizer", "choice", "sgd", "training", "Optimizer", "优化器", choices=OPTIMIZERS,
+          help_en="torch.optim optimizer.", help_zh="torch.optim 中的优化器。"),
+    Field("lr", "float", 0.2, "training", "Learning rate", "学习率", 1e-6, 100.0, log=True,
+          help_en="Step size (book: 0.2).", help_zh="步长（书中为 0.2）。"),
+    Field("momentum", "float", 0.0, "training", "Momentum", "动量", 0.0, 0.999, step=0.01,
+          show_if=("optimizer", _OPT_MOMENTUM), help_en="Momentum (SGD, RMSprop).", help_zh="动量（SGD、RMSprop）。"),
+    Field("nesterov", "bool", False, "training", "Nesterov", "Nesterov 动量",
+          show_if=("optimizer", ("sgd",)), help_en="Nesterov momentum (needs momentum > 0).",
+          help_zh="Nesterov 加速梯度（需要动量 > 0）。"),
+    Field("beta1", "float", 0.9, "training", "beta1", "beta1", 0.0, 0.999, step=0.001,
+          show_if=("optimizer", _OPT_BETAS), help_en="Decay of the first moment.", help_zh="一阶矩的衰减率。"),
+    Field("beta2", "float", 0.999, "training", "beta2", "beta2", 0.0, 0.9999, step=0.0001,
+          show_if=("optimizer", _OPT_BETAS), help_en="Decay of the second moment.", help_zh="二阶矩的衰减率。"),
+    Field("epochs", "int", 3000, "training", "Epochs", "训练轮数", 1, 20_000, step=100,
+          help_en="Passes over the training set (book: 3000).", help_zh="遍历训练集的轮数（书中为 3000）。"),
+    Field("batch_size", "int", 0, "training", "Batch size", "批大小", 0, 20_000,
+          help_en="Mini-batch size; 0 = full batch (book).", help_zh="小批量大小；0 表示全批量（书中做法）。"),
+    Field("weight_decay", "float", 0.0, "training", "L2 weight decay", "L2 权重衰减", 0.0, 1.0, step=0.0001,
+          help_en="L2 penalty through the optimizer.", help_zh="通过优化器施加的 L2 正则。"),
+    Field("l1", "float", 0.0, "training", "L1 penalty", "L1 正则系数", 0.0, 1.0, step=0.0001,
+          help_en="Adds l1 * sum|W| (weights only) to the loss.", help_zh="在损失上加 l1 * Σ|W|（仅权重）。"),
+    Field("clip_norm", "float", 0.0, "training", "Gradient clip (norm)", "梯度截断（范数）", 0.0, 1000.0, step=0.1,
+          help_en="Clip the total gradient L2 norm to this value; 0 = off.",
+          help_zh="把梯度总 L2 范数截断到此值；0 表示不截断。"),
+    Field("seed", "int", 0, "training", "Seed", "随机种子", 0, 2**31 - 1,
+          help_en="Seed of the initialization and the mini-batch shuffle.",
+          help_zh="参数初始化和小批量打乱的随机种子。"),
+)
+
+FIELD_BY_NAME: dict[str, Field] = {f.name: f for f in FIELDS}
+GROUPS = ("data", "network", "init", "training")
+
+
+class ConfigError(ValueError):
+    """A config value outside what the spec allows; names the field, the value and the allowed range."""
+
+    def __init__(self, field: str, value: Any, allowed: str, reason: str = "", reason_zh: str = ""):
+        self.field, self.value, self.allowed = field, value, allowed
+        self.reason, self.reason_zh = reason, reason_zh
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        shown = _short(self.value)
+        if lang == "zh":
+            extra = f"（{self.reason_zh or self.reason}）" if (self.reason_zh or self.reason) else ""
+            return f"参数 {self.field} 的值 {shown} 无效{extra}；允许：{self.allowed}"
+        extra = f" ({self.reason})" if self.reason else ""
+        return f"{self.field}={shown} is invalid{extra}; allowed: {self.allowed}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+# --------------------------------------------------------------------------- coercion
+def _coerce(field: Field, value: Any) -> Any:
+    """Turn a Python value (or string) into the field's type, or raise ConfigError."""
+    bad = ConfigError(field.name, value, field.allowed())
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            raise ConfigError(field.name, value, field.allowed(), "too long", "过长")
+        return _parse_text(field, value.strip())
+    if field.kind == "layers":
+        if not isinstance(value, (tuple, list)):
+            raise bad
+        return tuple(_coerce_width(field, v) for v in value)
+    if field.kind == "choice":
+        if value not in field.choices:
+            raise bad
+        return value
+    if field.kind == "bool":
+        if not isinstance(value, bool):
+            raise bad
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise bad
+    if field.kind == "int":
+        if isinstance(value, float) and not value.is_integer():
+            raise bad
+        if isinstance(value, float) and not math.isfinite(value):
+            raise bad
+        return int(value)
+    return float(value)
+
+
+def _coerce_width(field: Field, v: Any) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not float(v).is_integer():
+        raise ConfigError(field.name, v, field.allowed())
+    return int(v)
+
+
+_DIGITS = re.compile(r"[0-9]{1,9}")
+
+
+def _parse_text(field: Field, text: str) -> Any:
+    bad = ConfigError(field.name, text, field.allowed())
+    if field.kind == "layers":
+        if text in ("", "none", "0"):
+            return ()
+        parts = text.replace(" ", "").split(",")
+        if any(not _DIGITS.fullmatch(p) for p in parts):
+            raise ConfigError(field.name, text, field.allowed(), "not a list of positive integers", "不是正整数列表")
+        return tuple(int(p) for p in parts)
+    if field.kind == "choice":
+        if text not in field.choices:
+            raise ConfigError(field.name, text, field.allowed(), "unknown value", "未知取值")
+        return text
+    if field.kind == "bool":
+        low = text.lower()
+        if low in ("1", "true", "yes", "on"):
+            return True
+        if low in ("0", "false", "no", "off"):
+            return False
+        raise bad
+    try:
+        number = float(text)
+    except ValueError:
+        raise ConfigError(field.name, text, field.allowed(), "not a number", "不是数字") from None
+    if field.kind == "int":
+        if not math.isfinite(number) or not number.is_integer():
+            raise ConfigError(field.name, text, field.allowed(), "not an integer", "不是整数")
+        return int(number)
+    return number
+
+
+def _check_bounds(field: Field, value: Any) -> None:
+    if field.kind == "layers":
+        if len(value) > MAX_LAYERS:
+            raise ConfigError(field.name, value, field.allowed(), "too many layers", "层数过多")
+        if any(w < 1 or w > MAX_WIDTH for w in value):
+            raise ConfigError(field.name, value, field.allowed(), "width out of range", "神经元个数超出范围")
+        return
+    if field.kind in ("int", "float"):
+        if not math.isfinite(value):
+            raise ConfigError(field.name, value, field.allowed(), "not finite", "不是有限数")
+        if value < field.lo or value > field.hi:
+            raise ConfigError(field.name, value, field.allowed(), "out of range", "超出范围")
+
+
+# --------------------------------------------------------------------------- RunConfig
+def _d(name: str) -> Any:
+    """The spec's default for a field: RunConfig takes its defaults from FIELDS, nowhere else."""
+    return FIELD_BY_NAME[name].default
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """Every knob of one training run; validated on construction (raises ConfigError).
+
+    Defaults are the book's 4.3.1 setting: 2-5-1 sigmoid MLP, N(0, 1) weights, zero bias,
+    SGD lr 0.2, 3000 full-batch epochs on moons (1000 samples, noise 0.1, 640/160/200).
+    """
+
+    dataset: str = _d("dataset")
+    n_samples: int = _d("n_samples")
+    noise: float = _d("noise")
+    train_frac: float = _d("train_frac")
+    dev_frac: float = _d("dev_frac")
+    data_seed: int = _d("data_seed")
+    hidden: tuple[int, ...] = _d("hidden")
+    activation: str = _d("activation")
+    leaky_slope: float = _d("leaky_slope")
+    batch_norm: bool = _d("batch_norm")
+    weight_init: str = _d("weight_init")
+    weight_mean: float = _d("weight_mean")
+    weight_std: float = _d("weight_std")
+    weight_low: float = _d("weight_low")
+    weight_high: float = _d("weight_high")
+    weight_value: float = _d("weight_value")
+    bias_init: float = _d("bias_init")
+    optimizer: str = _d("optimizer")
+    lr: float = _d("lr")
+    momentum: float = _d("momentum")
+    nesterov: bool = _d("nesterov")
+    beta1: float = _d("beta1")
+    beta2: float = _d("beta2")
+    epochs: int = _d("epochs")
+    batch_size: int = _d("batch_size")
+    weight_decay: float = _d("weight_decay")
+    l1: float = _d("l1")
+    clip_norm: float = _d("clip_norm")
+    seed: int = _d("seed")
+
+    def __post_init__(self) -> None:
+        for f in FIELDS:
+            value = _coerce(f, getattr(self, f.name))
+            _check_bounds(f, value)
+            object.__setattr__(self, f.name, value)
+        _check_cross_fields(self)
+
+    # -- derived sizes -------------------------------------------------------------
+    @property
+    def split_counts(self) -> tuple[int, int, int]:
+        """(n_train, n_dev, n_test) rows, e.g. (640, 160, 200) for the defaults."""
+        n_train = int(round(self.n_samples * self.train_frac))
+        n_dev = int(round(self.n_samples * self.dev_frac))
+        return n_train, n_dev, self.n_samples - n_train - n_dev
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        """Widths from input to output, e.g. (2, 5, 1)."""
+        return (2, *self.hidden, 1)
+
+    @property
+    def n_params(self) -> int:
+        sizes = self.layer_sizes
+        return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+
+    @property
+    def steps_per_epoch(self) -> int:
+        n_train = self.split_counts[0]
+        if self.batch_size <= 0 or self.batch_size >= n_train:
+            return 1
+        return math.ceil(n_train / self.batch_size)
+
+    @property
+    def work(self) -> float:
+        """Compute budget units: epochs x training rows x parameters."""
+        return float(self.epochs) * self.split_counts[0] * self.n_params
+
+    def replace(self, **changes: Any) -> RunConfig:
+        return dataclasses.replace(self, **changes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in FIELDS}
+
+    def label(self) -> str:
+        """Short human description, e.g. '2-5-1 sigmoid, sgd lr=0.2, 3000 ep'."""
+        arch = "-".join(map(str, self.layer_sizes))
+        return f"{arch} {self.activation}, {self.weight_init}, {self.optimizer} lr={self.lr:g}, {self.epochs} ep"
+
+
+def _check_cross_fields(c: RunConfig) -> None:
+    n_train, n_dev, n_test = c.split_counts
+    if n_train < 2 or n_dev < 1 or n_test < 1:
+        raise ConfigError("dev_frac", c.dev_frac, "train_frac + dev_frac < 1 with at least one test row",
+                          "no rows left for the test set", "测试集没有样本")
+    if c.weight_init == "uniform" and c.weight_low > c.weight_high:
+        raise ConfigError("weight_low", c.weight_low, f"<= weight_high ({c.weight_high:g})",
+                          "low above high", "下界大于上界")
+    if c.steps_per_epoch * c.epochs > MAX_STEPS:
+        raise ConfigError("epochs", c.epochs, f"epochs x batches per epoch <= {MAX_STEPS:,}",
+                          "too many optimizer steps: lower epochs or raise batch_size",
+                          "优化步数过多：请减少训练轮数或增大批大小")
+    if c.work > MAX_WORK:
+        raise ConfigError("epochs", c.epochs, f"epochs x train rows x parameters <= {MAX_WORK:.0e}",
+                          f"compute budget exceeded ({c.work:.1e}): lower epochs, samples or layer widths",
+                          f"超出计算预算（{c.work:.1e}）：请减少训练轮数、样本数或每层神经元个数")
+
+
+# --------------------------------------------------------------------------- URL / text
+def format_value(field: Field, value: Any) -> str:
+    """Serialize one field value for a URL or CLI flag."""
+    if field.kind == "layers":
+        return ",".join(map(str, value))
+    if field.kind == "bool":
+        return "1" if value else "0"
+    if field.kind == "float":
+        return repr(float(value)).removesuffix(".0") if float(value).is_integer() else repr(float(value))
+    return str(value)
+
+
+def to_params(config: RunConfig, only_changed: bool = False) -> dict[str, str]:
+    """Config -> {url key: text}; with only_changed, fields equal to the default are left out."""
+    out = {}
+    for f in FIELDS:
+        value = getattr(config, f.name)
+        if only_changed and value == f.default:
+            continue
+        out[f.name] = format_value(f, value)
+    return out
+
+
+@dataclass(frozen=True)
+class ParamWarning:
+    """A URL/CLI parameter that was ignored; the default was used instead."""
+
+    field: str
+    value: str
+    error: ConfigError | None = None
+
+    def message(self, lang: str = "en") -> str:
+        if self.error is None:
+            return (f"未知参数 {self.field} 已忽略" if lang == "zh"
+                    else f"unknown parameter {self.field!r} ignored")
+        suffix = "；已改用默认值" if lang == "zh" else "; the default is used instead"
+        return self.error.message(lang) + suffix
+
+
+def parse_params(params: Mapping[str, Any]) -> RunConfig:
+    """Strict parse of text/typed values (CLI, presets): the first bad one raises ConfigError."""
+    values = {}
+    for key, raw in params.items():
+        field = FIELD_BY_NAME.get(key)
+        if field is None:
+            raise ConfigError(str(key)[:MAX_TEXT], raw, ", ".join(FIELD_BY_NAME), "unknown parameter", "未知参数")
+        value = _coerce(field, raw)
+        _check_bounds(field, value)
+        values[key] = value
+    return RunConfig(**values)
+
+
+def from_params(params: Mapping[str, Any], ignore: tuple[str, ...] = ()) -> tuple[RunConfig, list[ParamWarning]]:
+    """Parse URL-style parameters; never raises.
+
+    Each bad value is replaced by its default and reported as a ParamWarning. If the combination
+    is still invalid (cross-field rules, compute budget), the offending fields fall back to their
+    defaults one at a time until the config is valid.
+    """
+    values: dict[str, Any] = {}
+    warnings: list[ParamWarning] = []
+    for key, raw in params.items():
+        key = str(key)[:MAX_TEXT]
+        if key in ignore:
+            continue
+        if isinstance(raw, list):  # repeated query keys: the last one wins
+            raw = raw[-1] if raw else ""
+        field = FIELD_BY_NAME.get(key)
+        if field is None:
+            warnings.append(ParamWarning(key, _short(raw)))
+            continue
+        try:
+            value = _coerce(field, raw)
+            _check_bounds(field, value)
+        except ConfigError as err:
+            warnings.append(ParamWarning(key, _short(raw), err))
+            continue
+        values[key] = value
+    for _ in range(len(FIELDS) + 1):
+        try:
+            return RunConfig(**values), warnings
+        except ConfigError as err:
+            culprit = err.field if err.field in values else _largest_contributor(values)
+            if culprit is None:  # pragma: no cover - defaults are always valid
+                raise
+            warnings.append(ParamWarning(culprit, _short(values.pop(culprit)), err))
+    return RunConfig(), warnings  # pragma: no cover
+
+
+def _largest_contributor(values: dict[str, Any]) -> str | None:
+    for name in ("epochs", "n_samples", "hidden", "batch_size", "train_frac", "dev_frac", "weight_low"):
+        if name in values:
+            return name
+    return next(iter(values), None)

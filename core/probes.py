@@ -1,0 +1,98 @@
+"""Looking inside a network: per-layer gradient tables, dead units, symmetric units.
+
+These are the book's `print_grads` / `print_weights` as data (pandas DataFrames).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import torch
+import torch.nn.functional as F
+
+from .config import RunConfig
+from .data import Splits, make_splits
+from .models import MLP, build_model
+
+VANISHING = 1e-6   # a weight-gradient L2 norm below this is flagged as vanishing
+EXPLODING = 1e2    # ... above this as exploding
+
+
+def data_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Mean binary cross-entropy of sigmoid(logits) against 0/1 labels (the book's BCELoss)."""
+    return F.binary_cross_entropy_with_logits(logits, y)
+
+
+def l1_penalty(model: MLP, l1: float) -> torch.Tensor | float:
+    """l1 * sum |W| over the fc weights (biases are not penalized); 0.0 when l1 == 0."""
+    if l1 == 0:
+        return 0.0
+    return l1 * sum(layer.weight.abs().sum() for layer in model.linears())
+
+
+def split_name(name: str) -> tuple[str, str]:
+    """'fc1.weight' -> ('fc1', 'weight')."""
+    layer, _, param = name.rpartition(".")
+    return layer, param
+
+
+def dead_units(model: MLP, X: torch.Tensor) -> list[int]:
+    """For each hidden layer, how many units output exactly 0 on every row of X."""
+    with torch.no_grad():
+        hidden = model.forward_hidden(X)[:-1]
+    return [int((h == 0).all(dim=0).sum()) for h in hidden]
+
+
+def gradient_table(model: MLP, X: torch.Tensor, y: torch.Tensor, l1: float = 0.0) -> pd.DataFrame:
+    """Gradients of the training loss at the model's current parameters, one row per parameter.
+
+    Columns: layer, param, shape, grad_l2, grad_mean_abs, grad_max_abs, dead_units (hidden layers
+    only, else NA), vanishing (weight L2 < 1e-6), exploding (weight L2 > 1e2).
+    """
+    was_training = model.training
+    model.train()
+    hidden_and_logits = model.forward_hidden(X)
+    loss = data_loss(hidden_and_logits[-1], y) + l1_penalty(model, l1)
+    named = [(n, p) for n, p in model.named_parameters() if n.startswith("fc")]
+    grads = torch.autograd.grad(loss, [p for _, p in named], allow_unused=True)
+    dead = {f"fc{k + 1}": int((h.detach() == 0).all(dim=0).sum())
+            for k, h in enumerate(hidden_and_logits[:-1])}
+    model.train(was_training)
+    rows = []
+    for (name, p), g in zip(named, grads):
+        g = torch.zeros_like(p) if g is None else g.detach()
+        layer, param = split_name(name)
+        l2 = float(g.norm())
+        rows.append({
+            "layer": layer, "param": param, "shape": "×".join(map(str, p.shape)),
+            "grad_l2": l2, "grad_mean_abs": float(g.abs().mean()), "grad_max_abs": float(g.abs().max()),
+            "dead_units": dead.get(layer, pd.NA),
+            "vanishing": param == "weight" and l2 < VANISHING,
+            "exploding": l2 > EXPLODING,
+        })
+    frame = pd.DataFrame(rows)
+    frame["dead_units"] = frame["dead_units"].astype("Int64")
+    return frame
+
+
+def first_step_gradients(config: RunConfig, data: Splits | None = None) -> pd.DataFrame:
+    """The per-layer gradient table after one forward/backward on the training set at initialization."""
+    data = data if data is not None else make_splits(config)
+    model = build_model(config)
+    return gradient_table(model, data.X_train, data.y_train, config.l1)
+
+
+def symmetric_units(weight: torch.Tensor, rtol: float = 1e-5) -> int:
+    """Size of the largest group of identical rows of a weight [units, inputs] (1 = no symmetry).
+
+    Rows count as identical when they differ by at most rtol x the largest |w| of the layer:
+    float32 matrix products may round rows that are equal in exact arithmetic differently
+    (about 1e-7 relative). Under zero (or any constant) initialization every hidden unit gets
+    the same update, so all rows stay identical and this returns the layer width.
+    """
+    w = weight.detach()
+    tol = rtol * float(w.abs().max()) if w.numel() else 0.0
+    best = 1 if w.shape[0] else 0
+    for i in range(w.shape[0]):
+        same = (w - w[i]).abs().amax(dim=1) <= tol
+        best = max(best, int(same.sum()))
+    return best

@@ -1,0 +1,392 @@
+"""train(config) -> RunResult: the book's runner (RunnerV2_2), made fast and fully recorded.
+
+Per epoch t, as in the book: the training-set forward pass with parameters theta_t gives the
+train loss/accuracy, one optimizer step gives theta_{t+1}, and the dev set is evaluated with
+theta_{t+1}; the model with the best dev accuracy (strictly better replaces) is kept and
+evaluated on the test set.
+
+Speed (the loop is dominated by per-op overhead, not FLOPs):
+- full batch without batch norm: one forward over the train+dev rows gives the train metrics
+  of epoch t and the dev metrics of epoch t-1 from the same parameters;
+- gradients via ``torch.autograd.grad``; plain SGD updates with one foreach op;
+- all parameters live in one flat tensor, so the best checkpoint is tracked with two tensor
+  ops per epoch and no ``.item()`` (no Python branch on tensor values inside the loop);
+- metrics and gradient norms are written into preallocated tensors and turned into DataFrames
+  once, after the loop.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+
+from .config import RunConfig
+from .data import Splits, make_splits
+from .models import MLP, build_model
+from .probes import data_loss, dead_units, gradient_table, l1_penalty, split_name
+
+N_SNAPSHOTS = 5          # parameter snapshots kept for the first steps (theta_0 .. theta_5)
+HISTORY_COLUMNS = ["epoch", "train_loss", "train_acc", "dev_loss", "dev_acc"]
+
+Progress = Callable[[int, pd.DataFrame], "bool | None"]
+
+
+@dataclass
+class RunResult:
+    """Everything one training run produced. DataFrames are long/tidy, ready for charts."""
+
+    config: RunConfig
+    history: pd.DataFrame            # epoch, train_loss, train_acc, dev_loss, dev_acc
+    best_epoch: int                  # -1 if no epoch had a finite dev loss
+    best_dev_acc: float
+    test_loss: float                 # of the best model
+    test_acc: float
+    grad_norms: pd.DataFrame         # epoch, layer, param, grad_l2 (last step of each epoch)
+    weight_snapshots: pd.DataFrame   # step, layer, param, row, col, value (theta_0 .. theta_5)
+    dead_units: pd.DataFrame         # layer, units, dead_init, dead_final
+    grads_first: pd.DataFrame        # gradient_table at initialization
+    grads_last: pd.DataFrame         # gradient_table at the final parameters
+    diverged_at: int | None          # first epoch whose loss was not finite
+    state_dict: dict[str, torch.Tensor]    # the best model's
+    final_state_dict: dict[str, torch.Tensor]
+    seconds: float
+    stopped: bool = False            # on_progress asked to stop early
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def epochs_run(self) -> int:
+        return len(self.history)
+
+
+# --------------------------------------------------------------------------- helpers
+def make_generator(seed: int) -> torch.Generator:
+    return torch.Generator().manual_seed(int(seed))
+
+
+def make_optimizer(config: RunConfig, params: list[torch.Tensor]) -> torch.optim.Optimizer:
+    """The torch.optim optimizer a config names, with its hyperparameters."""
+    c, opt = config, torch.optim
+    common = {"lr": c.lr, "weight_decay": c.weight_decay}
+    if c.optimizer == "sgd":
+        return opt.SGD(params, momentum=c.momentum, nesterov=c.nesterov and c.momentum > 0, **common)
+    if c.optimizer == "adagrad":
+        return opt.Adagrad(params, **common)
+    if c.optimizer == "adadelta":
+        return opt.Adadelta(params, **common)
+    if c.optimizer == "rmsprop":
+        return opt.RMSprop(params, momentum=c.momentum, **common)
+    betas = (c.beta1, c.beta2)
+    if c.optimizer == "adam":
+        return opt.Adam(params, betas=betas, **common)
+    if c.optimizer == "adamax":
+        return opt.Adamax(params, betas=betas, **common)
+    if c.optimizer == "nadam":
+        return opt.NAdam(params, betas=betas, **common)
+    raise ValueError(f"unknown optimizer {c.optimizer!r}")
+
+
+def flatten_state(model: MLP) -> tuple[torch.Tensor, int]:
+    """Re-home all parameters (then float buffers) as views of one flat tensor.
+
+    Returns (flat, n_param_values); flat[:n_param_values] are the parameters.
+    """
+    params = list(model.parameters())
+    buffers = [b for b in model.buffers() if b.is_floating_point()]
+    flat = torch.cat([t.detach().reshape(-1) for t in params + buffers])
+    offset = 0
+    for t in params + buffers:
+        n = t.numel()
+        t.data = flat[offset:offset + n].view_as(t)
+        offset += n
+    return flat, sum(p.numel() for p in params)
+
+
+def evaluate(model: MLP, X: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
+    """(loss, accuracy) of a model on a split, in eval mode; accuracy thresholds sigmoid at 0.5."""
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        logits = model(X)
+        loss = float(data_loss(logits, y))
+        acc = float(((logits >= 0).float() == y).float().mean())
+    model.train(was_training)
+    return loss, acc
+
+
+def _row_stats(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """[..., 2] sums over rows (last dim of logits [..., N]) of BCE and of correctness (0/1)."""
+    per_row = F.binary_cross_entropy_with_logits(logits, y.expand_as(logits), reduction="none")
+    correct = (logits >= 0).eq(y.expand_as(logits) > 0.5)
+    return torch.stack([per_row.sum(dim=-1), correct.sum(dim=-1).to(logits.dtype)], dim=-1)
+
+
+# --------------------------------------------------------------------------- the runner
+class _Run:
+    """State of one training run.
+
+    theta_s are the parameters after s epochs. `metrics[s]` holds row sums
+    [[train_loss, train_correct], [dev_loss, dev_correct]] evaluated with theta_s, so epoch t's
+    history row is train = metrics[t, 0] / n_train and dev = metrics[t + 1, 1] / n_dev (sums keep
+    accuracies exact). Epochs run in chunks; within a chunk, per-epoch logits, gradients and
+    candidate checkpoints (theta_s, s >= 1) are copied into preallocated buffers, and turned into
+    metrics, gradient norms and the best checkpoint once per chunk (`close_chunk`).
+    """
+
+    def __init__(self, config: RunConfig, data: Splits, chunk: int):
+        self.config, self.data = config, data
+        self.generator = make_generator(config.seed)
+        self.model = build_model(config, self.generator)
+        self.names = [n for n, _ in self.model.named_parameters()]
+        self.params = list(self.model.parameters())
+        self.sizes = [p.numel() for p in self.params]
+        self.flat, self.n_values = flatten_state(self.model)
+        self.flat_params = self.flat[: self.n_values]
+        self.n_train, self.n_dev = len(data.y_train), len(data.y_dev)
+        E = config.epochs
+        self.metrics = torch.full((E + 1, 2, 2), float("nan"))
+        self.grad_l2 = torch.zeros(E, len(self.params))
+        self.snapshots: list[torch.Tensor] = [self.flat_params.clone()]
+        self.plain_sgd = (config.optimizer == "sgd" and config.momentum == 0 and config.weight_decay == 0)
+        self.optimizer = None if self.plain_sgd else make_optimizer(config, self.params)
+        self.fused = config.steps_per_epoch == 1 and not config.batch_norm
+        n_rows = self.n_train + self.n_dev
+        self.chunk = max(1, min(chunk, 2_000_000 // max(n_rows, self.flat.numel())))
+        self.chunk_start = 0
+        self.grad_buf = torch.zeros(self.chunk, self.n_values)
+        self.cand_flat = torch.empty(self.chunk + 1, self.flat.numel())
+        self.cand_s: list[int] = []
+        self.best_s, self.best_correct = -1, -1.0
+        self.best_flat = self.flat.clone()
+        if self.fused:
+            self.X_cols = torch.cat([data.X_train, data.X_dev]).t().contiguous()      # [2, N] feature-major
+            self.y_cols = torch.cat([data.y_train, data.y_dev]).view(1, -1)
+            # d(mean BCE over train rows)/d(logit) = (sigmoid(z) - y) * row_weight; dev rows weigh 0
+            self.row_weight = torch.cat([torch.full((self.n_train,), 1.0 / self.n_train),
+                                         torch.zeros(self.n_dev)]).view(1, -1)
+            self.logit_buf = torch.empty(self.chunk, n_rows)
+
+    # -- one optimizer step ---------------------------------------------------------------
+    def step(self, outputs: list[torch.Tensor], out_grads: list[torch.Tensor] | None, t: int) -> None:
+        """Backpropagate `outputs` (with `out_grads`), record the gradient row of epoch t, update."""
+        c = self.config
+        if c.l1:
+            outputs = [*outputs, l1_penalty(self.model, c.l1)]
+            out_grads = None if out_grads is None else [*out_grads, torch.ones(())]
+        grads = torch.autograd.grad(outputs, self.params, out_grads)
+        row = self.grad_buf[t - self.chunk_start]
+        torch.cat([g.view(-1) for g in grads], out=row)    # recorded before clipping
+        update = row
+        if c.clip_norm > 0:
+            update = row * (c.clip_norm / (row.norm() + 1e-6)).clamp(max=1.0)
+        with torch.no_grad():
+            if self.plain_sgd:
+                self.flat_params.add_(update, alpha=-c.lr)
+            else:
+                for p, g in zip(self.params, update.split(self.sizes)):
+                    p.grad = g.view_as(p)
+                self.optimizer.step()
+
+    def candidate(self, s: int) -> None:
+        """Copy theta_s (the current parameters) into the checkpoint buffer."""
+        self.cand_flat[len(self.cand_s)].copy_(self.flat)
+        self.cand_s.append(s)
+
+    def settle(self) -> None:
+        """Keep the first buffered candidate whose dev accuracy strictly beats the best so far."""
+        if self.cand_s:
+            dev = self.metrics[torch.tensor(self.cand_s), 1]
+            correct = torch.where(torch.isfinite(dev[:, 0]), dev[:, 1], torch.tensor(-1.0))
+            k = int(torch.argmax(correct))          # first maximum
+            if float(correct[k]) > self.best_correct:
+                self.best_correct, self.best_s = float(correct[k]), self.cand_s[k]
+                self.best_flat.copy_(self.cand_flat[k])
+        self.cand_s = []
+
+    # -- epochs ---------------------------------------------------------------------------
+    def fused_epoch(self, t: int) -> None:
+        """Forward train+dev rows with theta_t; step on the train rows' mean BCE."""
+        logits = self.model.forward_columns(self.X_cols)           # [1, N], theta_t
+        with torch.no_grad():
+            self.logit_buf[t - self.chunk_start].copy_(logits.view(-1))
+            out_grad = torch.sigmoid(logits).sub_(self.y_cols).mul_(self.row_weight)
+        if t > 0:
+            self.candidate(t)
+        self.step([logits], [out_grad], t)
+        if t < N_SNAPSHOTS:
+            self.snapshots.append(self.flat_params.clone())
+
+    def batched_epoch(self, t: int) -> None:
+        """Mini-batch (or batch-norm) epoch: steps over batches, then dev with theta_{t+1}."""
+        d, model = self.data, self.model
+        model.train()
+        order = (torch.randperm(self.n_train, generator=self.generator)
+                 if self.config.steps_per_epoch > 1 else None)
+        size = self.config.batch_size if order is not None else self.n_train
+        sums = torch.zeros(2)
+        for start in range(0, self.n_train, size):
+            rows = order[start:start + size] if order is not None else slice(None)
+            Xb, yb = d.X_train[rows], d.y_train[rows]
+            logits = model(Xb)
+            sums += _row_stats(logits.detach().view(1, -1), yb.view(1, -1))[0]
+            self.step([data_loss(logits, yb)], None, t)
+        self.metrics[t, 0] = sums
+        self.fill_dev(t + 1)
+        if t < N_SNAPSHOTS:
+            self.snapshots.append(self.flat_params.clone())
+
+    def fill_dev(self, s: int) -> None:
+        """Evaluate dev with the current parameters theta_s and buffer them as a candidate."""
+        self.model.eval()
+        with torch.no_grad():
+            logits = self.model(self.data.X_dev).view(1, -1)
+            self.metrics[s, 1] = _row_stats(logits, self.data.y_dev.view(1, -1))[0]
+        self.model.train()
+        self.candidate(s)
+
+    def run_epochs(self, start: int, end: int) -> None:
+        """Epochs start..end-1 (at most self.chunk of them), then close the chunk."""
+        self.chunk_start = start
+        for t in range(start, end):
+            if self.fused:
+                self.fused_epoch(t)
+            else:
+                self.batched_epoch(t)
+        self.close_chunk(start, end)
+
+    def close_chunk(self, start: int, end: int) -> None:
+        """Buffered logits -> metrics rows, gradient rows -> per-parameter L2 norms, best checkpoint."""
+        n = end - start
+        if self.fused:
+            logits = self.logit_buf[:n]
+            m = self.metrics[start:end]
+            m[:, 0] = _row_stats(logits[:, : self.n_train], self.data.y_train.view(1, -1))
+            m[:, 1] = _row_stats(logits[:, self.n_train:], self.data.y_dev.view(1, -1))
+            if end == self.config.epochs:
+                self.fill_dev(end)
+        offset = 0
+        for i, size in enumerate(self.sizes):
+            self.grad_l2[start:end, i] = self.grad_buf[:n, offset:offset + size].norm(dim=1)
+            offset += size
+        self.settle()
+
+    def history(self, upto: int) -> pd.DataFrame:
+        """History rows for epochs 0..upto-1."""
+        m = self.metrics.double()
+        n_train, n_dev = self.n_train, self.n_dev
+        return pd.DataFrame({
+            "epoch": range(upto),
+            "train_loss": (m[:upto, 0, 0] / n_train).numpy(), "train_acc": (m[:upto, 0, 1] / n_train).numpy(),
+            "dev_loss": (m[1:upto + 1, 1, 0] / n_dev).numpy(), "dev_acc": (m[1:upto + 1, 1, 1] / n_dev).numpy(),
+        })
+
+
+def _first_nonfinite(history: pd.DataFrame) -> int | None:
+    losses = history[["train_loss", "dev_loss"]].to_numpy()
+    bad = ~np.isfinite(losses).all(axis=1)
+    return int(np.argmax(bad)) if bad.any() else None
+
+
+def train(config: RunConfig, on_progress: Progress | None = None, progress_every: int = 0,
+          data: Splits | None = None) -> RunResult:
+    """Train the MLP a config describes and record everything the app shows.
+
+    on_progress(epochs_done, partial_history) is called every `progress_every` epochs (default:
+    about 20 times per run); if it returns True, training stops there (result.stopped is True).
+    """
+    start = time.perf_counter()
+    data = data if data is not None else make_splits(config)
+    E = config.epochs
+    run = _Run(config, data, chunk=progress_every or max(1, E // 20))
+    grads_first = gradient_table(run.model, data.X_train, data.y_train, config.l1)
+    dead_init = dead_units(run.model, data.X_train)
+
+    done, diverged_at, stopped = 0, None, False
+    while done < E:
+        end = min(E, done + run.chunk)
+        run.run_epochs(done, end)
+        # fused runs know epoch end-1's dev metrics only after the next forward
+        known = end if (end == E or not run.fused) else end - 1
+        partial = run.history(known)
+        done = end
+        diverged_at = _first_nonfinite(partial)
+        if diverged_at is not None:
+            break
+        if on_progress is not None and on_progress(done, partial) and done < E:
+            stopped = True
+            break
+    if run.fused and done < E:   # stopped or diverged early: complete the last epoch's dev row
+        run.fill_dev(done)
+        run.settle()
+    history = run.history(done)
+    if diverged_at is not None:
+        history = history[history["epoch"] <= diverged_at]
+    return _finish(run, history, diverged_at, stopped, grads_first, dead_init, start)
+
+
+def _finish(run: _Run, history: pd.DataFrame, diverged_at: int | None, stopped: bool,
+            grads_first: pd.DataFrame, dead_init: list[int], start: float) -> RunResult:
+    config, data, model = run.config, run.data, run.model
+    final_state = {k: v.clone() for k, v in model.state_dict().items()}
+    best_epoch = run.best_s - 1 if run.best_s >= 1 else -1      # theta_s is the model after epoch s-1
+    best_dev_acc = run.best_correct / run.n_dev if best_epoch >= 0 else float("nan")
+    grads_last = gradient_table(model, data.X_train, data.y_train, config.l1)
+    dead_final = dead_units(model, data.X_train)
+
+    with torch.no_grad():
+        run.flat.copy_(run.best_flat if best_epoch >= 0 else _initial_flat(run))
+    test_loss, test_acc = evaluate(model, data.X_test, data.y_test)
+    best_state = {k: v.clone() for k, v in model.state_dict().items()}
+
+    n_grads = min(len(history), run.grad_l2.shape[0])
+    grad_norms = _grad_norm_frame(run.names, run.grad_l2[:n_grads])
+    snapshots = _snapshot_frame(model, run.names, run.snapshots)
+    hidden_layers = [f"fc{k + 1}" for k in range(len(config.hidden))]
+    dead = pd.DataFrame({"layer": hidden_layers, "units": list(config.hidden),
+                         "dead_init": dead_init, "dead_final": dead_final})
+    return RunResult(
+        config=config, history=history.reset_index(drop=True), best_epoch=best_epoch,
+        best_dev_acc=best_dev_acc, test_loss=test_loss, test_acc=test_acc, grad_norms=grad_norms,
+        weight_snapshots=snapshots, dead_units=dead, grads_first=grads_first, grads_last=grads_last,
+        diverged_at=diverged_at, state_dict=best_state, final_state_dict=final_state,
+        seconds=time.perf_counter() - start, stopped=stopped,
+    )
+
+
+def _initial_flat(run: _Run) -> torch.Tensor:
+    flat = run.flat.clone()
+    flat[: run.n_values] = run.snapshots[0]
+    return flat
+
+
+def _grad_norm_frame(names: list[str], grad_l2: torch.Tensor) -> pd.DataFrame:
+    epochs, n = grad_l2.shape
+    layers, params = zip(*(split_name(nm) for nm in names)) if names else ((), ())
+    return pd.DataFrame({
+        "epoch": torch.arange(epochs).repeat_interleave(n).numpy(),
+        "layer": list(layers) * epochs,
+        "param": list(params) * epochs,
+        "grad_l2": grad_l2.reshape(-1).double().numpy(),
+    })
+
+
+def _snapshot_frame(model: MLP, names: list[str], snapshots: list[torch.Tensor]) -> pd.DataFrame:
+    """Long frame of the first parameter snapshots: one row per (step, parameter entry)."""
+    shapes = [p.shape if p.dim() == 2 else (p.shape[0], 1) for p in model.parameters()]
+    parts = []
+    for step, flat in enumerate(snapshots):
+        offset = 0
+        for name, shape in zip(names, shapes):
+            n = math.prod(shape)
+            rows, cols = np.divmod(np.arange(n), shape[1])
+            layer, param = split_name(name)
+            parts.append(pd.DataFrame({"step": step, "layer": layer, "param": param, "row": rows, "col": cols,
+                                       "value": flat[offset:offset + n].double().numpy()}))
+            offset += n
+    return pd.concat(parts, ignore_index=True)

@@ -1,0 +1,45 @@
+import json
+import subprocess
+import sys
+
+
+def run_cli(*args):
+    return subprocess.run([sys.executable, "-m", "core", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_train_json_summary():
+    out = run_cli("train", "--epochs", "200", "--hidden", "5,3", "--json")
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert summary["config"]["hidden"] == "5,3" and summary["epochs_run"] == 200
+    assert 0.5 <= summary["test_acc"] <= 1.0 and summary["diverged_at"] is None
+
+
+def test_train_text_summary():
+    out = run_cli("train", "--epochs", "50")
+    assert out.returncode == 0 and "test acc" in out.stdout and "best epoch" in out.stdout
+
+
+def test_grads_table_shows_vanishing_gradients():
+    out = run_cli("grads", "--hidden", "3,3,3,3", "--weight-std", "0.01", "--bias", "1.0",
+                  "--activation", "sigmoid", "--json")
+    assert out.returncode == 0, out.stderr
+    rows = {(r["layer"], r["param"]): r for r in json.loads(out.stdout)}
+    assert rows[("fc1", "weight")]["grad_l2"] < 1e-8 < rows[("fc5", "weight")]["grad_l2"]
+    text = run_cli("grads", "--hidden", "3,3,3,3", "--weight-std", "0.01", "--bias", "1.0")
+    assert "fc5" in text.stdout and "e-" in text.stdout
+
+
+def test_data_csv():
+    out = run_cli("data", "--n-samples", "100")
+    lines = out.stdout.strip().splitlines()
+    assert lines[0] == "x1,x2,label,split" and len(lines) == 101
+
+
+def test_bad_values_exit_2_with_the_config_error_and_no_traceback():
+    for args in (["--lr", "abc"], ["--hidden", "5,,3"], ["--epochs", "1e9"], ["--activation", "swish"],
+                 ["--lr", "nan"], ["--hidden", "-1"]):
+        out = run_cli("train", *args)
+        assert out.returncode == 2, args
+        assert "Traceback" not in out.stderr and "allowed" in out.stderr
+        assert args[0].lstrip("-").replace("-", "_") in out.stderr

@@ -1,0 +1,120 @@
+import dataclasses
+import math
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.config import (
+    FIELD_BY_NAME,
+    FIELDS,
+    MAX_WORK,
+    ConfigError,
+    RunConfig,
+    from_params,
+    parse_params,
+    to_params,
+)
+from core.data import DATASETS
+
+
+def test_runconfig_fields_are_the_spec_table():
+    assert [f.name for f in dataclasses.fields(RunConfig)] == [f.name for f in FIELDS]
+    c = RunConfig()
+    for f in FIELDS:
+        assert getattr(c, f.name) == f.default
+
+
+def test_defaults_are_the_books_setting():
+    c = RunConfig()
+    assert (c.dataset, c.n_samples, c.noise, c.hidden, c.activation) == ("moons", 1000, 0.1, (5,), "sigmoid")
+    assert (c.weight_init, c.weight_std, c.bias_init) == ("normal", 1.0, 0.0)
+    assert (c.optimizer, c.lr, c.epochs, c.batch_size) == ("sgd", 0.2, 3000, 0)
+    assert c.split_counts == (640, 160, 200)
+    assert c.layer_sizes == (2, 5, 1) and c.n_params == 21
+
+
+def test_spec_dataset_choices_match_generators():
+    assert set(FIELD_BY_NAME["dataset"].choices) == set(DATASETS)
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"lr": 0.0}, "lr"),
+    ({"lr": float("nan")}, "lr"),
+    ({"lr": float("inf")}, "lr"),
+    ({"epochs": 0}, "epochs"),
+    ({"epochs": 2.5}, "epochs"),
+    ({"epochs": "many"}, "epochs"),
+    ({"hidden": (0,)}, "hidden"),
+    ({"hidden": (65,)}, "hidden"),
+    ({"hidden": (2,) * 9}, "hidden"),
+    ({"hidden": 5}, "hidden"),
+    ({"activation": "swish"}, "activation"),
+    ({"dataset": "mnist"}, "dataset"),
+    ({"batch_norm": "maybe"}, "batch_norm"),
+    ({"batch_norm": 1}, "batch_norm"),
+    ({"n_samples": -1}, "n_samples"),
+    ({"n_samples": True}, "n_samples"),
+    ({"train_frac": 0.9, "dev_frac": 0.1}, "dev_frac"),
+    ({"weight_init": "uniform", "weight_low": 2.0, "weight_high": 1.0}, "weight_low"),
+    ({"epochs": 20000, "hidden": (64, 64, 64, 64)}, "epochs"),
+    ({"epochs": 20000, "batch_size": 1}, "epochs"),
+])
+def test_bad_values_raise_config_error_naming_the_field(changes, field):
+    with pytest.raises(ConfigError) as info:
+        RunConfig(**changes)
+    err = info.value
+    assert err.field == field
+    assert field in str(err) and "allowed" in str(err)
+    assert err.field in err.message("zh") and "允许" in err.message("zh")
+
+
+def test_budget_message_says_what_to_lower():
+    with pytest.raises(ConfigError) as info:
+        RunConfig(epochs=20000, hidden=(64, 64, 64, 64), n_samples=20000)
+    assert "lower" in str(info.value)
+
+
+def test_url_round_trip_is_exact():
+    c = RunConfig(hidden=(5, 3), lr=1e-3, activation="leaky_relu", leaky_slope=0.2, batch_norm=True,
+                  noise=0.123456789, seed=7)
+    back, warnings = from_params(to_params(c))
+    assert back == c and warnings == []
+    assert to_params(RunConfig(), only_changed=True) == {}
+    assert to_params(c, only_changed=True)["hidden"] == "5,3"
+
+
+def test_from_params_reports_and_defaults_bad_values():
+    config, warnings = from_params({"hidden": "5,,3", "lr": "1", "epochs": "1e9", "zzz": "1", "activation": "relu"})
+    assert config.hidden == (5,) and config.lr == 1.0 and config.epochs == 3000 and config.activation == "relu"
+    assert {w.field for w in warnings} == {"hidden", "epochs", "zzz"}
+    assert all(w.message("en") and w.message("zh") for w in warnings)
+
+
+def test_from_params_falls_back_when_combination_is_invalid():
+    config, warnings = from_params({"train_frac": "0.9", "dev_frac": "0.5"})
+    assert config.split_counts[2] >= 1
+    assert warnings and {w.field for w in warnings} <= {"train_frac", "dev_frac"}
+    config, warnings = from_params({"train_frac": "0.5", "dev_frac": "0.5"})
+    assert [w.field for w in warnings] == ["dev_frac"] and config.train_frac == 0.5
+
+
+def test_parse_params_is_strict():
+    assert parse_params({"hidden": "5,3", "lr": "1"}).hidden == (5, 3)
+    with pytest.raises(ConfigError):
+        parse_params({"nope": "1"})
+    with pytest.raises(ConfigError):
+        parse_params({"hidden": "-1"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from([f.name for f in FIELDS] + ["junk", ""]),
+                       st.one_of(st.text(max_size=30), st.text(max_size=3000),
+                                 st.floats(allow_nan=True).map(str), st.integers().map(str)),
+                       max_size=8))
+def test_any_strings_give_a_valid_config_and_warnings(params):
+    config, warnings = from_params(params)
+    assert isinstance(config, RunConfig)
+    assert math.isfinite(config.lr) and config.work <= MAX_WORK
+    for w in warnings:
+        assert w.message("en") and w.message("zh")

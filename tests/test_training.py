@@ -1,0 +1,169 @@
+import threading
+
+import numpy as np
+import pytest
+import torch
+
+from core import RunConfig, train
+from core.data import make_splits
+from core.models import build_model
+from core.probes import symmetric_units
+from core.training import HISTORY_COLUMNS
+
+
+@pytest.fixture(scope="module")
+def default_run():
+    return train(RunConfig())
+
+
+def test_default_config_learns_moons(default_run):
+    r = default_run
+    assert r.test_acc >= 0.85
+    assert list(r.history.columns) == HISTORY_COLUMNS and len(r.history) == 3000
+    assert r.history["train_loss"].iloc[-1] < r.history["train_loss"].iloc[0]
+    assert r.diverged_at is None and not r.stopped
+
+
+def test_best_epoch_is_first_maximum_of_dev_acc(default_run):
+    h = default_run.history
+    assert default_run.best_epoch == int(h["dev_acc"].idxmax())
+    assert default_run.best_dev_acc == pytest.approx(h["dev_acc"].max())
+    # accuracies are exact fractions of the split sizes
+    assert np.allclose(h["dev_acc"] * 160, np.round(h["dev_acc"] * 160))
+
+
+def test_history_matches_a_plain_loop_and_test_uses_best_model(default_run):
+    """Replays the book's runner with autograd: same train/dev losses, same test score."""
+    config = RunConfig(epochs=300)
+    result = train(config)
+    data = make_splits(config)
+    model = build_model(config)
+    opt = torch.optim.SGD(model.parameters(), lr=config.lr)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    train_losses, dev_losses, dev_accs, best, best_state = [], [], [], -1.0, None
+    for _ in range(config.epochs):
+        loss = loss_fn(model(data.X_train), data.y_train)
+        train_losses.append(loss.item())
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        with torch.no_grad():
+            logits = model(data.X_dev)
+            dev_losses.append(loss_fn(logits, data.y_dev).item())
+            acc = ((logits >= 0).float() == data.y_dev).float().mean().item()
+        dev_accs.append(acc)
+        if acc > best:
+            best, best_state = acc, {k: v.clone() for k, v in model.state_dict().items()}
+    np.testing.assert_allclose(result.history["train_loss"], train_losses, atol=1e-5)
+    np.testing.assert_allclose(result.history["dev_loss"], dev_losses, atol=1e-5)
+    assert result.best_epoch == int(np.argmax(dev_accs))
+    model.load_state_dict(best_state)
+    with torch.no_grad():
+        test_acc = ((model(data.X_test) >= 0).float() == data.y_test).float().mean().item()
+    assert result.test_acc == pytest.approx(test_acc)
+    for k, v in best_state.items():
+        torch.testing.assert_close(result.state_dict[k], v, atol=1e-5, rtol=0)
+
+
+def test_grad_norms_and_snapshots(default_run):
+    r = default_run
+    assert set(r.grad_norms.columns) == {"epoch", "layer", "param", "grad_l2"}
+    assert len(r.grad_norms) == 3000 * 4
+    first = r.grad_norms[r.grad_norms["epoch"] == 0].set_index(["layer", "param"])["grad_l2"]
+    table = r.grads_first.set_index(["layer", "param"])["grad_l2"]
+    for key in table.index:
+        assert first[key] == pytest.approx(table[key], rel=1e-4)
+    assert sorted(r.weight_snapshots["step"].unique()) == [0, 1, 2, 3, 4, 5]
+    assert len(r.weight_snapshots[r.weight_snapshots["step"] == 0]) == 21
+
+
+def test_zero_init_keeps_hidden_units_symmetric():
+    config = RunConfig(weight_init="zeros", epochs=5, data_seed=1)
+    assert float(make_splits(config).y_train.mean()) != 0.5   # else fc2's bias gradient is exactly 0
+    r = train(config)
+    w = r.weight_snapshots
+    for step in (1, 2):
+        fc1 = w[(w.step == step) & (w.layer == "fc1") & (w.param == "weight")].pivot(index="row", columns="col",
+                                                                                      values="value")
+        assert symmetric_units(torch.tensor(fc1.to_numpy())) == 5      # every hidden row identical
+        assert fc1.abs().to_numpy().max() > 0 or step == 1
+    fc2_w = w[(w.step == 1) & (w.layer == "fc2") & (w.param == "weight")]["value"]
+    fc2_b = w[(w.step == 1) & (w.layer == "fc2") & (w.param == "bias")]["value"].iloc[0]
+    assert fc2_b != 0
+    np.testing.assert_allclose(fc2_w, fc2_b / 2, rtol=1e-6)   # hidden activations are all sigmoid(0) = 0.5
+    assert abs(r.test_acc - 0.5) < 0.1
+
+
+def test_absurd_learning_rate_is_reported_not_raised():
+    r = train(RunConfig(hidden=(8, 8, 8), activation="identity", weight_std=10.0, lr=100.0, epochs=2000))
+    assert r.diverged_at is not None and r.diverged_at < 2000
+    assert len(r.history) == r.diverged_at + 1
+    assert np.isfinite(r.history["train_loss"].iloc[:-1]).all()
+    assert np.isfinite(r.test_loss) or r.best_epoch == -1
+
+
+def test_same_config_is_bit_identical_across_threads():
+    configs = [RunConfig(epochs=400, seed=s, hidden=(6, 4), activation=a)
+               for s, a in ((0, "relu"), (1, "tanh"), (2, "sigmoid"), (3, "gelu"))]
+    alone = [train(c) for c in configs]
+    together: list = [None] * 4
+
+    def work(i):
+        together[i] = train(configs[i])
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for a, b in zip(alone, together):
+        assert a.history.equals(b.history)
+        for k in a.state_dict:
+            assert torch.equal(a.state_dict[k], b.state_dict[k])
+            assert torch.equal(a.final_state_dict[k], b.final_state_dict[k])
+
+
+@pytest.mark.parametrize("changes", [
+    {"batch_size": 64}, {"batch_norm": True}, {"optimizer": "adam", "lr": 0.01},
+    {"optimizer": "sgd", "momentum": 0.9, "nesterov": True, "lr": 0.05}, {"optimizer": "adagrad"},
+    {"optimizer": "adadelta", "lr": 1.0}, {"optimizer": "rmsprop", "lr": 0.01}, {"optimizer": "adamax", "lr": 0.01},
+    {"optimizer": "nadam", "lr": 0.01}, {"weight_decay": 0.001}, {"l1": 0.001}, {"clip_norm": 0.05},
+])
+def test_every_training_option_runs_and_learns(changes):
+    r = train(RunConfig(epochs=300, **changes))
+    assert len(r.history) == 300 and r.diverged_at is None
+    assert r.history["train_loss"].iloc[-1] < r.history["train_loss"].iloc[0]
+    assert r.test_acc > 0.7
+
+
+def test_l1_shrinks_weights_and_clipping_bounds_the_step():
+    plain = train(RunConfig(epochs=300))
+    l1 = train(RunConfig(epochs=300, l1=0.01))
+    norm = lambda sd: sum(float(sd[k].abs().sum()) for k in sd if k.endswith("weight"))  # noqa: E731
+    assert norm(l1.final_state_dict) < norm(plain.final_state_dict)
+    clipped = train(RunConfig(epochs=1, lr=1.0, clip_norm=0.01, weight_std=3.0))
+    start = train(RunConfig(epochs=1, lr=0.0 + 1e-6, weight_std=3.0))
+    step = torch.cat([(clipped.final_state_dict[k] - start.final_state_dict[k]).view(-1)
+                      for k in clipped.final_state_dict])
+    assert float(step.norm()) <= 0.01 * 1.0 + 1e-4
+
+
+def test_progress_callback_streams_and_can_stop():
+    seen = []
+
+    def on_progress(epoch, partial):
+        seen.append((epoch, len(partial)))
+        return epoch >= 300
+
+    r = train(RunConfig(epochs=1000), on_progress=on_progress, progress_every=100)
+    assert [e for e, _ in seen] == [100, 200, 300]
+    assert all(n <= e for e, n in seen)
+    assert r.stopped and len(r.history) == 300
+    assert np.isfinite(r.history["dev_loss"]).all()
+    assert 0 <= r.best_epoch < 300
+
+
+def test_dead_units_reported_for_relu_with_negative_bias():
+    r = train(RunConfig(hidden=(3, 3, 3, 3), activation="relu", weight_std=0.01, bias_init=-8.0, epochs=10, lr=0.01))
+    assert list(r.dead_units["dead_init"]) == [3, 3, 3, 3]
+    assert list(r.dead_units["dead_final"]) == [3, 3, 3, 3]
