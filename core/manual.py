@@ -1,0 +1,564 @@
+"""Backpropagation by hand: the chapter's MLP with every gradient written out (book 4.3, 自动梯度计算).
+
+Read this file top to bottom. Each operation is a small class whose ``backward`` sits right
+next to its ``forward`` (in the style of karpathy/micrograd, but on whole tensors):
+
+- ``forward(x)`` computes the output and remembers what the backward pass will need;
+- ``backward(delta)`` gets delta = dL/d(output) and returns dL/d(input), the chain rule one
+  step back. Layers with parameters also store dL/dW and dL/db.
+
+Shapes: N rows, a layer maps [N, in] -> [N, out]; weights are [out, in] like ``nn.Linear``,
+so a layer computes X W^T + b. Names are those of ``core.models.MLP``: fc1 .. fcK.
+
+The network is 2 -> hidden ... -> 1: fc layers with a hidden activation in between, then a
+sigmoid output unit y_hat and the mean binary cross-entropy (BCE) loss, as in the book. Only
+the data loss is differentiated here: L1, weight decay, clipping, mini-batches, batch norm and
+the other optimizers of ``RunConfig`` are left to ``core.training``; training here is plain
+full-batch gradient descent with ``config.lr``.
+
+No global random generator is used; everything starts from ``core.models.build_model(config)``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import partial
+
+import pandas as pd
+import torch
+
+from .config import RunConfig
+from .data import make_splits
+from .models import MLP, build_model
+from .probes import data_loss, split_name
+
+Tensor = torch.Tensor
+
+
+# =========================================================================== the operations
+class Linear:
+    """Affine layer z = X W^T + b with W [out, in] and b [out] (torch layout, as nn.Linear)."""
+
+    def __init__(self, weight: Tensor, bias: Tensor):
+        self.weight, self.bias = weight, bias
+        self.grad_weight = torch.zeros_like(weight)
+        self.grad_bias = torch.zeros_like(bias)
+
+    def forward(self, x: Tensor) -> Tensor:
+        self.x = x                                  # [N, in], needed for dL/dW
+        return x @ self.weight.T + self.bias        # [N, out]
+
+    def backward(self, delta: Tensor) -> Tensor:
+        # delta = dL/dz, [N, out]. Each row of the batch adds its own outer product delta_n x_n^T.
+        self.grad_weight = delta.T @ self.x         # [out, in]  (X^T delta in the [in, out] layout)
+        self.grad_bias = delta.sum(dim=0)           # [out]
+        return delta @ self.weight                  # dL/dX = delta W, [N, in]
+
+
+class Sigmoid:
+    """Logistic function a = 1 / (1 + exp(-z)); da/dz = a (1 - a)."""
+
+    def forward(self, z: Tensor) -> Tensor:
+        self.a = torch.sigmoid(z)                   # = 1 / (1 + exp(-z)), without overflow
+        return self.a
+
+    def backward(self, delta: Tensor) -> Tensor:
+        return delta * self.a * (1 - self.a)        # at most delta / 4: why deep sigmoid nets vanish
+
+
+class Tanh:
+    """a = tanh(z); da/dz = 1 - a^2."""
+
+    def forward(self, z: Tensor) -> Tensor:
+        self.a = torch.tanh(z)
+        return self.a
+
+    def backward(self, delta: Tensor) -> Tensor:
+        return delta * (1 - self.a * self.a)
+
+
+class ReLU:
+    """a = max(0, z); da/dz = 1 where z > 0, else 0 (also at z = 0, as torch does)."""
+
+    def forward(self, z: Tensor) -> Tensor:
+        self.positive = z > 0
+        return z * self.positive
+
+    def backward(self, delta: Tensor) -> Tensor:
+        return delta * self.positive                # a unit that is never positive passes no gradient: dead
+
+
+class LeakyReLU:
+    """a = z where z > 0, else slope * z; da/dz = 1 or slope."""
+
+    def __init__(self, slope: float = 0.01):
+        self.slope = slope
+
+    def forward(self, z: Tensor) -> Tensor:
+        self.positive = z > 0
+        return torch.where(self.positive, z, self.slope * z)
+
+    def backward(self, delta: Tensor) -> Tensor:
+        return torch.where(self.positive, delta, self.slope * delta)
+
+
+class ELU:
+    """a = z where z > 0, else exp(z) - 1; da/dz = 1 or exp(z)."""
+
+    def forward(self, z: Tensor) -> Tensor:
+        self.positive = z > 0
+        self.exp_z = torch.exp(torch.clamp(z, max=0))
+        return torch.where(self.positive, z, self.exp_z - 1)
+
+    def backward(self, delta: Tensor) -> Tensor:
+        return torch.where(self.positive, delta, delta * self.exp_z)
+
+
+class GELU:
+    """a = z Phi(z) with Phi the standard normal CDF; da/dz = Phi(z) + z phi(z)."""
+
+    def forward(self, z: Tensor) -> Tensor:
+        self.z = z
+        self.cdf = 0.5 * (1 + torch.erf(z / math.sqrt(2)))
+        return z * self.cdf
+
+    def backward(self, delta: Tensor) -> Tensor:
+        pdf = torch.exp(-0.5 * self.z * self.z) / math.sqrt(2 * math.pi)
+        return delta * (self.cdf + self.z * pdf)
+
+
+class Identity:
+    """a = z; da/dz = 1 (a deep linear network: no better than one linear layer)."""
+
+    def forward(self, z: Tensor) -> Tensor:
+        return z
+
+    def backward(self, delta: Tensor) -> Tensor:
+        return delta
+
+
+ACTIVATIONS = {"sigmoid": Sigmoid, "tanh": Tanh, "relu": ReLU, "leaky_relu": LeakyReLU, "elu": ELU,
+               "gelu": GELU, "identity": Identity}
+
+
+def make_activation(name: str, leaky_slope: float = 0.01):
+    """A fresh activation op (forward/backward) for a spec name (every name of config.ACTIVATIONS)."""
+    if name not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {name!r}; known: {', '.join(ACTIVATIONS)}")
+    return LeakyReLU(leaky_slope) if name == "leaky_relu" else ACTIVATIONS[name]()
+
+
+class BCELoss:
+    """Mean binary cross-entropy of probabilities y_hat [N, 1] against 0/1 labels y [N, 1].
+
+    L = -1/N sum_n [ y_n log y_hat_n + (1 - y_n) log(1 - y_hat_n) ]
+    dL/dy_hat_n = -1/N ( y_n / y_hat_n - (1 - y_n) / (1 - y_hat_n) )
+
+    This is the book's two-step path: the output Sigmoid's backward then multiplies by
+    y_hat (1 - y_hat). It needs y_hat strictly between 0 and 1. A saturated output, where
+    y_hat rounds to exactly 1 (logit z > ~37 in float64, > ~17 in float32) or underflows
+    (z < ~-708 in float64, < ~-87 in float32), is moved to the nearest normal number inside so
+    nothing is inf or NaN, the log is clamped at -100 (as torch.nn.BCELoss does), and that row's
+    gradient comes out as ~0 instead of (y_hat - y) / N. SigmoidBCE below has no such problem.
+    """
+
+    def forward(self, y_hat: Tensor, y: Tensor) -> Tensor:
+        info = torch.finfo(y_hat.dtype)
+        self.y_hat = torch.clamp(y_hat, min=info.tiny, max=1 - info.eps / 2)   # only exact 0 and 1 move
+        self.y = y
+        log_p = torch.clamp(torch.log(self.y_hat), min=-100)
+        log_not_p = torch.clamp(torch.log(1 - self.y_hat), min=-100)
+        return -(y * log_p + (1 - y) * log_not_p).mean()
+
+    def backward(self) -> Tensor:
+        n = self.y.shape[0]
+        return -(self.y / self.y_hat - (1 - self.y) / (1 - self.y_hat)) / n      # dL/dy_hat, [N, 1]
+
+
+class SigmoidBCE:
+    """Output sigmoid and BCE as one op on the logits z [N, 1] (what binary_cross_entropy_with_logits does).
+
+    Multiplying BCELoss's gradient by the sigmoid's y_hat (1 - y_hat) simplifies to
+    dL/dz_n = (y_hat_n - y_n) / N, and the loss can be written without log(0):
+    L = 1/N sum_n [ max(z_n, 0) - z_n y_n + log(1 + exp(-|z_n|)) ]. Same numbers as the
+    two-step path, but also correct for saturated outputs.
+    """
+
+    def forward(self, z: Tensor, y: Tensor) -> Tensor:
+        self.y_hat, self.y = torch.sigmoid(z), y
+        return (torch.clamp(z, min=0) - z * y + torch.log1p(torch.exp(-z.abs()))).mean()
+
+    def backward(self) -> Tensor:
+        return (self.y_hat - self.y) / self.y.shape[0]                              # dL/dz, [N, 1]
+
+
+def gradient_descent_step(params_and_grads: Iterable[tuple[Tensor, Tensor]], lr: float) -> None:
+    """Plain gradient descent, in place: theta <- theta - lr * dL/dtheta."""
+    for param, grad in params_and_grads:
+        param -= lr * grad
+
+
+# =========================================================================== the network
+class ManualMLP:
+    """The chapter's MLP with hand-written backpropagation.
+
+    Usage (one training step)::
+
+        net = ManualMLP.from_model(build_model(config), dtype=torch.float64)
+        loss = net.loss(X, y)      # forward: X [N, 2] -> y_hat [N, 1] -> mean BCE (a 0-dim tensor)
+        net.backward()             # fills every layer's grad_weight / grad_bias
+        net.step(lr)               # theta <- theta - lr * grad
+
+    fused=False (default) backpropagates as the book does: BCELoss -> dL/dy_hat -> output
+    Sigmoid -> dL/dz. fused=True uses SigmoidBCE (dL/dz = (y_hat - y) / N directly); the two
+    agree to rounding unless an output saturates (see BCELoss).
+    """
+
+    def __init__(self, weights: Sequence[tuple[Tensor, Tensor]], activation: str = "sigmoid",
+                 leaky_slope: float = 0.01, fused: bool = False):
+        """weights: (W [out, in], b [out]) of fc1 .. fcK, used as they are (not copied)."""
+        if not weights:
+            raise ValueError("need at least one (weight, bias) pair")
+        self.activation, self.fused = activation, fused
+        self.linears = [Linear(w, b) for w, b in weights]
+        self.hidden_acts = [make_activation(activation, leaky_slope) for _ in weights[:-1]]
+        self.output = Sigmoid()
+        self.criterion = SigmoidBCE() if fused else BCELoss()
+
+    # -- construction -----------------------------------------------------------------------
+    @classmethod
+    def from_state_dict(cls, state_dict: Mapping[str, Tensor], activation: str = "sigmoid",
+                        leaky_slope: float = 0.01, dtype: torch.dtype | None = None,
+                        fused: bool = False) -> ManualMLP:
+        """A ManualMLP holding copies of fc1.weight, fc1.bias, ... (cast to `dtype` if given)."""
+        if any(key.startswith("bn") for key in state_dict):
+            raise ValueError("batch norm is not part of the hand-written network")
+        weights = []
+        for k in range(1, len(state_dict) // 2 + 1):
+            w, b = state_dict[f"fc{k}.weight"], state_dict[f"fc{k}.bias"]
+            weights.append(tuple(t.detach().to(dtype or t.dtype).clone() for t in (w, b)))
+        if 2 * len(weights) != len(state_dict):
+            raise ValueError(f"expected only fc1..fc{len(weights)} weights and biases, got {list(state_dict)}")
+        return cls(weights, activation, leaky_slope, fused)
+
+    @classmethod
+    def from_model(cls, model: MLP, dtype: torch.dtype | None = None, fused: bool = False) -> ManualMLP:
+        """A ManualMLP with copies of an MLP's parameters (cast to `dtype` if given), its activation and slope."""
+        if model.batch_norm:
+            raise ValueError("batch norm is not part of the hand-written network")
+        return cls.from_state_dict(model.state_dict(), model.activation, model.leaky_slope, dtype, fused)
+
+    # -- forward / backward -----------------------------------------------------------------
+    def hidden_ops(self) -> list:
+        """The operations up to the logits, in forward order: fc1, act, fc2, act, ..., fcK."""
+        ops = []
+        for linear, act in zip(self.linears, self.hidden_acts):
+            ops += [linear, act]
+        return [*ops, self.linears[-1]]
+
+    def logits(self, X: Tensor) -> Tensor:
+        """Logits z [N, 1] (before the output sigmoid) for inputs X [N, 2]."""
+        out = X
+        for op in self.hidden_ops():
+            out = op.forward(out)
+        return out
+
+    def forward(self, X: Tensor) -> Tensor:
+        """Probabilities y_hat = sigmoid(z) [N, 1] for inputs X [N, 2]."""
+        return self.output.forward(self.logits(X))
+
+    def loss(self, X: Tensor, y: Tensor) -> Tensor:
+        """Forward pass and mean BCE against labels y [N, 1] (a 0-dim tensor); call backward() next."""
+        if self.fused:
+            return self.criterion.forward(self.logits(X), y)
+        return self.criterion.forward(self.forward(X), y)
+
+    def backward(self) -> None:
+        """Backpropagate the last loss(): the chain rule from the loss back to fc1."""
+        delta = self.criterion.backward()          # dL/dy_hat, or dL/dz when fused
+        if not self.fused:
+            delta = self.output.backward(delta)    # dL/dz
+        for op in reversed(self.hidden_ops()):
+            delta = op.backward(delta)             # dL/d(input of op)
+
+    # -- parameters -------------------------------------------------------------------------
+    def named_parameters(self) -> Iterator[tuple[str, Tensor]]:
+        """("fc1.weight", W1), ("fc1.bias", b1), ... in the order of MLP.named_parameters()."""
+        for k, linear in enumerate(self.linears, start=1):
+            yield f"fc{k}.weight", linear.weight
+            yield f"fc{k}.bias", linear.bias
+
+    def gradients(self) -> dict[str, Tensor]:
+        """{"fc1.weight": dL/dW1 [out, in], "fc1.bias": dL/db1 [out], ...} from the last backward()."""
+        grads = {}
+        for k, linear in enumerate(self.linears, start=1):
+            grads[f"fc{k}.weight"] = linear.grad_weight
+            grads[f"fc{k}.bias"] = linear.grad_bias
+        return grads
+
+    def step(self, lr: float) -> None:
+        """One gradient-descent step with the gradients of the last backward()."""
+        grads = self.gradients()
+        gradient_descent_step(((p, grads[name]) for name, p in self.named_parameters()), lr)
+
+
+# =========================================================================== checks for the page
+def _check(config: RunConfig) -> None:
+    if config.batch_norm:
+        raise ValueError("batch norm is not part of the hand-written network; use batch_norm=False")
+
+
+def _train_data(config: RunConfig, dtype: torch.dtype) -> tuple[Tensor, Tensor]:
+    data = make_splits(config)
+    return data.X_train.to(dtype), data.y_train.to(dtype)
+
+
+def _shape(t: Tensor) -> str:
+    return "×".join(map(str, t.shape))
+
+
+def autograd_gradients(model: MLP, X: Tensor, y: Tensor) -> dict[str, Tensor]:
+    """dL/dtheta of the mean BCE data loss by torch.autograd, keyed "fc1.weight", ..."""
+    names, params = zip(*model.named_parameters())
+    grads = torch.autograd.grad(data_loss(model(X), y), params)
+    return dict(zip(names, grads))
+
+
+def _saturated_rows(net: ManualMLP, X: Tensor) -> int:
+    """How many rows' output y_hat rounds to exactly 0 or 1 (where the book's BCELoss path gives 0 gradient)."""
+    y_hat = net.forward(X)
+    return int(((y_hat == 0) | (y_hat == 1)).sum())
+
+
+def compare_gradients(config: RunConfig, dtype: torch.dtype = torch.float64, fused: bool = False) -> pd.DataFrame:
+    """Hand-written vs autograd gradients of the training loss at the config's initial weights.
+
+    One row per parameter (fc1.weight, fc1.bias, ...). Columns: layer, param, shape,
+    manual_grad_l2, autograd_grad_l2 (L2 norms), max_abs_diff (largest |entry difference|),
+    rel_diff (max_abs_diff / largest |autograd entry|, 0 if that is 0), loss_manual,
+    loss_autograd (the mean BCE each computed), saturated_rows (training rows whose y_hat is
+    exactly 0 or 1; with fused=False their gradient is 0 by hand but not in autograd, so the
+    two differ, see BCELoss). Computed in `dtype` (float64 by default).
+    """
+    _check(config)
+    X, y = _train_data(config, dtype)
+    model = build_model(config).to(dtype)
+    net = ManualMLP.from_model(model, fused=fused)
+    loss_manual = float(net.loss(X, y))
+    net.backward()
+    manual = net.gradients()
+    saturated = _saturated_rows(net, X)
+    auto = autograd_gradients(model, X, y)
+    with torch.no_grad():
+        loss_auto = float(data_loss(model(X), y))
+    rows = []
+    for name, g_auto in auto.items():
+        g_man = manual[name]
+        layer, param = split_name(name)
+        diff = float((g_man - g_auto).abs().max())
+        scale = float(g_auto.abs().max())
+        rows.append({
+            "layer": layer, "param": param, "shape": _shape(g_auto),
+            "manual_grad_l2": float(g_man.norm()), "autograd_grad_l2": float(g_auto.norm()),
+            "max_abs_diff": diff, "rel_diff": diff / scale if scale > 0 else 0.0,
+            "loss_manual": loss_manual, "loss_autograd": loss_auto, "saturated_rows": saturated,
+        })
+    return pd.DataFrame(rows)
+
+
+def _near_kink(net: ManualMLP, X: Tensor, tol: float) -> dict[str, int]:
+    """{"fc1": how many pre-activations |z| <= tol feed a ReLU-type kink, ...} for one forward pass."""
+    counts = {f"fc{k}": 0 for k in range(1, len(net.linears) + 1)}
+    if net.activation not in ("relu", "leaky_relu"):
+        return counts
+    out = X
+    for k, (linear, act) in enumerate(zip(net.linears, net.hidden_acts), start=1):
+        z = linear.forward(out)
+        counts[f"fc{k}"] = int((z.abs() <= tol).sum())
+        out = act.forward(z)
+    return counts
+
+
+def finite_difference_check(config: RunConfig, eps: float = 1e-6, dtype: torch.dtype = torch.float64,
+                            max_entries: int | None = None, seed: int = 0, fused: bool = False) -> pd.DataFrame:
+    """Hand-written gradients vs centred differences (L(theta + eps e_i) - L(theta - eps e_i)) / (2 eps).
+
+    Costs two forward passes over the training set per checked entry, i.e. O(#params) forwards:
+    fast for the chapter's small nets (the 2-5-1 net has 21 parameters). `max_entries` checks at
+    most that many entries per parameter, drawn without replacement from a torch.Generator seeded
+    with `seed` (None: every entry).
+
+    One row per parameter. Columns: layer, param, shape, entries_checked, grad_l2 (hand-written,
+    over the checked entries), fd_grad_l2, max_abs_diff, rel_error = ||g - g_fd|| / (||g|| + ||g_fd||)
+    (0 when both are 0), fd_noise_l2 ~ sqrt(entries) * |L| * machine_eps / eps, the rounding noise
+    of the differences: rel_error only means something when grad_l2 is well above it (with
+    vanishing gradients it is not).
+
+    near_kink counts the pre-activations z of the layer's units (rows x units) with |z| <= 10 eps
+    when the hidden activation is relu or leaky_relu (0 otherwise, and for the output layer). At
+    z = 0 the loss has a kink: backprop uses the one-sided slope torch uses (ReLU: 0), while the
+    centred difference averages both sides, so a large rel_error for that layer, or for layers
+    before it, is expected there and is not a bug. With zero biases this happens whenever all of
+    a row's inputs to a layer are 0 (dead units upstream): z is then exactly 0.
+
+    saturated_rows: training rows whose y_hat is exactly 0 or 1. With fused=False both the
+    hand-written gradient and the differences of the (clamped) loss are ~0 there, so they agree
+    and the check says nothing about those rows; compare_gradients shows the difference.
+    """
+    _check(config)
+    X, y = _train_data(config, dtype)
+    net = ManualMLP.from_model(build_model(config), dtype, fused)
+    loss = float(net.loss(X, y))
+    net.backward()
+    grads = {name: g.clone() for name, g in net.gradients().items()}
+    near_kink = _near_kink(net, X, 10 * eps)
+    saturated = _saturated_rows(net, X)
+    generator = torch.Generator().manual_seed(seed)
+    machine_eps = torch.finfo(dtype).eps
+    rows = []
+    for name, param in net.named_parameters():
+        flat = param.view(-1)                       # a view: writing flat[i] changes the network
+        if max_entries is None or max_entries >= flat.numel():
+            index = torch.arange(flat.numel())
+        else:
+            index = torch.randperm(flat.numel(), generator=generator)[:max_entries].sort().values
+        fd = torch.empty(len(index), dtype=dtype)
+        for j, i in enumerate(index.tolist()):
+            original = float(flat[i])
+            flat[i] = original + eps
+            loss_up = float(net.loss(X, y))
+            flat[i] = original - eps
+            loss_down = float(net.loss(X, y))
+            flat[i] = original
+            fd[j] = (loss_up - loss_down) / (2 * eps)
+        g = grads[name].reshape(-1)[index]
+        norm_g, norm_fd, norm_diff = float(g.norm()), float(fd.norm()), float((g - fd).norm())
+        denom = norm_g + norm_fd
+        layer, p = split_name(name)
+        rows.append({
+            "layer": layer, "param": p, "shape": _shape(param), "entries_checked": len(index),
+            "grad_l2": norm_g, "fd_grad_l2": norm_fd, "max_abs_diff": float((g - fd).abs().max()),
+            "rel_error": norm_diff / denom if denom > 0 else 0.0,
+            "fd_noise_l2": math.sqrt(len(index)) * abs(loss) * machine_eps / eps,
+            "near_kink": near_kink[layer], "saturated_rows": saturated,
+        })
+    return pd.DataFrame(rows)
+
+
+# =========================================================================== training curves
+def train_manual(config: RunConfig, epochs: int | None = None, dtype: torch.dtype = torch.float64,
+                 fused: bool = False) -> pd.DataFrame:
+    """Full-batch gradient descent with hand-written backprop from the config's initial weights.
+
+    Returns columns epoch, train_loss: the mean BCE on the training set with the parameters
+    before that epoch's step (as in core.train's history). `epochs` defaults to config.epochs;
+    learning rate config.lr; the other optimizer settings are ignored. fused: see ManualMLP.
+    """
+    _check(config)
+    X, y = _train_data(config, dtype)
+    net = ManualMLP.from_model(build_model(config), dtype, fused)
+    epochs = config.epochs if epochs is None else epochs
+    losses = torch.empty(epochs, dtype=dtype)
+    for epoch in range(epochs):
+        losses[epoch] = net.loss(X, y)
+        net.backward()
+        net.step(config.lr)
+    return pd.DataFrame({"epoch": range(epochs), "train_loss": losses.double().numpy()})
+
+
+def train_autograd(config: RunConfig, epochs: int | None = None, dtype: torch.dtype = torch.float64) -> pd.DataFrame:
+    """The same run as train_manual with torch.autograd: nn.Module, loss.backward(), torch.optim.SGD.
+
+    Same columns (epoch, train_loss), same initial weights, data, learning rate and dtype.
+    """
+    _check(config)
+    X, y = _train_data(config, dtype)
+    model = build_model(config).to(dtype)
+    optimizer = torch.optim.SGD(model.parameters(), lr=config.lr)
+    epochs = config.epochs if epochs is None else epochs
+    losses = torch.empty(epochs, dtype=dtype)
+    for epoch in range(epochs):
+        loss = data_loss(model(X), y)
+        losses[epoch] = loss.detach()
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+    return pd.DataFrame({"epoch": range(epochs), "train_loss": losses.double().numpy()})
+
+
+def compare_training(config: RunConfig, epochs: int | None = None, dtype: torch.dtype = torch.float64,
+                     fused: bool = False) -> pd.DataFrame:
+    """Both runs as one tidy frame for an overlay chart: epoch, implementation ("manual" | "autograd"), train_loss."""
+    manual = train_manual(config, epochs, dtype, fused).assign(implementation="manual")
+    auto = train_autograd(config, epochs, dtype).assign(implementation="autograd")
+    return pd.concat([manual, auto], ignore_index=True)[["epoch", "implementation", "train_loss"]]
+
+
+# =========================================================================== timing
+def _hidden_label(hidden: Sequence[int]) -> str:
+    return ",".join(map(str, hidden)) or "none"
+
+
+def _manual_step(net: ManualMLP, X: Tensor, y: Tensor, lr: float) -> None:
+    net.loss(X, y)
+    net.backward()
+    net.step(lr)
+
+
+def _autograd_step(model: MLP, optimizer: torch.optim.Optimizer, X: Tensor, y: Tensor) -> None:
+    loss = data_loss(model(X), y)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+
+def _seconds_per_call(step, repeats: int, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        step()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        step()
+    return (time.perf_counter() - start) / repeats
+
+
+def time_per_step(hidden_sizes_list: Sequence[Sequence[int]], n_rows: int = 640, repeats: int = 50,
+                  activation: str = "sigmoid", dtype: torch.dtype = torch.float32, blocks: int = 3,
+                  seed: int = 0) -> pd.DataFrame:
+    """Seconds per full-batch training step (forward + backward + update), hand-written vs autograd.
+
+    For each hidden-layer tuple (e.g. (5,), (32, 32); any widths), both implementations start
+    from the same weights (core.models.MLP, N(0, 1) weights from a generator seeded with `seed`,
+    zero biases) and train on the same n_rows random 2-D points and labels with lr 0.01.
+    "autograd" is nn.Module + BCE-with-logits + loss.backward() + torch.optim.SGD; "manual" is
+    ManualMLP. Each is timed over `blocks` blocks of `repeats` steps after a 3-step warm-up,
+    alternating between the two; the fastest block counts.
+
+    Returns a tidy frame: implementation ("manual" | "autograd"), hidden ("5,3"), params (int),
+    seconds_per_step (float, wall clock, with the current torch thread count).
+    """
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn((n_rows, 2), generator=generator, dtype=dtype)
+    y = torch.randint(0, 2, (n_rows, 1), generator=generator).to(dtype)
+    lr = 0.01
+    rows = []
+    for hidden in hidden_sizes_list:
+        model = MLP(tuple(hidden), activation)
+        model.reset_parameters("normal", torch.Generator().manual_seed(seed))
+        model = model.to(dtype)
+        net = ManualMLP.from_model(model)
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        steps = {
+            "manual": partial(_manual_step, net, X, y, lr),
+            "autograd": partial(_autograd_step, model, optimizer, X, y),
+        }
+        best = dict.fromkeys(steps, math.inf)
+        for _ in range(max(1, blocks)):
+            for name, step in steps.items():
+                best[name] = min(best[name], _seconds_per_call(step, repeats))
+        n_params = sum(p.numel() for p in model.parameters())
+        for name, seconds in best.items():
+            rows.append({"implementation": name, "hidden": _hidden_label(hidden), "params": n_params,
+                         "seconds_per_step": seconds})
+    return pd.DataFrame(rows)

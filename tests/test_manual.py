@@ -1,0 +1,195 @@
+import pytest
+import torch
+
+from core import RunConfig, train
+from core.data import make_splits
+from core.manual import (
+    ACTIVATIONS,
+    BCELoss,
+    Linear,
+    ManualMLP,
+    Sigmoid,
+    SigmoidBCE,
+    compare_gradients,
+    compare_training,
+    finite_difference_check,
+    make_activation,
+    time_per_step,
+    train_autograd,
+    train_manual,
+)
+from core.models import build_model
+
+F64 = torch.float64
+DEPTHS = [(5,), (5, 3), (4, 4, 4), (3, 3, 3, 3)]
+
+
+def _randn(*shape, seed=0):
+    return torch.randn(shape, generator=torch.Generator().manual_seed(seed), dtype=F64)
+
+
+# ----------------------------------------------------------------------------- single ops
+@pytest.mark.parametrize("name", sorted(ACTIVATIONS))
+def test_each_activation_backward_matches_autograd(name):
+    z = _randn(7, 4).requires_grad_()
+    delta = _randn(7, 4, seed=1)
+    op = make_activation(name, leaky_slope=0.1)
+    out = op.forward(z.detach())
+    expected = torch.autograd.grad((op.forward(z) * delta).sum(), z)[0]
+    assert torch.allclose(op.backward(delta), expected, rtol=0, atol=1e-14)
+    assert out.shape == z.shape
+
+
+def test_linear_backward_uses_torch_layout():
+    W, b, X = _randn(3, 2), _randn(3, seed=1), _randn(6, 2, seed=2)
+    delta = _randn(6, 3, seed=3)
+    layer = Linear(W, b)
+    assert torch.allclose(layer.forward(X), torch.nn.functional.linear(X, W, b))
+    dX = layer.backward(delta)
+    assert layer.grad_weight.shape == W.shape == (3, 2) and layer.grad_bias.shape == (3,)
+    Wg, bg, Xg = (t.clone().requires_grad_() for t in (W, b, X))
+    gW, gb, gX = torch.autograd.grad((torch.nn.functional.linear(Xg, Wg, bg) * delta).sum(), (Wg, bg, Xg))
+    for mine, ref in ((layer.grad_weight, gW), (layer.grad_bias, gb), (dX, gX)):
+        assert torch.allclose(mine, ref, rtol=0, atol=1e-14)
+
+
+def test_book_loss_path_equals_fused_path():
+    z, y = _randn(9, 1), (_randn(9, 1, seed=1) > 0).to(F64)
+    book_loss, sig = BCELoss(), Sigmoid()
+    fused = SigmoidBCE()
+    assert torch.allclose(book_loss.forward(sig.forward(z), y), fused.forward(z, y), rtol=1e-14)
+    assert torch.allclose(sig.backward(book_loss.backward()), fused.backward(), rtol=0, atol=1e-16)
+
+
+# ----------------------------------------------------------------------------- the network vs autograd
+@pytest.mark.parametrize("activation", ["sigmoid", "relu"])
+@pytest.mark.parametrize("hidden", DEPTHS)
+def test_manual_gradients_equal_autograd(hidden, activation):
+    table = compare_gradients(RunConfig(hidden=hidden, activation=activation), dtype=F64)
+    k = len(hidden) + 1
+    assert list(table["layer"]) == [f"fc{i}" for i in range(1, k + 1) for _ in range(2)]
+    assert list(table["param"]) == ["weight", "bias"] * k
+    assert table["max_abs_diff"].max() < 1e-10
+    assert (table["autograd_grad_l2"] > 0).any()
+    assert (table["manual_grad_l2"] - table["autograd_grad_l2"]).abs().max() < 1e-10
+    assert abs(table["loss_manual"][0] - table["loss_autograd"][0]) < 1e-12
+    assert (table["saturated_rows"] == 0).all()
+
+
+@pytest.mark.parametrize("activation", ["tanh", "leaky_relu", "elu", "gelu", "identity"])
+def test_other_activations_and_logistic_regression(activation):
+    assert compare_gradients(RunConfig(hidden=(5, 3), activation=activation))["max_abs_diff"].max() < 1e-10
+    assert compare_gradients(RunConfig(hidden=(), activation=activation))["max_abs_diff"].max() < 1e-10
+
+
+def test_forward_names_and_dtype_match_the_model():
+    config = RunConfig(hidden=(5, 3))
+    model = build_model(config)
+    X = make_splits(config).X_train
+    net = ManualMLP.from_model(model, dtype=F64)
+    assert [n for n, _ in net.named_parameters()] == [n for n, _ in model.named_parameters()]
+    assert all(p.dtype == F64 for _, p in net.named_parameters())
+    with torch.no_grad():
+        expected = torch.sigmoid(model.double()(X.double()))
+    assert torch.allclose(net.forward(X.double()), expected, rtol=0, atol=1e-15)
+    net.loss(X.double(), make_splits(config).y_train.double())
+    net.backward()
+    grads = net.gradients()
+    assert list(grads) == [n for n, _ in model.named_parameters()]
+    assert all(grads[n].shape == p.shape for n, p in model.named_parameters())
+
+
+def test_manual_network_owns_copies_of_the_weights():
+    config = RunConfig()
+    model = build_model(config)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    net = ManualMLP.from_state_dict(model.state_dict(), "sigmoid")
+    data = make_splits(config)
+    net.loss(data.X_train, data.y_train)
+    net.backward()
+    net.step(0.5)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())
+    assert not torch.equal(net.linears[0].weight, before["fc1.weight"])
+
+
+def test_saturated_outputs_book_path_loses_gradient_fused_path_does_not():
+    config = RunConfig(hidden=(64, 64), activation="identity", weight_std=30.0)   # logits in the thousands
+    book = compare_gradients(config)
+    assert (book["saturated_rows"] > 0).all()
+    assert book["max_abs_diff"].max() > 1e-3                  # documented: those rows get 0 gradient by hand
+    fused = compare_gradients(config, fused=True)
+    assert (fused["rel_diff"] < 1e-12).all()
+    assert abs(fused["loss_manual"][0] - fused["loss_autograd"][0]) < 1e-9 * fused["loss_autograd"][0]
+
+
+def test_batch_norm_is_refused():
+    with pytest.raises(ValueError, match="batch norm"):
+        compare_gradients(RunConfig(batch_norm=True))
+
+
+# ----------------------------------------------------------------------------- finite differences
+@pytest.mark.parametrize("hidden, activation", [((5,), "sigmoid"), ((5, 3), "relu"), ((4, 4, 4), "tanh"),
+                                                ((3, 3, 3, 3), "sigmoid"), ((5, 3), "leaky_relu")])
+def test_finite_differences_agree(hidden, activation):
+    table = finite_difference_check(RunConfig(hidden=hidden, activation=activation), eps=1e-6, dtype=F64)
+    n_params = RunConfig(hidden=hidden).n_params
+    assert table["entries_checked"].sum() == n_params
+    assert (table["near_kink"] == 0).all() and (table["saturated_rows"] == 0).all()
+    assert table["rel_error"].max() < 1e-6
+    assert (table["grad_l2"] > 100 * table["fd_noise_l2"]).all()
+
+
+def test_finite_differences_flag_relu_kinks():
+    # with zero biases, rows whose inputs to fc3 are all 0 (dead upstream) sit exactly on fc3's kink
+    table = finite_difference_check(RunConfig(hidden=(3, 3, 3, 3), activation="relu")).set_index("layer")
+    assert table.loc["fc3", "near_kink"].min() > 0
+    kink_free = table[table["near_kink"] == 0]
+    assert kink_free.loc[["fc5"], "rel_error"].max() < 1e-6
+
+
+def test_finite_differences_sample_entries():
+    config = RunConfig(hidden=(16, 16))
+    a = finite_difference_check(config, max_entries=4, seed=3)
+    b = finite_difference_check(config, max_entries=4, seed=3)
+    assert list(a["entries_checked"]) == [4, 4, 4, 4, 4, 1]
+    assert a.equals(b) and a["rel_error"].max() < 1e-6
+
+
+# ----------------------------------------------------------------------------- training curves
+@pytest.mark.parametrize("kwargs", [{}, {"hidden": (5, 3), "activation": "relu", "lr": 1.0},
+                                    {"hidden": (3, 3, 3, 3), "lr": 2.0}])
+def test_training_curves_are_identical(kwargs):
+    config = RunConfig(**kwargs)
+    curves = compare_training(config, epochs=50, dtype=F64)
+    assert list(curves.columns) == ["epoch", "implementation", "train_loss"]
+    wide = curves.pivot(index="epoch", columns="implementation", values="train_loss")
+    assert len(wide) == 50 and wide.notna().all().all()
+    assert (wide["manual"] - wide["autograd"]).abs().max() < 1e-10
+    assert wide["manual"].iloc[-1] < wide["manual"].iloc[0]
+
+
+def test_training_matches_core_train_history():
+    config = RunConfig(epochs=60)
+    history = train(config).history
+    manual = train_manual(config, dtype=torch.float32)
+    assert list(manual["epoch"]) == list(history["epoch"])
+    assert (manual["train_loss"] - history["train_loss"]).abs().max() < 1e-5
+    assert len(train_autograd(config, epochs=7)) == 7
+
+
+def test_no_global_random_state_is_touched():
+    state = torch.get_rng_state()
+    compare_gradients(RunConfig())
+    finite_difference_check(RunConfig(hidden=(8,)), max_entries=2)
+    time_per_step([(3,)], n_rows=20, repeats=1, blocks=1)
+    assert torch.equal(state, torch.get_rng_state())
+
+
+# ----------------------------------------------------------------------------- timing
+def test_time_per_step_frame():
+    frame = time_per_step([(5,), (16, 16)], n_rows=100, repeats=3, blocks=1)
+    assert list(frame.columns) == ["implementation", "hidden", "params", "seconds_per_step"]
+    assert sorted(frame["implementation"].unique()) == ["autograd", "manual"]
+    assert list(frame["hidden"].unique()) == ["5", "16,16"]
+    assert list(frame.drop_duplicates("hidden")["params"]) == [21, 337]
+    assert ((frame["seconds_per_step"] > 0) & (frame["seconds_per_step"] < 1.0)).all()
