@@ -1,0 +1,238 @@
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core import ConfigError, RunConfig, train
+from core.config import ACTIVATIONS, MAX_WORK
+from core.sweep import MAX_CONFIGS, RESULT_COLUMNS, expand_grid, sweep, sweep_work_cap, validate_grid
+
+
+def _compare(frame: pd.DataFrame, configs: list[RunConfig], tol: float = 1e-5) -> list:
+    """Assert every row equals train(config) alone; return the RunResults."""
+    results = [train(c) for c in configs]
+    assert len(frame) == len(configs)
+    for row, r in zip(frame.itertuples(), results):
+        assert abs(row.test_loss - r.test_loss) < tol or (math.isnan(row.test_loss) and math.isnan(r.test_loss))
+        assert row.best_epoch == r.best_epoch
+        assert row.test_acc == r.test_acc
+        assert row.diverged == (r.diverged_at is not None)
+        if r.best_epoch >= 0:
+            assert row.best_dev_acc == pytest.approx(r.best_dev_acc, abs=1e-12)
+    return results
+
+
+# --------------------------------------------------------------------------- batched == train
+def test_batched_grid_equals_train_per_config():
+    base = RunConfig(epochs=400)
+    grid = {"hidden": [(5,), (5, 3)], "lr": [0.01, 0.2, 1], "seed": [0, 1]}
+    frame = sweep(base, grid)
+    assert frame["batched"].all()
+    configs = expand_grid(base, grid)
+    results = _compare(frame, configs)
+    diff = max(abs(row.test_loss - r.test_loss) for row, r in zip(frame.itertuples(), results))
+    assert diff < 1e-5
+    assert not frame["diverged"].any()
+    assert frame["test_acc"].max() >= 0.8       # the grid does learn something
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+def test_every_activation_and_init_matches_train(activation):
+    base = RunConfig(epochs=60, hidden=(4, 3), activation=activation, leaky_slope=0.1)
+    grid = {"weight_init": ["xavier_uniform", "kaiming_normal", "uniform"], "bias_init": [0.0, 0.5],
+            "lr": [0.5]}
+    frame = sweep(base, grid)
+    assert frame["batched"].all()
+    _compare(frame, expand_grid(base, grid))
+
+
+def test_logistic_regression_and_three_layers_match_train():
+    for hidden in [(), (3, 4, 2)]:
+        base = RunConfig(epochs=80, hidden=hidden, dataset="xor")
+        grid = {"lr": [0.1, 2.0], "seed": [3, 4]}
+        _compare(sweep(base, grid), expand_grid(base, grid))
+
+
+@pytest.mark.parametrize("epochs", [1, 2, 251])
+def test_short_and_ragged_epoch_counts_match_train(epochs):
+    base = RunConfig(epochs=epochs)
+    grid = {"lr": [0.2, 3.0], "seed": [5]}
+    _compare(sweep(base, grid), expand_grid(base, grid))
+
+
+def test_diverging_configs_do_not_poison_the_batch():
+    base = RunConfig(epochs=60, activation="relu", hidden=(8, 8, 8), weight_std=10.0)
+    grid = {"lr": [0.01, 1, 100], "seed": [0, 1, 2]}
+    frame = sweep(base, grid)
+    configs = expand_grid(base, grid)
+    assert frame["batched"].all()
+    assert frame["diverged"].any() and not frame["diverged"].all()
+    for row, c in zip(frame.itertuples(), configs):
+        r = train(c)
+        if r.diverged_at is None:
+            assert not row.diverged and row.diverged_at is pd.NA
+        else:
+            assert row.diverged and row.diverged_at == r.diverged_at
+        assert row.best_epoch == r.best_epoch and row.test_acc == r.test_acc
+        assert row.test_loss == pytest.approx(r.test_loss, rel=1e-6)
+        if row.diverged:
+            assert row.best_epoch <= row.diverged_at
+    # the healthy configs alone give bit-identical rows
+    healthy = [c for c, d in zip(configs, frame["diverged"]) if not d]
+    alone = sweep(base, {"lr": sorted({c.lr for c in healthy}), "seed": [0, 1, 2]})
+    mixed = frame[~frame["diverged"]].set_index(["lr", "seed"])
+    for row in alone.itertuples():
+        if (row.lr, row.seed) in mixed.index:
+            assert mixed.loc[(row.lr, row.seed), "test_loss"] == row.test_loss
+            assert mixed.loc[(row.lr, row.seed), "best_epoch"] == row.best_epoch
+
+
+# --------------------------------------------------------------------------- fallback
+def test_fallback_path_gives_train_numbers():
+    base = RunConfig(epochs=100)
+    grid = {"optimizer": ["sgd", "adam"], "lr": [0.01, 0.1]}
+    frame = sweep(base, grid)
+    assert list(frame["batched"]) == [True, True, False, False]
+    results = _compare(frame, expand_grid(base, grid))
+    for row, r in zip(frame.itertuples(), results):
+        if not row.batched:
+            assert row.test_loss == r.test_loss and row.best_epoch == r.best_epoch
+
+
+def test_mini_batches_and_momentum_fall_back():
+    base = RunConfig(epochs=20)
+    grid = {"batch_size": [0, 64, 10_000], "momentum": [0.0, 0.9]}
+    frame = sweep(base, grid)
+    # full batch (0 or >= train rows) with momentum 0 is batched; the rest runs train()
+    assert list(frame["batched"]) == [True, False, False, False, True, False]
+    _compare(frame, expand_grid(base, grid))
+
+
+# --------------------------------------------------------------------------- shape of the result
+def test_rows_columns_and_order():
+    base = RunConfig(epochs=30)
+    grid = {"hidden": ["5", "5,3"], "lr": [0.1, 1], "seed": [0, 1, 2]}
+    frame = sweep(base, grid)
+    assert list(frame.columns) == ["hidden", "lr", "seed", *RESULT_COLUMNS]
+    assert len(frame) == 12 and list(frame.index) == list(range(12))
+    assert list(frame["hidden"]) == [(5,)] * 6 + [(5, 3)] * 6           # coerced, first field slowest
+    assert list(frame["seed"]) == [0, 1, 2] * 4                           # last field fastest
+    assert frame["diverged"].dtype == bool and frame["batched"].dtype == bool
+    assert frame["best_epoch"].between(-1, 29).all()
+    assert (frame["seconds"] > 0).all()
+    assert frame.attrs == {"stopped": False, "total": 12}
+    assert [c.hidden for c in expand_grid(base, grid)] == list(frame["hidden"])
+
+
+def test_numpy_value_lists_are_accepted():
+    frame = sweep(RunConfig(epochs=5), {"lr": np.array([0.1, 1.0]), "seed": np.arange(2)})
+    assert list(frame["lr"]) == [0.1, 0.1, 1.0, 1.0] and list(frame["seed"]) == [0, 1, 0, 1]
+
+
+def test_progress_reaches_one():
+    calls = []
+    sweep(RunConfig(epochs=50), {"hidden": [(5,), (3,)], "optimizer": ["sgd", "adam"]},
+          on_progress=lambda frac, done, total: calls.append((frac, done, total)))
+    fracs = [f for f, _, _ in calls]
+    assert fracs == sorted(fracs) and fracs[-1] == pytest.approx(1.0)
+    assert calls[-1][1:] == (4, 4)
+
+
+# --------------------------------------------------------------------------- cancel
+def test_should_stop_returns_only_completed_rows():
+    base = RunConfig(epochs=600)
+    grid = {"hidden": [(5,), (5, 3)], "lr": [0.1, 1]}
+    full = sweep(base, grid)
+    completed = []
+
+    def on_progress(frac, done, total):
+        completed.append(done)
+
+    stopped = sweep(base, grid, on_progress=on_progress, should_stop=lambda: bool(completed) and completed[-1] >= 2)
+    assert stopped.attrs["stopped"] is True
+    assert len(stopped) == 2 and list(stopped.index) == [0, 1]         # the first group, complete
+    pd.testing.assert_frame_equal(stopped.drop(columns="seconds"), full.iloc[:2].drop(columns="seconds"))
+
+    nothing = sweep(base, grid, should_stop=lambda: True)
+    assert len(nothing) == 0 and list(nothing.columns) == list(full.columns) and nothing.attrs["stopped"]
+
+
+def test_should_stop_inside_a_batched_group_drops_the_group():
+    calls = []
+    frame = sweep(RunConfig(epochs=600), {"lr": [0.1, 1]}, on_progress=lambda *a: calls.append(a),
+                  should_stop=lambda: len(calls) >= 1)     # after the first chunk of epochs
+    assert len(calls) == 1 and 0 < calls[0][0] < 1
+    assert len(frame) == 0 and frame.attrs["stopped"]
+
+
+def test_should_stop_inside_a_fallback_run_drops_that_row():
+    polls = []
+
+    def should_stop():
+        polls.append(1)
+        return len(polls) > 3          # some chunks into the first adam run
+
+    frame = sweep(RunConfig(epochs=400), {"optimizer": ["adam", "rmsprop"]}, should_stop=should_stop)
+    assert len(frame) == 0 and frame.attrs["stopped"]
+
+
+# --------------------------------------------------------------------------- validation
+def test_unknown_field_is_named():
+    with pytest.raises(ConfigError) as err:
+        validate_grid(RunConfig(), {"lr": [0.1], "hiden": [(5,)]})
+    assert err.value.field == "hiden" and "unknown" in str(err.value)
+
+
+@pytest.mark.parametrize("grid, field", [
+    ({"lr": [0.1, -1.0]}, "lr"),
+    ({"lr": [0.1, "fast"]}, "lr"),
+    ({"activation": ["sigmoid", "swish"]}, "activation"),
+    ({"hidden": [(5,), (100,)]}, "hidden"),
+    ({"seed": []}, "seed"),
+    ({"seed": 3}, "seed"),
+    ({"optimizer": ["sgd", "lbfgs"]}, "optimizer"),
+])
+def test_bad_values_are_named(grid, field):
+    with pytest.raises(ConfigError) as err:
+        sweep(RunConfig(), grid)
+    assert err.value.field == field
+    assert field in str(err.value) and "allowed" in str(err.value)
+
+
+def test_bad_combination_is_named():
+    with pytest.raises(ConfigError) as err:
+        validate_grid(RunConfig(), {"weight_init": ["normal", "uniform"], "weight_low": [2.0]})
+    assert err.value.field == "weight_low" and "combination" in str(err.value)
+
+
+def test_too_many_configs():
+    with pytest.raises(ConfigError) as err:
+        validate_grid(RunConfig(), {"lr": [0.1, 1.0], "seed": list(range(10**6))})
+    assert err.value.field == "seed"
+    assert f"at most {MAX_CONFIGS}" in str(err.value) and "lower" in str(err.value)
+    assert len(expand_grid(RunConfig(), {"seed": list(range(MAX_CONFIGS))})) == MAX_CONFIGS
+
+
+def test_compute_budget():
+    base = RunConfig(hidden=(64, 64), epochs=10_000)
+    assert base.work <= MAX_WORK                    # each config alone is fine
+    with pytest.raises(ConfigError) as err:
+        validate_grid(base, {"seed": [0, 1, 2, 3]})
+    assert err.value.field == "epochs"
+    assert "budget" in str(err.value) and "lower epochs" in str(err.value) and "seed" in str(err.value)
+    # the default grid of the brief and the benchmark grid pass comfortably
+    small = {"hidden": [(5,), (5, 3)], "lr": [0.01, 1, 5], "seed": [0, 1, 2]}
+    bench = {"hidden": [(5,), (5, 3), (8,)], "lr": [0.01, 0.1, 1, 5], "seed": [0, 1, 2]}
+    for grid in (small, bench):
+        assert sum(c.work for c in validate_grid(RunConfig(), grid)) < 0.1 * sweep_work_cap()
+
+
+def test_no_global_rng_touched():
+    import torch
+
+    state = torch.random.get_rng_state().clone()
+    np_state = np.random.get_state()[1].copy()
+    sweep(RunConfig(epochs=10), {"seed": [0, 1], "weight_init": ["orthogonal", "default"]})
+    assert torch.equal(state, torch.random.get_rng_state())
+    assert (np_state == np.random.get_state()[1]).all()
