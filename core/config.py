@@ -165,9 +165,11 @@ GROUPS = ("data", "network", "init", "training")
 class ConfigError(ValueError):
     """A config value outside what the spec allows; names the field, the value and the allowed range."""
 
-    def __init__(self, field: str, value: Any, allowed: str, reason: str = "", reason_zh: str = ""):
+    def __init__(self, field: str, value: Any, allowed: str, reason: str = "", reason_zh: str = "",
+                 related: tuple[str, ...] = ()):
         self.field, self.value, self.allowed = field, value, allowed
         self.reason, self.reason_zh = reason, reason_zh
+        self.related = related          # other fields that take part in a cross-field rule
         super().__init__(self.message("en"))
 
     def message(self, lang: str = "en") -> str:
@@ -366,18 +368,20 @@ def _check_cross_fields(c: RunConfig) -> None:
     n_train, n_dev, n_test = c.split_counts
     if n_train < 2 or n_dev < 1 or n_test < 1:
         raise ConfigError("dev_frac", c.dev_frac, "train_frac + dev_frac < 1 with at least one test row",
-                          "no rows left for the test set", "测试集没有样本")
+                          "no rows left for the test set", "测试集没有样本", related=("train_frac", "n_samples"))
     if c.weight_init == "uniform" and c.weight_low > c.weight_high:
         raise ConfigError("weight_low", c.weight_low, f"<= weight_high ({c.weight_high:g})",
-                          "low above high", "下界大于上界")
+                          "low above high", "下界大于上界", related=("weight_high",))
     if c.steps_per_epoch * c.epochs > MAX_STEPS:
         raise ConfigError("epochs", c.epochs, f"epochs x batches per epoch <= {MAX_STEPS:,}",
                           "too many optimizer steps: lower epochs or raise batch_size",
-                          "优化步数过多：请减少训练轮数或增大批大小")
+                          "优化步数过多：请减少训练轮数或增大批大小",
+                          related=("batch_size", "n_samples", "train_frac"))
     if c.work > MAX_WORK:
         raise ConfigError("epochs", c.epochs, f"epochs x train rows x parameters <= {MAX_WORK:.0e}",
                           f"compute budget exceeded ({c.work:.1e}): lower epochs, samples or layer widths",
-                          f"超出计算预算（{c.work:.1e}）：请减少训练轮数、样本数或每层神经元个数")
+                          f"超出计算预算（{c.work:.1e}）：请减少训练轮数、样本数或每层神经元个数",
+                          related=("n_samples", "hidden", "train_frac"))
 
 
 # --------------------------------------------------------------------------- URL / text
@@ -462,15 +466,25 @@ def from_params(params: Mapping[str, Any], ignore: tuple[str, ...] = ()) -> tupl
         try:
             return RunConfig(**values), warnings
         except ConfigError as err:
-            culprit = err.field if err.field in values else _largest_contributor(values)
+            culprit = next((name for name in (err.field, *err.related) if name in values), None)
             if culprit is None:  # pragma: no cover - defaults are always valid
                 raise
             warnings.append(ParamWarning(culprit, _short(values.pop(culprit)), err))
     return RunConfig(), warnings  # pragma: no cover
 
 
-def _largest_contributor(values: dict[str, Any]) -> str | None:
-    for name in ("epochs", "n_samples", "hidden", "batch_size", "train_frac", "dev_frac", "weight_low"):
-        if name in values:
-            return name
-    return next(iter(values), None)
+# --------------------------------------------------------------------------- presets
+# Each preset is a full setting: applied over the defaults, not over the current config.
+PRESETS: dict[str, dict[str, Any]] = {
+    "book_251": {},                                            # 4.3.1: 2-5-1 sigmoid, lr 0.2, 3000 epochs
+    "book_2531": {"hidden": (5, 3)},                           # 4.3.1: a second hidden layer of 3 neurons
+    "zero_init": {"weight_init": "zeros", "epochs": 5},        # 4.4.1: symmetric weights
+    "vanishing": {"hidden": (3, 3, 3, 3), "weight_std": 0.01, "bias_init": 1.0, "lr": 0.01},   # 4.4.2
+    "dead_relu": {"hidden": (3, 3, 3, 3), "weight_std": 0.01, "bias_init": -8.0, "lr": 0.01,   # 4.4.3
+                  "activation": "relu"},
+}
+
+
+def preset(name: str) -> RunConfig:
+    """The RunConfig of a named preset (see PRESETS)."""
+    return RunConfig(**PRESETS[name])

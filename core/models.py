@@ -8,6 +8,7 @@ computed stably as ``binary_cross_entropy_with_logits``. Initialization lives in
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable
 from functools import partial
 
@@ -17,6 +18,9 @@ from torch import nn
 from torch.nn.utils import skip_init
 
 from .config import RunConfig
+
+# One fixed, small thread count for the whole process: many app sessions share a small server.
+torch.set_num_threads(max(1, int(os.environ.get("NN_TORCH_THREADS", "1"))))
 
 
 def activation_fn(name: str, leaky_slope: float = 0.01) -> Callable[[torch.Tensor], torch.Tensor]:

@@ -5,6 +5,9 @@ These are the book's `print_grads` / `print_weights` as data (pandas DataFrames)
 
 from __future__ import annotations
 
+import math
+
+import numpy as np
 import pandas as pd
 import torch
 import torch.nn.functional as F
@@ -96,3 +99,38 @@ def symmetric_units(weight: torch.Tensor, rtol: float = 1e-5) -> int:
         same = (w - w[i]).abs().amax(dim=1) <= tol
         best = max(best, int(same.sum()))
     return best
+
+
+BOOK_EXTENT = (-math.pi, math.pi, -math.pi, math.pi)
+
+
+def model_from_state(config: RunConfig, state_dict: dict[str, torch.Tensor]) -> MLP:
+    """An MLP of the config's architecture carrying the given parameters (eval mode)."""
+    model = build_model(config)
+    model.load_state_dict(state_dict)
+    return model.eval()
+
+
+def data_extent(data: Splits, margin: float = 0.5) -> tuple[float, float, float, float]:
+    """(x1_min, x1_max, x2_min, x2_max) of all points, widened by `margin` on each side."""
+    X = torch.cat([data.X_train, data.X_dev, data.X_test])
+    lo, hi = X.min(dim=0).values, X.max(dim=0).values
+    return (float(lo[0]) - margin, float(hi[0]) + margin, float(lo[1]) - margin, float(hi[1]) + margin)
+
+
+def probability_grid(model: MLP, extent: tuple[float, float, float, float] = BOOK_EXTENT,
+                     resolution: int = 200) -> np.ndarray:
+    """P(class 1) on a resolution x resolution grid over extent; row 0 is the top (largest x2).
+
+    The book's figure uses a 200 x 200 grid over [-pi, pi]^2.
+    """
+    x1 = torch.linspace(extent[0], extent[1], resolution)
+    x2 = torch.linspace(extent[3], extent[2], resolution)      # top to bottom, as an image
+    g2, g1 = torch.meshgrid(x2, x1, indexing="ij")
+    points = torch.stack([g1.reshape(-1), g2.reshape(-1)], dim=1)
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        probs = torch.sigmoid(model(points)).view(resolution, resolution)
+    model.train(was_training)
+    return probs.numpy()

@@ -198,11 +198,21 @@ class _Run:
         self.cand_flat[len(self.cand_s)].copy_(self.flat)
         self.cand_s.append(s)
 
+    def first_bad_epoch(self, rows: int) -> int:
+        """First of the history rows 0..rows-1 with a non-finite train or dev loss (rows if none).
+
+        theta_s is only a valid checkpoint if rows 0..s-1 are finite: nothing after divergence counts.
+        """
+        ok = torch.isfinite(self.metrics[:rows, 0, 0]) & torch.isfinite(self.metrics[1:rows + 1, 1, 0])
+        return rows if bool(ok.all()) else int((~ok).nonzero()[0])
+
     def settle(self) -> None:
-        """Keep the first buffered candidate whose dev accuracy strictly beats the best so far."""
+        """Keep the first buffered candidate whose dev accuracy strictly beats the best so far
+        (among candidates before any divergence)."""
         if self.cand_s:
             dev = self.metrics[torch.tensor(self.cand_s), 1]
-            correct = torch.where(torch.isfinite(dev[:, 0]), dev[:, 1], torch.tensor(-1.0))
+            finite = torch.isfinite(dev[:, 0]) & (torch.tensor(self.cand_s) <= self.first_bad_epoch(max(self.cand_s)))
+            correct = torch.where(finite, dev[:, 1], torch.tensor(-1.0))
             k = int(torch.argmax(correct))          # first maximum
             if float(correct[k]) > self.best_correct:
                 self.best_correct, self.best_s = float(correct[k]), self.cand_s[k]
@@ -390,3 +400,17 @@ def _snapshot_frame(model: MLP, names: list[str], snapshots: list[torch.Tensor])
                                        "value": flat[offset:offset + n].double().numpy()}))
             offset += n
     return pd.concat(parts, ignore_index=True)
+
+
+def compare_runs(results: dict[str, RunResult]) -> pd.DataFrame:
+    """One row per named run: the config fields that differ between the runs, then the scores."""
+    configs = {name: r.config.to_dict() for name, r in results.items()}
+    fields = [f for f in next(iter(configs.values()))] if configs else []
+    differing = [f for f in fields if len({repr(c[f]) for c in configs.values()}) > 1]
+    rows = []
+    for name, r in results.items():
+        row = {"run": name, **{f: str(configs[name][f]) for f in differing}}
+        row.update(test_acc=r.test_acc, test_loss=r.test_loss, best_dev_acc=r.best_dev_acc,
+                   best_epoch=r.best_epoch, seconds=round(r.seconds, 3))
+        rows.append(row)
+    return pd.DataFrame(rows)

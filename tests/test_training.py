@@ -102,6 +102,16 @@ def test_absurd_learning_rate_is_reported_not_raised():
     assert np.isfinite(r.test_loss) or r.best_epoch == -1
 
 
+def test_no_checkpoint_after_divergence_whatever_the_chunking():
+    config = RunConfig(epochs=200, activation="elu", hidden=(8, 8, 8), weight_std=10.0, lr=100.0)
+    runs = [train(config, progress_every=k) for k in (0, 1, 7, 50)]
+    assert runs[0].diverged_at is not None
+    for r in runs:
+        assert r.diverged_at == runs[0].diverged_at and r.best_epoch == runs[0].best_epoch
+        assert r.best_epoch <= r.diverged_at
+        assert r.test_loss == runs[0].test_loss
+
+
 def test_same_config_is_bit_identical_across_threads():
     configs = [RunConfig(epochs=400, seed=s, hidden=(6, 4), activation=a)
                for s, a in ((0, "relu"), (1, "tanh"), (2, "sigmoid"), (3, "gelu"))]

@@ -1,0 +1,35 @@
+"""Entry point and router: language, navigation, the shared sidebar; then the chosen page runs.
+
+Pages live in app_pages/, not pages/: with st.navigation a folder literally named pages/ makes a
+deep link that is a fresh server's first request run the page script alone, without this
+entrypoint (so without the sidebar). See README.
+"""
+
+import logging
+import os
+import time
+
+import streamlit as st
+
+from ui import state
+from ui.i18n import t
+from ui.nav import PAGES
+from ui.runs import warm_up_imports
+from ui.sidebar import draw_sidebar
+
+started = time.perf_counter()
+st.set_page_config(page_title="NNDL ch.4 · MLP dashboard", page_icon="🧠", layout="wide")
+state.init_session()
+lang = state.lang()
+navigation = st.navigation([
+    st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=(i == 0))
+    for i, (path, title, icon, url) in enumerate(PAGES)
+])
+draw_sidebar()
+try:
+    navigation.run()
+finally:
+    warm_up_imports()    # after the first render: torch/pandas/altair load while the user reads the page
+    if os.environ.get("NNDL_TIMING"):   # the browser tests read script times from the server log
+        logging.getLogger("nndl.timing").warning("script_seconds=%.4f page=%s", time.perf_counter() - started,
+                                                 navigation.url_path)

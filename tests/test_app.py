@@ -1,0 +1,111 @@
+"""AppTest: the real app script, its widgets and pages, without a browser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.config import FIELDS, RunConfig
+from ui.nav import PAGES
+
+TIMEOUT = 120
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def app(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def test_default_page_runs_with_the_spec_driven_sidebar():
+    at = app()
+    assert not at.exception
+    assert at.session_state["config"] == RunConfig()
+    labels = {w.label for w in [*at.sidebar.number_input, *at.sidebar.selectbox, *at.sidebar.checkbox]}
+    always_shown = [f for f in FIELDS if f.show_if is None and f.kind != "layers"]
+    assert {f.en for f in always_shown} <= labels
+    assert at.button(key="train").label == "Train"
+
+
+def test_sidebar_widgets_change_the_config_and_the_url():
+    at = app()
+    at.sidebar.number_input(key="w_hidden_n").set_value(2).run()
+    assert at.session_state["config"].hidden == (5, 5)
+    at.sidebar.slider(key="w_hidden_2").set_value(3).run()
+    at.sidebar.selectbox(key="w_activation").set_value("leaky_relu").run()
+    at.sidebar.number_input(key="w_leaky_slope").set_value(0.2).run()      # only shown for leaky_relu
+    at.sidebar.number_input(key="w_lr").set_value(1.0).run()
+    config = at.session_state["config"]
+    assert (config.hidden, config.activation, config.leaky_slope, config.lr) == ((5, 3), "leaky_relu", 0.2, 1.0)
+    assert at.query_params["hidden"] == "5,3" and at.query_params["lr"] == "1"
+    assert not at.exception
+
+
+def test_train_page_shows_test_accuracy_for_the_default_config():
+    at = app()
+    at.button(key="train").click().run()
+    assert not at.exception
+    shown = metrics(at)
+    assert float(shown["Test accuracy"]) >= 0.85
+    assert int(shown["Best epoch"]) >= 0
+    assert len(at.get("vega_lite_chart")) == 3      # curves, decision boundary, gradient norms
+    assert len(at.dataframe) >= 2                  # first- and last-step gradient tables
+    # a rerun is served from the cache: same numbers, nothing retrained
+    seconds = shown["Training time"]
+    at.run()
+    assert metrics(at)["Training time"] == seconds
+
+
+def test_language_switch_changes_labels():
+    at = app()
+    assert at.title[0].value == "Train"
+    at.button_group(key="w_lang").set_value("zh").run()
+    assert at.title[0].value == "训练"
+    assert at.button(key="train").label == "开始训练"
+    labels = {w.label for w in at.sidebar.number_input}
+    assert "学习率" in labels and "训练轮数" in labels
+    assert at.query_params["lang"] == "zh"
+
+
+def test_url_parameters_apply_and_bad_ones_are_reported():
+    at = app(hidden="5,3", lr="1", epochs="1e9", activation="swish", lang="zh")
+    config = at.session_state["config"]
+    assert config.hidden == (5, 3) and config.lr == 1.0
+    assert config.epochs == RunConfig().epochs and config.activation == "sigmoid"
+    text = " ".join(w.value for w in at.warning)
+    assert "epochs" in text and "activation" in text and "swish" in text
+    assert at.title[0].value == "训练"
+
+
+def test_presets_and_regenerate():
+    at = app(hidden="8,8", lr="3")
+    at.sidebar.selectbox(key="w_preset").set_value("book_2531").run()
+    at.sidebar.button(key="preset_apply").click().run()
+    assert at.session_state["config"] == RunConfig(hidden=(5, 3))
+    at.sidebar.button(key="regenerate").click().run()
+    assert at.session_state["config"].data_seed == 1
+    assert not at.exception
+
+
+def test_invalid_widget_combination_is_reported_and_defaulted():
+    at = app()
+    at.sidebar.number_input(key="w_train_frac").set_value(0.9).run()
+    assert not at.exception
+    assert at.session_state["config"].split_counts[2] >= 1
+    assert any("dev_frac" in w.value or "train_frac" in w.value for w in at.sidebar.warning)
+
+
+@pytest.mark.parametrize("page", [p[0] for p in PAGES])
+def test_every_page_runs(page):
+    at = app()
+    at.switch_page(page).run()
+    assert not at.exception
+    assert at.sidebar.number_input(key="w_lr")       # the shared sidebar is there on every page

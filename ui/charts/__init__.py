@@ -1,0 +1,7 @@
+"""Chart builders: pure functions, DataFrame (or array) in, Altair chart (or Vega-Lite dict) out.
+
+`base` holds the Train page's builders (re-exported here); each experiment page's builders live
+in their own module of this package (e.g. `ui.charts.vanishing`). No Streamlit in this package.
+"""
+
+from ui.charts.base import *  # noqa: F403

@@ -1,0 +1,185 @@
+"""Chart builders of the Train page (shared by other pages): DataFrame in, Altair chart out. No Streamlit.
+
+Every builder takes `lang` and labels axes, legends and titles in that language.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import altair as alt
+import numpy as np
+import pandas as pd
+from PIL import Image
+
+from ui.i18n import t
+
+__all__ = ["boundary_chart", "compare_chart", "curves_chart", "grad_norm_chart", "grad_table", "live_curves_spec",
+           "probability_image", "thin_epochs", "SPLIT_COLORS", "CLASS_COLORS", "MAX_POINTS"]
+
+MAX_POINTS = 600          # curves are thinned to about this many epochs (best and last epoch always kept)
+SPLIT_COLORS = {"train": "#e4007f", "dev": "#f19ec2", "test": "#7f7f7f"}
+CLASS_COLORS = ("#1f77b4", "#ff7f0e")
+
+
+def thin_epochs(frame: pd.DataFrame, keep: tuple[int, ...] = (), max_points: int = MAX_POINTS) -> pd.DataFrame:
+    """Every k-th epoch (k chosen so about max_points remain) plus the epochs in `keep` and the last."""
+    if frame.empty:
+        return frame
+    epochs = frame["epoch"].to_numpy()
+    n = int(epochs.max()) + 1
+    step = max(1, int(np.ceil(n / max_points)))
+    mask = (epochs % step == 0) | np.isin(epochs, [*keep, n - 1])
+    return frame[mask]
+
+
+def _long_history(history: pd.DataFrame, lang: str, best_epoch: int | None) -> pd.DataFrame:
+    thin = thin_epochs(history, keep=(best_epoch,) if best_epoch is not None and best_epoch >= 0 else ())
+    rows = []
+    for split in ("train", "dev"):
+        rows.append(pd.DataFrame({
+            "epoch": thin["epoch"], "split": t(split, lang),
+            "loss": thin[f"{split}_loss"], "accuracy": thin[f"{split}_acc"],
+        }))
+    return pd.concat(rows, ignore_index=True)
+
+
+def curves_chart(history: pd.DataFrame, lang: str, best_epoch: int | None = None) -> alt.HConcatChart:
+    """Loss and accuracy vs epoch, train (solid) and dev (dashed), best epoch as a vertical rule."""
+    data = _long_history(history, lang, best_epoch)
+    split_scale = alt.Scale(domain=[t("train", lang), t("dev", lang)],
+                            range=[SPLIT_COLORS["train"], SPLIT_COLORS["dev"]])
+    x = alt.X("epoch:Q", title=t("epoch", lang))
+    color = alt.Color("split:N", title=t("split", lang), scale=split_scale)
+    dash = alt.StrokeDash("split:N", title=t("split", lang),
+                          scale=alt.Scale(domain=[t("train", lang), t("dev", lang)], range=[[1, 0], [6, 3]]))
+    panels = []
+    for metric, title_key in (("loss", "chart_loss"), ("accuracy", "chart_acc")):
+        base = alt.Chart(data).mark_line(strokeWidth=2).encode(
+            x=x, y=alt.Y(f"{metric}:Q", title=t(metric, lang), scale=alt.Scale(zero=False)),
+            color=color, strokeDash=dash,
+            tooltip=[alt.Tooltip("epoch:Q", title=t("epoch", lang)), alt.Tooltip("split:N", title=t("split", lang)),
+                     alt.Tooltip(f"{metric}:Q", title=t(metric, lang), format=".4f")],
+        )
+        layers = [base]
+        if best_epoch is not None and best_epoch >= 0:
+            rule = alt.Chart(pd.DataFrame({"epoch": [best_epoch], "what": [t("best_epoch_rule", lang)]}))
+            tooltip = [alt.Tooltip("what:N", title=" "), alt.Tooltip("epoch:Q", title=t("epoch", lang))]
+            layers.append(rule.mark_rule(color="#444", strokeDash=[2, 2]).encode(x="epoch:Q", tooltip=tooltip))
+        panels.append(alt.layer(*layers).properties(title=t(title_key, lang), width=320, height=260))
+    return alt.hconcat(*panels).resolve_scale(color="shared", strokeDash="shared")
+
+
+def live_curves_spec(history: pd.DataFrame, lang: str, max_points: int = 300) -> dict:
+    """A light Vega-Lite spec (a dict, no Altair validation) of train/dev loss, redrawn while training."""
+    thin = thin_epochs(history, max_points=max_points)
+    values = [{"epoch": int(e), "split": t(split, lang), "loss": float(v)}
+              for split in ("train", "dev") for e, v in zip(thin["epoch"], thin[f"{split}_loss"])]
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "title": t("chart_loss", lang), "width": 420, "height": 220,
+        "data": {"values": values}, "mark": {"type": "line", "strokeWidth": 2},
+        "encoding": {
+            "x": {"field": "epoch", "type": "quantitative", "title": t("epoch", lang)},
+            "y": {"field": "loss", "type": "quantitative", "title": t("loss", lang), "scale": {"zero": False}},
+            "color": {"field": "split", "type": "nominal", "title": t("split", lang),
+                      "scale": {"domain": [t("train", lang), t("dev", lang)],
+                                "range": [SPLIT_COLORS["train"], SPLIT_COLORS["dev"]]}},
+        },
+    }
+
+
+def compare_chart(histories: dict[str, pd.DataFrame], lang: str, metric: str = "loss") -> alt.Chart:
+    """Curves of several runs overlaid: colour = run, dash = train/dev. `metric` is 'loss' or 'acc'."""
+    rows = []
+    for run, history in histories.items():
+        thin = thin_epochs(history)
+        for split in ("train", "dev"):
+            rows.append(pd.DataFrame({"epoch": thin["epoch"], "run": run, "split": t(split, lang),
+                                      "value": thin[f"{split}_{metric}"]}))
+    data = pd.concat(rows, ignore_index=True)
+    name = t("loss" if metric == "loss" else "accuracy", lang)
+    return alt.Chart(data).mark_line(strokeWidth=2).encode(
+        x=alt.X("epoch:Q", title=t("epoch", lang)),
+        y=alt.Y("value:Q", title=name, scale=alt.Scale(zero=False)),
+        color=alt.Color("run:N", title=t("run", lang)),
+        strokeDash=alt.StrokeDash("split:N", title=t("split", lang)),
+        tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("value:Q", title=name, format=".4f")],
+    ).properties(title=t("chart_loss" if metric == "loss" else "chart_acc", lang), width=320, height=260)
+
+
+def probability_image(probs: np.ndarray) -> str:
+    """A PNG data URI of a probability grid (row 0 = top): blue (class 0) -> white (0.5) -> orange (class 1)."""
+    p = np.clip(np.nan_to_num(probs, nan=0.5), 0.0, 1.0)[..., None]
+    blue, white, orange = (np.array(c, dtype=float) for c in ((158, 202, 225), (255, 255, 255), (253, 190, 133)))
+    low = blue + (white - blue) * (p / 0.5)
+    high = white + (orange - white) * ((p - 0.5) / 0.5)
+    rgb = np.where(p < 0.5, low, high)
+    near_boundary = np.abs(p - 0.5) < 0.02            # a thin dark line where P = 0.5
+    rgb = np.where(near_boundary, np.array([90.0, 90.0, 90.0]), rgb)
+    buf = io.BytesIO()
+    Image.fromarray(rgb.astype(np.uint8), "RGB").save(buf, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float], points: pd.DataFrame, lang: str,
+                   splits: tuple[str, ...] = ("train", "dev", "test"), size: int = 420) -> alt.LayerChart:
+    """Decision boundary: the probability grid as one image layer, data points (colour = class,
+    shape = split) on top. `points` has columns x1, x2, label, split."""
+    x_scale = alt.Scale(domain=[extent[0], extent[1]], nice=False, zero=False)
+    y_scale = alt.Scale(domain=[extent[2], extent[3]], nice=False, zero=False)
+    image = alt.Chart(pd.DataFrame({"url": [probability_image(probs)], "x": [extent[0]], "x2": [extent[1]],
+                                    "y": [extent[3]], "y2": [extent[2]]})).mark_image(
+        aspect=False, align="left", baseline="top").encode(
+        x=alt.X("x:Q", scale=x_scale, title="x1"), x2="x2:Q",
+        y=alt.Y("y:Q", scale=y_scale, title="x2"), y2="y2:Q", url="url:N")
+    shown = points[points["split"].isin(splits)].assign(
+        split_name=lambda d: d["split"].map(lambda s: t(s, lang)),
+        cls=lambda d: d["label"].astype(str))
+    dots = alt.Chart(shown).mark_point(filled=True, size=28, opacity=0.85, stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("x1:Q", scale=x_scale), y=alt.Y("x2:Q", scale=y_scale),
+        color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS))),
+        shape=alt.Shape("split_name:N", title=t("split", lang),
+                        scale=alt.Scale(domain=[t(s, lang) for s in ("train", "dev", "test")],
+                                        range=["circle", "triangle-up", "square"])),
+        tooltip=[alt.Tooltip("x1:Q", format=".3f"), alt.Tooltip("x2:Q", format=".3f"),
+                 alt.Tooltip("cls:N", title=t("label", lang)), alt.Tooltip("split_name:N", title=t("split", lang))],
+    )
+    return alt.layer(image, dots).properties(title=t("chart_boundary", lang), width=size, height=size)
+
+
+def grad_norm_chart(grad_norms: pd.DataFrame, lang: str) -> alt.Chart:
+    """Weight-gradient L2 norm per layer (fc1..fcK) over epochs, log-scale y. Zeros are dropped (log scale)."""
+    weights = grad_norms[(grad_norms["param"] == "weight") & (grad_norms["grad_l2"] > 0)]
+    thin = thin_epochs(weights)
+    return alt.Chart(thin).mark_line(strokeWidth=1.6).encode(
+        x=alt.X("epoch:Q", title=t("epoch", lang)),
+        y=alt.Y("grad_l2:Q", title=t("grad_l2", lang), scale=alt.Scale(type="log")),
+        color=alt.Color("layer:N", title=t("layer", lang), sort=None),
+        tooltip=["layer:N", "epoch:Q", alt.Tooltip("grad_l2:Q", format=".3e")],
+    ).properties(title=t("chart_grad_norms", lang), width=640, height=280)
+
+
+GRAD_COLUMNS = ["layer", "param", "shape", "grad_l2", "grad_mean_abs", "grad_max_abs", "dead_units"]
+
+
+def grad_table(table: pd.DataFrame, lang: str):
+    """The per-layer gradient table as a pandas Styler: translated headers, scientific notation,
+    a flag column, vanishing rows tinted blue and exploding ones red."""
+    headers = {c: t(f"col_{c}", lang) for c in GRAD_COLUMNS}
+    frame = table[GRAD_COLUMNS].copy()
+    frame["dead_units"] = [str(int(v)) if pd.notna(v) else "" for v in frame["dead_units"]]
+    flag_col = t("col_flag", lang)
+    frame[flag_col] = [t("col_exploding", lang) if e else t("col_vanishing", lang) if v else ""
+                       for v, e in zip(table["vanishing"], table["exploding"])]
+    frame = frame.rename(columns=headers)
+    tints = {t("col_exploding", lang): "background-color: #fde0dd",
+             t("col_vanishing", lang): "background-color: #deebf7"}
+
+    def tint(row: pd.Series) -> list[str]:
+        return [tints.get(row[flag_col], "")] * len(row)
+
+    sci = "{:.3e}".format
+    return frame.style.apply(tint, axis=1).format({headers[c]: sci for c in ("grad_l2", "grad_mean_abs",
+                                                                               "grad_max_abs")})

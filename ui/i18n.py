@@ -1,0 +1,159 @@
+"""Every user-facing string that is not a config field (those live in core.config.FIELDS), in en and zh.
+
+Chinese terms follow the book: 隐藏层, 学习率, 参数初始化, 梯度消失, 死亡 ReLU, 验证集 ...
+"""
+
+from __future__ import annotations
+
+LANGS = ("en", "zh")
+LANG_NAMES = {"en": "English", "zh": "中文"}
+
+CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "dataset": {
+        "moons": ("moons", "月牙形（moons）"), "circles": ("circles", "同心圆"), "xor": ("xor", "异或（XOR）"),
+        "gauss": ("two Gaussians", "两个高斯簇"), "spiral": ("spiral", "双螺旋"),
+    },
+    "activation": {
+        "sigmoid": ("sigmoid (logistic)", "Logistic（sigmoid）"), "tanh": ("tanh", "Tanh"), "relu": ("ReLU", "ReLU"),
+        "leaky_relu": ("Leaky ReLU", "带泄露的 ReLU"), "elu": ("ELU", "ELU"), "gelu": ("GELU", "GELU"),
+        "identity": ("identity (linear)", "恒等（线性）"),
+    },
+    "weight_init": {
+        "normal": ("normal N(mean, std)", "正态分布（高斯）"), "uniform": ("uniform U(low, high)", "均匀分布"),
+        "zeros": ("zeros", "全零初始化"), "constant": ("constant", "常数初始化"),
+        "xavier_normal": ("Xavier normal", "Xavier 正态"), "xavier_uniform": ("Xavier uniform", "Xavier 均匀"),
+        "kaiming_normal": ("He (Kaiming) normal", "He（Kaiming）正态"),
+        "kaiming_uniform": ("He (Kaiming) uniform", "He（Kaiming）均匀"),
+        "orthogonal": ("orthogonal", "正交初始化"), "default": ("PyTorch default", "PyTorch 默认"),
+    },
+    "optimizer": {
+        "sgd": ("SGD", "SGD（随机梯度下降）"), "adagrad": ("Adagrad", "AdaGrad"), "adadelta": ("Adadelta", "AdaDelta"),
+        "rmsprop": ("RMSprop", "RMSprop"), "adam": ("Adam", "Adam"), "adamax": ("Adamax", "Adamax"),
+        "nadam": ("NAdam", "NAdam"),
+    },
+}
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # shell
+    "app_title": ("NNDL ch.4 — feed-forward networks", "NNDL 第 4 章 —— 前馈神经网络"),
+    "language": ("Language", "语言"),
+    "page_train": ("Train", "训练"),
+    "page_init": ("Initialization", "参数初始化"),
+    "page_vanishing": ("Vanishing gradients", "梯度消失"),
+    "page_dead_relu": ("Dead ReLU", "死亡 ReLU"),
+    "page_manual": ("Autograd vs manual", "自动微分 vs 手写反向传播"),
+    "page_grid": ("Grid search", "超参数网格搜索"),
+    "group_data": ("Data", "数据"),
+    "group_network": ("Network", "网络结构"),
+    "group_init": ("Initialization", "参数初始化"),
+    "group_training": ("Training", "训练"),
+    "n_hidden_layers": ("Number of hidden layers", "隐藏层层数"),
+    "layer_width": ("Neurons in hidden layer {k}", "第 {k} 个隐藏层的神经元个数"),
+    "regenerate": ("New data (next seed)", "重新生成数据（下一个种子）"),
+    "preset": ("Preset", "预设"),
+    "preset_apply": ("Apply preset", "应用预设"),
+    "preset_book_251": ("Book 4.3.1: 2-5-1 sigmoid, lr 0.2, 3000 epochs",
+                        "书 4.3.1：2-5-1 sigmoid，学习率 0.2，3000 轮"),
+    "preset_book_2531": ("Book 4.3.1: 2-5-3-1 (extra 3-neuron layer)", "书 4.3.1：2-5-3-1（再加一层 3 个神经元）"),
+    "preset_defaults": ("All defaults", "全部恢复默认"),
+    "param_ignored": ("URL parameter ignored — {msg}", "链接参数已忽略 —— {msg}"),
+    "config_invalid": ("Settings adjusted — {msg}", "设置已调整 —— {msg}"),
+    "share_link": ("Link to these exact settings", "当前设置的分享链接"),
+    "share_help": ("Copy this link: it reproduces this run on any machine.",
+                   "复制此链接：在任何机器上都能复现这次运行。"),
+    # train page
+    "train_intro": (
+        "Train the book's feed-forward network on 2-D data. Change settings in the sidebar, then press **Train**.",
+        "在二维数据上训练书中的前馈神经网络。在侧边栏修改设置，然后点击 **开始训练**。"),
+    "train_button": ("Train", "开始训练"),
+    "training_progress": ("Training… epoch {epoch} / {epochs}", "训练中…… 第 {epoch} / {epochs} 轮"),
+    "press_train": ("Press **Train** to run this configuration ({label}).",
+                    "点击 **开始训练** 运行当前配置（{label}）。"),
+    "metric_test_acc": ("Test accuracy", "测试集准确率"),
+    "metric_test_loss": ("Test loss", "测试集损失"),
+    "metric_best_dev": ("Best dev accuracy", "验证集最佳准确率"),
+    "metric_best_epoch": ("Best epoch", "最佳轮次"),
+    "metric_seconds": ("Training time", "训练用时"),
+    "diverged": ("Training diverged at epoch {epoch} (loss or weights became NaN/inf). "
+                 "Try a smaller learning rate or gradient clipping.",
+                 "训练在第 {epoch} 轮发散（损失或参数变为 NaN/inf）。请减小学习率或开启梯度截断。"),
+    "stopped": ("Training was stopped at epoch {epoch}.", "训练在第 {epoch} 轮被停止。"),
+    "tab_curves": ("Loss & accuracy", "损失与准确率"),
+    "tab_boundary": ("Decision boundary", "决策边界"),
+    "tab_gradients": ("Gradients", "梯度"),
+    "tab_compare": ("Compare runs", "对比实验"),
+    "tab_downloads": ("Downloads", "下载"),
+    "chart_loss": ("Loss (binary cross-entropy)", "损失（二分类交叉熵）"),
+    "chart_acc": ("Accuracy", "准确率"),
+    "chart_boundary": ("Decision boundary: predicted probability of class 1", "决策边界：预测为类别 1 的概率"),
+    "chart_grad_norms": ("Weight-gradient L2 norm per layer over training (log scale)",
+                         "训练过程中各层权重梯度的 L2 范数（对数坐标）"),
+    "epoch": ("epoch", "轮次"),
+    "loss": ("loss", "损失"),
+    "accuracy": ("accuracy", "准确率"),
+    "split": ("split", "数据集"),
+    "train": ("train", "训练集"),
+    "dev": ("dev", "验证集"),
+    "test": ("test", "测试集"),
+    "layer": ("layer", "层"),
+    "grad_l2": ("gradient L2 norm", "梯度 L2 范数"),
+    "probability": ("P(class 1)", "P(类别 1)"),
+    "label": ("class", "类别"),
+    "best_epoch_rule": ("best epoch", "最佳轮次"),
+    "show_splits": ("Show points of", "显示这些数据点"),
+    "extent": ("Plot range", "绘图范围"),
+    "extent_book": ("[-π, π]² (book)", "[-π, π]²（书中）"),
+    "extent_data": ("data extent", "数据范围"),
+    "grads_first": ("After the first step (initial weights)", "第一步之后（初始参数）"),
+    "grads_last": ("At the end of training (final weights)", "训练结束时（最终参数）"),
+    "grads_legend": ("Vanishing: weight-gradient L2 < 1e-6 (blue). Exploding: L2 > 1e2 (red).",
+                     "梯度消失：权重梯度 L2 < 1e-6（蓝色）；梯度爆炸：L2 > 1e2（红色）。"),
+    "col_layer": ("layer", "层"), "col_param": ("parameter", "参数"), "col_shape": ("shape", "形状"),
+    "col_grad_l2": ("L2 norm", "L2 范数"), "col_grad_mean_abs": ("mean |g|", "平均 |g|"),
+    "col_grad_max_abs": ("max |g|", "最大 |g|"), "col_dead_units": ("dead units", "死亡神经元"),
+    "col_vanishing": ("vanishing", "梯度消失"), "col_exploding": ("exploding", "梯度爆炸"),
+    "col_flag": ("flag", "标记"),
+    "pin_run": ("Pin this run for comparison", "固定此次运行用于对比"),
+    "clear_pins": ("Clear pinned runs", "清除已固定的运行"),
+    "compare_help": ("Pin a run, change settings (e.g. add a 3-neuron layer), train again: the curves overlay.",
+                     "固定一次运行，修改设置（例如再加一个 3 神经元的隐藏层），再训练一次：曲线会叠加对比。"),
+    "no_pins": ("No pinned runs yet.", "还没有固定的运行。"),
+    "run": ("run", "运行"),
+    "current": ("current", "当前"),
+    "pinned": ("pinned", "已固定"),
+    "differs": ("settings that differ", "不同的设置"),
+    "download_history": ("History (CSV)", "训练记录（CSV）"),
+    "download_data": ("Dataset (CSV)", "数据集（CSV）"),
+    "download_model": ("Best model state_dict (.pt)", "最佳模型参数 state_dict（.pt）"),
+    "downloads_help": ("Charts have their own export menu (⋯ at the top right of each chart).",
+                       "每个图表右上角的 ⋯ 菜单可导出图表。"),
+    "seconds_fmt": ("{s:.2f} s", "{s:.2f} 秒"),
+    "none": ("—", "—"),
+}
+
+
+def _merge_page_strings() -> None:
+    from ui.strings import collect
+
+    for key, pair in collect().items():
+        if key in STRINGS:
+            raise ValueError(f"string key {key!r} defined in ui/i18n.py and in ui/strings/")
+        STRINGS[key] = pair
+
+
+_merge_page_strings()
+
+
+def t(key: str, lang: str, **fmt: object) -> str:
+    """The string `key` in `lang` ('en' or 'zh'), formatted with `fmt`."""
+    en, zh = STRINGS[key]
+    text = zh if lang == "zh" else en
+    return text.format(**fmt) if fmt else text
+
+
+def choice_label(field: str, value: str, lang: str) -> str:
+    """Display label of a choice value (falls back to the value itself)."""
+    pair = CHOICE_LABELS.get(field, {}).get(value)
+    if pair is None:
+        return str(value)
+    return pair[1] if lang == "zh" else pair[0]

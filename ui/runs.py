@@ -1,0 +1,141 @@
+"""Cached calls into core, shared by all pages, and training with a live progress display.
+
+Results are cached per config with st.cache_data (bounded, immutable copies for every session).
+Training runs in a worker thread so the page can redraw the progress bar and curves while it
+trains; if the user stops the script or navigates away, the worker is cancelled and nothing
+partial is cached.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode
+
+import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from core.config import RunConfig, parse_params, to_params
+
+if TYPE_CHECKING:     # torch-heavy modules are imported on first use, not on the first page render
+    import numpy as np
+    import pandas as pd
+
+    from core.training import RunResult
+
+MAX_RUNS = 64
+UPDATE_EVERY = 0.4   # seconds between live redraws while training
+
+
+class TrainingCancelled(Exception):
+    """Raised inside a cached training call whose page went away; nothing gets cached."""
+
+
+def config_key(config: RunConfig) -> str:
+    """Canonical text of a config: the cache key (every field written out)."""
+    return urlencode(to_params(config))
+
+
+def config_of(key: str) -> RunConfig:
+    return parse_params(dict(parse_qsl(key, keep_blank_values=True)))
+
+
+class Progress:
+    """What the worker thread reports: the latest epoch and partial history; a cancel flag."""
+
+    def __init__(self) -> None:
+        self.epoch = 0
+        self.history: pd.DataFrame | None = None
+        self.cancelled = threading.Event()
+
+    def __call__(self, epoch: int, history: pd.DataFrame) -> None:
+        if self.cancelled.is_set():
+            raise TrainingCancelled
+        self.epoch, self.history = epoch, history
+
+
+@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
+def cached_train(key: str, _progress: Progress | None = None) -> RunResult:
+    from core.training import train
+
+    return train(config_of(key), on_progress=_progress)
+
+
+def train_live(config: RunConfig, on_update: Callable[[int, pd.DataFrame], None] | None = None) -> RunResult:
+    """The cached RunResult of `config`; on a cache miss trains in a worker thread, calling
+    on_update(epoch, partial_history) from the script thread as training progresses."""
+    key, progress, box = config_key(config), Progress(), {}
+
+    def work() -> None:
+        try:
+            box["result"] = cached_train(key, progress)
+        except BaseException as err:  # noqa: BLE001 - handed to the script thread
+            box["error"] = err
+
+    worker = threading.Thread(target=work, daemon=True, name="train-worker")
+    if get_script_run_ctx() is not None:
+        add_script_run_ctx(worker)
+    worker.start()
+    shown, last = 0, 0.0
+    try:
+        while worker.is_alive():
+            worker.join(0.1)
+            # redraw at most every UPDATE_EVERY s: drawing holds the GIL the training thread needs
+            if (on_update is not None and progress.epoch != shown and progress.history is not None
+                    and time.monotonic() - last >= UPDATE_EVERY):
+                shown, last = progress.epoch, time.monotonic()
+                on_update(shown, progress.history)
+    finally:
+        if worker.is_alive():          # the script was stopped or rerun while training
+            progress.cancelled.set()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
+@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
+def cached_points(key: str) -> pd.DataFrame:
+    """The config's dataset as a frame x1, x2, label, split."""
+    from core.data import make_splits
+
+    return make_splits(config_of(key)).frame()
+
+
+@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
+def cached_boundary(key: str, extent_mode: str = "book") -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """(P(class 1) on a 200x200 grid, extent) for the best model of the config's cached run."""
+    from core.data import make_splits
+    from core.probes import BOOK_EXTENT, data_extent, model_from_state, probability_grid
+
+    config = config_of(key)
+    result = cached_train(key)
+    extent = BOOK_EXTENT if extent_mode == "book" else data_extent(make_splits(config))
+    model = model_from_state(config, result.state_dict)
+    return probability_grid(model, extent, 200), extent
+
+
+@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
+def cached_first_grads(key: str) -> pd.DataFrame:
+    from core.probes import first_step_gradients
+
+    return first_step_gradients(config_of(key))
+
+
+def warm_up_imports() -> None:
+    """Import torch and the core engine in a background thread, once per process, so the first
+    page renders without waiting for them and the first Train click finds them loaded."""
+    global _warming
+    if _warming is None:
+        _warming = threading.Thread(target=_import_engine, daemon=True, name="warm-up")
+        _warming.start()
+
+
+def _import_engine() -> None:
+    import core.probes  # noqa: F401
+    import core.training  # noqa: F401
+    import ui.results  # noqa: F401  (pandas, altair, the chart builders)
+
+
+_warming: threading.Thread | None = None

@@ -1,0 +1,125 @@
+"""The shared sidebar, built from the config spec (core.config.FIELDS): one widget per field.
+
+Labels, help texts, bounds and choices all come from the spec; the session's "cfg" dict is the
+source of truth and each widget writes its value back through an on_change callback, so hidden
+(conditional) widgets and page switches lose nothing.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.config import FIELD_BY_NAME, FIELDS, GROUPS, MAX_LAYERS, MAX_WIDTH, Field, RunConfig
+from ui import state
+from ui.i18n import LANG_NAMES, LANGS, choice_label, t
+
+EXPANDED = {"data": False, "network": True, "init": True, "training": True}
+PRESET_KEYS = {"book_251": "preset_book_251", "book_2531": "preset_book_2531"}
+
+
+def draw_sidebar() -> RunConfig:
+    """Draw language switch, presets and all config widgets; return the validated config."""
+    lang = state.lang()
+    with st.sidebar:
+        _language_switch(lang)
+        _presets(lang)
+        for group in GROUPS:
+            with st.expander(t(f"group_{group}", lang), expanded=EXPANDED[group]):
+                for field in FIELDS:
+                    if field.group == group and _visible(field):
+                        _widget(field, lang)
+                if group == "data":
+                    st.button(t("regenerate", lang), on_click=_next_data_seed, key="regenerate",
+                              width="stretch")
+    config, warnings = state.current_config()
+    for w in warnings:
+        st.sidebar.warning(t("config_invalid", lang, msg=w.message(lang)), icon="⚠️")
+    state.sync_url(config)
+    st.session_state[state.CONFIG] = config
+    return config
+
+
+# --------------------------------------------------------------------------- pieces
+def _language_switch(lang: str) -> None:
+    key = state.widget_key("lang")
+    if key not in st.session_state:
+        st.session_state[key] = lang
+    st.segmented_control(f"{t('language', 'en')} / {t('language', 'zh')}", LANGS, key=key, required=True,
+                         format_func=LANG_NAMES.get, on_change=_set_lang)
+
+
+def _set_lang() -> None:
+    st.session_state[state.LANG] = st.session_state[state.widget_key("lang")] or "en"
+
+
+def _presets(lang: str) -> None:
+    key = state.widget_key("preset")
+    cols = st.columns([3, 1], vertical_alignment="bottom")
+    cols[0].selectbox(t("preset", lang), list(PRESET_KEYS), key=key,
+                      format_func=lambda name: t(PRESET_KEYS[name], lang))
+    cols[1].button("↺", key="preset_apply", help=t("preset_apply", lang), on_click=_apply_preset)
+
+
+def _apply_preset() -> None:
+    state.set_values(state.preset_values(st.session_state[state.widget_key("preset")]))
+
+
+def _next_data_seed() -> None:
+    seed = st.session_state[state.CFG]["data_seed"]
+    state.set_values({"data_seed": (seed + 1) % (FIELD_BY_NAME["data_seed"].hi + 1)})
+
+
+def _visible(field: Field) -> bool:
+    if field.show_if is None:
+        return True
+    other, values = field.show_if
+    return st.session_state[state.CFG][other] in values
+
+
+def _widget(field: Field, lang: str) -> None:
+    if field.kind == "layers":
+        _layers_widget(field, lang)
+        return
+    key = state.widget_key(field.name)
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state[state.CFG][field.name]
+    common = {"key": key, "help": field.help(lang) or None, "on_change": _store, "args": (field.name,)}
+    label = field.label(lang)
+    if field.kind == "choice":
+        st.selectbox(label, field.choices, format_func=lambda v: choice_label(field.name, v, lang), **common)
+    elif field.kind == "bool":
+        st.checkbox(label, **common)
+    elif field.kind == "int":
+        st.number_input(label, min_value=int(field.lo), max_value=int(field.hi), step=int(field.step or 1), **common)
+    else:
+        st.number_input(label, min_value=float(field.lo), max_value=float(field.hi), step=field.step,
+                        format="%g", **common)
+
+
+def _store(name: str) -> None:
+    st.session_state[state.CFG][name] = st.session_state[state.widget_key(name)]
+
+
+def _layers_widget(field: Field, lang: str) -> None:
+    hidden = tuple(st.session_state[state.CFG]["hidden"])
+    n_key = state.widget_key("hidden_n")
+    if n_key not in st.session_state:
+        st.session_state[n_key] = len(hidden)
+    st.number_input(t("n_hidden_layers", lang), min_value=0, max_value=MAX_LAYERS, step=1, key=n_key,
+                    help=field.help(lang), on_change=_store_layers)
+    for k in range(st.session_state[n_key]):
+        key = state.widget_key(f"hidden_{k + 1}")
+        if key not in st.session_state:
+            st.session_state[key] = hidden[k] if k < len(hidden) else (hidden[-1] if hidden else 5)
+        st.slider(t("layer_width", lang, k=k + 1), min_value=1, max_value=MAX_WIDTH, key=key,
+                  on_change=_store_layers)
+    _store_layers()
+
+
+def _store_layers() -> None:
+    n = st.session_state[state.widget_key("hidden_n")]
+    widths = []
+    for k in range(n):
+        key = state.widget_key(f"hidden_{k + 1}")
+        widths.append(int(st.session_state.get(key, 5)))
+    st.session_state[state.CFG]["hidden"] = tuple(widths)

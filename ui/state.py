@@ -1,0 +1,143 @@
+"""Per-session state: the current config (source of truth for the widgets), the language, the URL.
+
+Data flow: URL (first run of a session) -> core.config.from_params -> session "cfg" dict ->
+widgets (ui.sidebar) -> RunConfig -> pages. Every run writes the config back to the URL, so the
+address bar is always a link to the exact settings.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from core.config import FIELD_BY_NAME, FIELDS, PRESETS, ConfigError, ParamWarning, RunConfig, from_params, to_params
+from ui.i18n import LANGS, t
+
+CFG = "cfg"                 # dict field -> typed value
+LANG = "lang"
+URL_WARNINGS = "url_warnings"
+NON_CONFIG_PARAMS = ("lang",)
+
+
+def widget_key(name: str) -> str:
+    return f"w_{name}"
+
+
+PENDING = "pending_values"   # values requested by a page; applied at the start of the next run
+PAGE_PARAM_PREFIX = "p_"    # URL keys of page-local widgets (bind="query-params"), not config fields
+APPLIED_PRESETS = "applied_presets"
+
+
+def init_session() -> None:
+    """On a session's first run, read the URL into the session (invalid values -> defaults + warnings).
+
+    On later runs, apply values a page requested with `request_values` (before any widget exists).
+    """
+    if CFG in st.session_state:
+        pending = st.session_state.pop(PENDING, None)
+        if pending:
+            set_values(pending)
+        return
+    params = st.query_params.to_dict()
+    lang = params.get("lang", "en")
+    warnings: list[ParamWarning] = []
+    if lang not in LANGS:
+        warnings.append(ParamWarning("lang", str(lang)[:40], ConfigError("lang", lang, "en, zh")))
+        lang = "en"
+    page_params = tuple(k for k in params if k.startswith(PAGE_PARAM_PREFIX))
+    config, more = from_params(params, ignore=NON_CONFIG_PARAMS + page_params)
+    st.session_state[CFG] = config.to_dict()
+    st.session_state[LANG] = lang
+    st.session_state[URL_WARNINGS] = warnings + more
+    # a link that names any config field is an exact setting: pages must not replace it with their preset
+    st.session_state[APPLIED_PRESETS] = {"*"} if any(k in FIELD_BY_NAME for k in params) else set()
+
+
+def lang() -> str:
+    return st.session_state.get(LANG, "en")
+
+
+def request_values(values: dict[str, Any]) -> None:
+    """From a page (widgets already drawn): set config values, then rerun so the sidebar shows them."""
+    st.session_state[PENDING] = dict(values)
+    st.rerun()
+
+
+def apply_preset_once(name: str) -> None:
+    """Open a page on its textbook setting: the first time this session visits it, replace the config
+    by PRESETS[name] (over the defaults) unless the session started from a link with config values."""
+    applied = st.session_state.setdefault(APPLIED_PRESETS, set())
+    if "*" in applied or name in applied:
+        return
+    applied.add(name)
+    request_values(preset_values(name))
+
+
+def preset_values(name: str) -> dict[str, Any]:
+    """All config values of a preset: the defaults overridden by PRESETS[name]."""
+    return {**{f.name: f.default for f in FIELDS}, **PRESETS[name]}
+
+
+def set_values(values: dict[str, Any]) -> None:
+    """Replace config values (presets, buttons); the widgets re-read them on the next run.
+
+    Must be called from a widget callback (before the widgets are drawn).
+    """
+    st.session_state[CFG].update(values)
+    for name in values:
+        st.session_state.pop(widget_key(name), None)
+    if "hidden" in values:
+        for key in [k for k in st.session_state if str(k).startswith("w_hidden")]:
+            del st.session_state[key]
+
+
+def current_config() -> tuple[RunConfig, list[ParamWarning]]:
+    """The session's config, validated by the spec; invalid combinations fall back field by field."""
+    values = st.session_state[CFG]
+    try:
+        return RunConfig(**values), []
+    except ConfigError:
+        return from_params(values)
+
+
+def sync_url(config: RunConfig) -> None:
+    """Write lang + the fields that differ from the defaults into the address bar.
+
+    Keys are set one by one: page-local widgets bound to the URL (p_...) keep their own keys.
+    """
+    wanted = {"lang": lang(), **to_params(config, only_changed=True)}
+    for key in [*NON_CONFIG_PARAMS, *FIELD_BY_NAME]:
+        if key in wanted:
+            if st.query_params.get(key) != wanted[key]:
+                st.query_params[key] = wanted[key]
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
+def share_url(config: RunConfig) -> str:
+    """Absolute link reproducing `config` (all fields written out, so it survives default changes)."""
+    from urllib.parse import urlencode, urlsplit
+
+    base = ""
+    try:
+        parts = urlsplit(st.context.url or "")
+        if parts.scheme and parts.netloc:
+            base = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    except Exception:  # noqa: BLE001 - st.context is unavailable outside a browser session
+        base = ""
+    return f"{base}?{urlencode({'lang': lang(), **to_params(config)})}"
+
+
+CONFIG = "config"           # the validated RunConfig of this run, set by the sidebar
+
+
+def config() -> RunConfig:
+    """The validated config the sidebar produced in this script run."""
+    return st.session_state[CONFIG]
+
+
+def show_url_warnings() -> None:
+    """Tell which URL parameters were ignored and why (they fell back to their defaults)."""
+    for w in st.session_state.get(URL_WARNINGS, []):
+        st.warning(t("param_ignored", lang(), msg=w.message(lang())), icon="⚠️")
