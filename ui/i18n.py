@@ -128,6 +128,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "downloads_help": ("Charts have their own export menu (⋯ at the top right of each chart).",
                        "每个图表右上角的 ⋯ 菜单可导出图表。"),
     "seconds_fmt": ("{s:.2f} s", "{s:.2f} 秒"),
+    "upload_model": ("Load a saved model", "加载已保存的模型"),
+    "upload_model_help": ("A state_dict .pt file for the current network (e.g. one downloaded above). "
+                          "It is loaded safely (weights only) and checked layer by layer.",
+                          "当前网络结构的 state_dict .pt 文件（例如上面下载的文件）。"
+                          "以安全方式（仅权重）加载，并逐层检查形状。"),
+    "upload_model_same": ("Loaded. Its decision boundary is identical to this run's best model.",
+                          "已加载。它的决策边界与本次运行的最佳模型完全相同。"),
+    "upload_model_differs": ("Loaded. Its decision boundary (below) differs from this run's best model.",
+                             "已加载。它的决策边界（见下图）与本次运行的最佳模型不同。"),
     "none": ("—", "—"),
 }
 

@@ -11,6 +11,7 @@ ALL_PAGES: list[tuple[str, str, str, str]] = [
     ("app_pages/dead_relu.py", "page_dead_relu", "💀", "dead-relu"),
     ("app_pages/manual.py", "page_manual", "✍️", "manual"),
     ("app_pages/grid.py", "page_grid", "🔢", "grid"),
+    ("app_pages/data.py", "page_data", "📂", "data"),
 ]
 # TODO(before release): drop this filter once every page exists
 PAGES = [p for p in ALL_PAGES if (_ROOT / p[0]).exists()]

@@ -11,26 +11,29 @@ from core.config import RunConfig
 from core.training import RunResult, compare_runs
 from ui import charts
 from ui.i18n import t
-from ui.runs import cached_boundary, cached_points, cached_train, config_key, config_of
+from ui.runs import cached_boundary, cached_points, cached_train, config_key, config_of, upload_store
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
-               splits: tuple[str, ...] = ("train", "dev", "test")) -> dict:
+               splits: tuple[str, ...] = ("train", "dev", "test"), data: str = "", model: str = "") -> dict:
     """The Vega-Lite spec of one result chart, cached: a rerun redraws without rebuilding charts."""
-    result = cached_train(key)
+    result = cached_train(key, data)
     if kind == "curves":
         chart = charts.curves_chart(result.history, lang, result.best_epoch)
     elif kind == "grad_norms":
         chart = charts.grad_norm_chart(result.grad_norms, lang)
     else:
-        probs, extent = cached_boundary(key, extent_mode)
-        chart = charts.boundary_chart(probs, extent, cached_points(key), lang, splits)
+        probs, extent = cached_boundary(key, extent_mode, data, model)
+        chart = charts.boundary_chart(probs, extent, cached_points(key, data), lang, splits)
     return chart.to_dict()
 
 
-def show_run(result: RunResult, config: RunConfig, lang: str) -> None:
-    """Metrics row, divergence message, then tabs: curves, boundary, gradients, compare, downloads."""
+def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") -> None:
+    """Metrics row, divergence message, then tabs: curves, boundary, gradients, compare, downloads.
+
+    `data` is the digest of an uploaded dataset ('' = the config's own dataset).
+    """
     key = config_key(config)
     pins: list = st.session_state.setdefault("pins", [])
     cols = st.columns(5)
@@ -45,7 +48,7 @@ def show_run(result: RunResult, config: RunConfig, lang: str) -> None:
     tabs = st.tabs([t(k, lang) for k in ("tab_curves", "tab_boundary", "tab_gradients", "tab_compare",
                                           "tab_downloads")])
     with tabs[0]:
-        st.vega_lite_chart(spec=chart_spec("curves", key, lang), width="content")
+        st.vega_lite_chart(spec=chart_spec("curves", key, lang, data=data), width="content")
 
     with tabs[1]:
         c1, c2 = st.columns(2)
@@ -53,7 +56,7 @@ def show_run(result: RunResult, config: RunConfig, lang: str) -> None:
                                format_func=lambda m: t(f"extent_{m}", lang))
         splits = c2.multiselect(t("show_splits", lang), ["train", "dev", "test"], default=["train", "dev", "test"],
                                 format_func=lambda s: t(s, lang), key="boundary_splits")
-        st.vega_lite_chart(spec=chart_spec("boundary", key, lang, extent_mode, tuple(splits)), width="content")
+        st.vega_lite_chart(spec=chart_spec("boundary", key, lang, extent_mode, tuple(splits), data), width="content")
 
     with tabs[2]:
         st.caption(t("grads_legend", lang))
@@ -61,20 +64,20 @@ def show_run(result: RunResult, config: RunConfig, lang: str) -> None:
         st.dataframe(charts.grad_table(result.grads_first, lang), hide_index=True)
         st.subheader(t("grads_last", lang))
         st.dataframe(charts.grad_table(result.grads_last, lang), hide_index=True)
-        st.vega_lite_chart(spec=chart_spec("grad_norms", key, lang), width="content")
+        st.vega_lite_chart(spec=chart_spec("grad_norms", key, lang, data=data), width="content")
 
     with tabs[3]:
         st.caption(t("compare_help", lang))
         b1, b2 = st.columns(2)
-        if b1.button(t("pin_run", lang), key="pin") and key not in pins:
-            pins.append(key)
+        if b1.button(t("pin_run", lang), key="pin") and (key, data) not in pins:
+            pins.append((key, data))
             del pins[:-4]
         if b2.button(t("clear_pins", lang), key="clear_pins"):
             pins.clear()
         runs = {f"{t('current', lang)}: {config.label()}": result}
-        for i, pinned in enumerate(pins):
-            if pinned != key:
-                runs[f"{t('pinned', lang)} {i + 1}: {config_of(pinned).label()}"] = cached_train(pinned)
+        for i, (pinned, pinned_data) in enumerate(pins):
+            if (pinned, pinned_data) != (key, data):
+                runs[f"{t('pinned', lang)} {i + 1}: {config_of(pinned).label()}"] = cached_train(pinned, pinned_data)
         if len(runs) > 1:
             histories = {name: r.history for name, r in runs.items()}
             c1, c2 = st.columns(2)
@@ -89,9 +92,36 @@ def show_run(result: RunResult, config: RunConfig, lang: str) -> None:
         d1, d2, d3 = st.columns(3)
         d1.download_button(t("download_history", lang), result.history.to_csv(index=False), "history.csv",
                            "text/csv", key="dl_history")
-        d2.download_button(t("download_data", lang), cached_points(key).to_csv(index=False), "dataset.csv",
+        d2.download_button(t("download_data", lang), cached_points(key, data).to_csv(index=False), "dataset.csv",
                            "text/csv", key="dl_data")
         buffer = io.BytesIO()
         torch.save(result.state_dict, buffer)
         d3.download_button(t("download_model", lang), buffer.getvalue(), "best_model.pt",
                            "application/octet-stream", key="dl_model")
+        _uploaded_model(result, config, lang, data)
+
+
+def _uploaded_model(result: RunResult, config: RunConfig, lang: str, data: str) -> None:
+    """Upload a saved state_dict: checked against the current network, then its boundary and test score."""
+    from core.upload import UploadError, check_state_dict, digest, load_state_dict
+
+    st.subheader(t("upload_model", lang))
+    file = st.file_uploader(t("upload_model_help", lang), type=["pt", "pth"], key="upload_model")
+    if file is None:
+        return
+    content = file.getvalue()
+    try:
+        state = load_state_dict(content)
+        check_state_dict(state, config)
+    except UploadError as err:
+        st.error(err.message(lang))
+        return
+    model_digest = "model-" + digest(content)
+    upload_store().put(model_digest, state)
+    key = config_key(config)
+    probs, _ = cached_boundary(key, "book", data, model_digest)
+    best, _ = cached_boundary(key, "book", data)
+    same = bool((probs == best).all())
+    st.success(t("upload_model_same" if same else "upload_model_differs", lang))
+    spec = chart_spec("boundary", key, lang, "book", ("train", "dev", "test"), data, model_digest)
+    st.vega_lite_chart(spec=spec, width="content")

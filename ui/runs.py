@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode
@@ -23,6 +24,7 @@ if TYPE_CHECKING:     # torch-heavy modules are imported on first use, not on th
     import numpy as np
     import pandas as pd
 
+    from core.data import Splits
     from core.training import RunResult
 
 MAX_RUNS = 64
@@ -56,21 +58,65 @@ class Progress:
         self.epoch, self.history = epoch, history
 
 
+class UploadStore:
+    """Uploaded files by content digest (points or a state_dict), bounded, shared by all sessions.
+
+    Content-addressed, so two students uploading the same file share one entry, and nothing in it
+    is ever mutated (cached results are keyed by the digest).
+    """
+
+    def __init__(self, max_items: int = 64):
+        self.items: OrderedDict[str, object] = OrderedDict()
+        self.max_items = max_items
+        self.lock = threading.Lock()
+
+    def put(self, digest: str, value: object) -> None:
+        with self.lock:
+            self.items[digest] = value
+            self.items.move_to_end(digest)
+            while len(self.items) > self.max_items:
+                self.items.popitem(last=False)
+
+    def get(self, digest: str) -> object | None:
+        with self.lock:
+            return self.items.get(digest)
+
+
+@st.cache_resource
+def upload_store() -> UploadStore:
+    return UploadStore()
+
+
+def data_for(key: str, data: str) -> Splits | None:
+    """The splits of an uploaded dataset (by digest) under the config's split; None = the config's own data."""
+    if not data:
+        return None
+    from core.upload import UploadError, points_splits
+
+    points = upload_store().get(data)
+    if points is None:
+        raise UploadError("The uploaded data is no longer on the server: please upload the file again.",
+                          "服务器上已没有上传的数据：请重新上传文件。")
+    return points_splits(*points, config_of(key))
+
+
 @st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
-def cached_train(key: str, _progress: Progress | None = None) -> RunResult:
+def cached_train(key: str, data: str = "", _progress: Progress | None = None) -> RunResult:
+    """train() of the config `key` on its own dataset, or on the uploaded one with digest `data`."""
     from core.training import train
 
-    return train(config_of(key), on_progress=_progress)
+    return train(config_of(key), on_progress=_progress, data=data_for(key, data))
 
 
-def train_live(config: RunConfig, on_update: Callable[[int, pd.DataFrame], None] | None = None) -> RunResult:
+def train_live(config: RunConfig, on_update: Callable[[int, pd.DataFrame], None] | None = None,
+               data: str = "") -> RunResult:
     """The cached RunResult of `config`; on a cache miss trains in a worker thread, calling
     on_update(epoch, partial_history) from the script thread as training progresses."""
     key, progress, box = config_key(config), Progress(), {}
 
     def work() -> None:
         try:
-            box["result"] = cached_train(key, progress)
+            box["result"] = cached_train(key, data, progress)
         except BaseException as err:  # noqa: BLE001 - handed to the script thread
             box["error"] = err
 
@@ -95,25 +141,29 @@ def train_live(config: RunConfig, on_update: Callable[[int, pd.DataFrame], None]
     return box["result"]
 
 
-@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
-def cached_points(key: str) -> pd.DataFrame:
-    """The config's dataset as a frame x1, x2, label, split."""
+def splits_of(key: str, data: str = "") -> Splits:
     from core.data import make_splits
 
-    return make_splits(config_of(key)).frame()
+    return data_for(key, data) or make_splits(config_of(key))
 
 
 @st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
-def cached_boundary(key: str, extent_mode: str = "book") -> tuple[np.ndarray, tuple[float, float, float, float]]:
-    """(P(class 1) on a 200x200 grid, extent) for the best model of the config's cached run."""
-    from core.data import make_splits
+def cached_points(key: str, data: str = "") -> pd.DataFrame:
+    """The run's dataset as a frame x1, x2, label, split."""
+    return splits_of(key, data).frame()
+
+
+@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
+def cached_boundary(key: str, extent_mode: str = "book", data: str = "",
+                    model: str = "") -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """(P(class 1) on a 200x200 grid, extent) for the best model of the config's cached run,
+    or for the uploaded state_dict with digest `model`."""
     from core.probes import BOOK_EXTENT, data_extent, model_from_state, probability_grid
 
     config = config_of(key)
-    result = cached_train(key)
-    extent = BOOK_EXTENT if extent_mode == "book" else data_extent(make_splits(config))
-    model = model_from_state(config, result.state_dict)
-    return probability_grid(model, extent, 200), extent
+    state = upload_store().get(model) if model else cached_train(key, data).state_dict
+    extent = BOOK_EXTENT if extent_mode == "book" else data_extent(splits_of(key, data))
+    return probability_grid(model_from_state(config, state), extent, 200), extent
 
 
 @st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
