@@ -118,3 +118,46 @@ def test_any_strings_give_a_valid_config_and_warnings(params):
     assert math.isfinite(config.lr) and config.work <= MAX_WORK
     for w in warnings:
         assert w.message("en") and w.message("zh")
+
+
+@pytest.mark.parametrize("key, raw", [
+    ("lr", "abc"),                 # wrong type
+    ("lr", "500"),                 # out of range
+    ("lr", "nan"), ("noise", "inf"), ("noise", "-inf"),
+    ("epochs", ""),                # empty
+    ("epochs", "1e9"),             # huge
+    ("n_samples", "-1"),           # negative
+    ("activation", "swish"),       # unknown enum value
+    ("hidden", "5,,3"), ("hidden", "-1"), ("hidden", "1e9"), ("hidden", "5,3,"), ("hidden", "5;3"),
+    ("hidden", "9" * 10_000),      # 10,000 characters
+    ("seed", "1.5"),
+    ("batch_norm", "maybe"),
+])
+def test_each_bad_url_value_is_named_in_both_languages(key, raw):
+    config, warnings = from_params({key: raw})
+    assert config == RunConfig()
+    assert [w.field for w in warnings] == [key]
+    en, zh = warnings[0].message("en"), warnings[0].message("zh")
+    assert key in en and "allowed" in en and "default" in en
+    assert key in zh and "允许" in zh and "默认值" in zh
+    assert len(en) < 400                     # a 10,000-character value is not echoed back in full
+
+
+def test_unknown_keys_are_reported_not_fatal():
+    config, warnings = from_params({"nope": "1", "x" * 10_000: "y"})
+    assert config == RunConfig()
+    assert len(warnings) == 2 and all(len(w.message("en")) < 400 for w in warnings)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from([f.name for f in FIELDS]),
+                       st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=20),
+                                 st.lists(st.integers(-5, 100), max_size=10).map(tuple)),
+                       max_size=6))
+def test_runconfig_raises_only_config_error(values):
+    try:
+        config = RunConfig(**values)
+    except ConfigError as err:
+        assert err.field in FIELD_BY_NAME
+    else:
+        assert config.work <= MAX_WORK

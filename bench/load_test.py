@@ -1,0 +1,157 @@
+"""Load test: N real browser sessions against one real `streamlit run` server on loopback.
+
+Each session opens a link with its own config (some configs shared by several sessions), clicks
+Train and waits for the result. Reports completion times (p50/p95), errors, whether every
+session's numbers equal a solo core.train run of its config, and the server's peak memory.
+
+    python -m bench.load_test [--sessions 30] [--distinct 20] [--epochs 1000]
+
+Needs Debian chromium at /usr/bin/chromium and playwright (requirements-dev.txt). Traffic goes to
+127.0.0.1 only; every wait is bounded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+from core import RunConfig, train
+from core.config import to_params
+
+ROOT = Path(__file__).resolve().parents[1]
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+SIDEBAR_READY = "[data-testid='stSidebarUserContent'] [data-testid='stNumberInput']"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+def session_configs(sessions: int, distinct: int, epochs: int) -> list[RunConfig]:
+    """`distinct` different configs (seed and lr vary), repeated round-robin over `sessions`."""
+    lrs = (0.2, 0.5, 1.0, 2.0)
+    pool = [RunConfig(epochs=epochs, seed=i // len(lrs), lr=lrs[i % len(lrs)], hidden=(5,) if i % 2 else (5, 3))
+            for i in range(distinct)]
+    return [pool[i % distinct] for i in range(sessions)]
+
+
+def peak_rss_mb(pid: int) -> float:
+    """Peak resident memory (VmHWM) of a process and its threads, in MB (Linux)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def one_session(browser, url: str, config: RunConfig, timeout_s: float) -> dict:
+    context = await browser.new_context(viewport={"width": 1300, "height": 900})
+    page = await context.new_page()
+    start = time.perf_counter()
+    try:
+        await page.goto(f"{url}/?{urlencode(to_params(config, only_changed=True))}", timeout=timeout_s * 1000)
+        await page.wait_for_selector(SIDEBAR_READY, state="attached", timeout=timeout_s * 1000)
+        await page.wait_for_selector(IDLE, timeout=timeout_s * 1000)
+        clicked = time.perf_counter()
+        await page.get_by_role("button", name="Train", exact=True).click()
+        await page.wait_for_selector("[data-testid='stMetric']", timeout=timeout_s * 1000)
+        await page.wait_for_selector(IDLE, timeout=timeout_s * 1000)
+        done = time.perf_counter()
+        values = {}
+        for metric in await page.locator("[data-testid='stMetric']").all():
+            label = (await metric.locator("[data-testid='stMetricLabel']").inner_text()).strip()
+            values[label] = (await metric.locator("[data-testid='stMetricValue']").inner_text()).strip()
+        exceptions = await page.locator("[data-testid='stException']").count()
+        return {"config": config, "load_s": clicked - start, "train_s": done - clicked, "total_s": done - start,
+                "values": values, "error": f"{exceptions} exceptions on page" if exceptions else None}
+    except Exception as err:  # noqa: BLE001 - a failed session is a result to report, not a crash
+        return {"config": config, "error": f"{type(err).__name__}: {str(err)[:200]}", "total_s": None}
+    finally:
+        await context.close()
+
+
+async def run_load(url: str, configs: list[RunConfig], timeout_s: float) -> list[dict]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                                          args=CHROMIUM_ARGS)
+        try:
+            return await asyncio.gather(*(one_session(browser, url, c, timeout_s) for c in configs))
+        finally:
+            await browser.close()
+
+
+def start_server(port: int) -> subprocess.Popen:
+    import urllib.request
+
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless",
+                             "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
+                            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("server did not start")
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", type=int, default=30)
+    parser.add_argument("--distinct", type=int, default=20)
+    parser.add_argument("--epochs", type=int, default=1000)
+    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per session step")
+    args = parser.parse_args()
+
+    configs = session_configs(args.sessions, args.distinct, args.epochs)
+    server = start_server(args.port)
+    try:
+        started = time.perf_counter()
+        results = asyncio.run(run_load(f"http://127.0.0.1:{args.port}", configs, args.timeout))
+        wall = time.perf_counter() - started
+        peak = peak_rss_mb(server.pid)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+    solo = {c: train(c) for c in set(configs)}
+    mismatches = 0
+    for r in results:
+        if r["error"]:
+            continue
+        s = solo[r["config"]]
+        expected = {"Test accuracy": f"{s.test_acc:.4f}", "Test loss": f"{s.test_loss:.4f}",
+                    "Best epoch": str(s.best_epoch)}
+        if any(r["values"].get(k) != v for k, v in expected.items()):
+            mismatches += 1
+    errors = [r["error"] for r in results if r["error"]]
+    totals = [r["total_s"] for r in results if not r["error"]]
+    trains = [r["train_s"] for r in results if not r["error"]]
+    print(f"sessions: {len(results)} ({len(set(configs))} distinct configs, {args.epochs} epochs each)")
+    print(f"errors: {len(errors)}" + (f"  first: {errors[0]}" if errors else ""))
+    print(f"numbers equal to a solo run: {len(totals) - mismatches}/{len(totals)}")
+    if totals:
+        print(f"open+train to result: p50 {percentile(totals, 0.5):.2f} s, p95 {percentile(totals, 0.95):.2f} s, "
+              f"max {max(totals):.2f} s")
+        print(f"train click to result: p50 {percentile(trains, 0.5):.2f} s, p95 {percentile(trains, 0.95):.2f} s, "
+              f"mean {statistics.mean(trains):.2f} s")
+    print(f"all sessions done in {wall:.1f} s; server peak memory (VmHWM) {peak:.0f} MB")
+    sys.exit(1 if errors or mismatches else 0)
+
+
+if __name__ == "__main__":
+    main()
