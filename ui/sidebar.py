@@ -35,6 +35,9 @@ def draw_sidebar() -> RunConfig:
     for w in warnings:
         st.sidebar.warning(t("config_invalid", lang, msg=w.message(lang)), icon="⚠️")
     state.sync_url(config)
+    with st.sidebar.expander(t("share_link", lang)):
+        st.caption(t("share_help", lang))
+        st.code(state.share_url(config), language=None, wrap_lines=True)
     st.session_state[state.CONFIG] = config
     return config
 
