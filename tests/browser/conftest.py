@@ -7,6 +7,7 @@ CI=true, where a missing browser is a failure.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -54,8 +55,9 @@ class Server:
     def __init__(self) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        self.log = open(ROOT / "test-artifacts" / f"server-{self.port}.log", "w")  # noqa: SIM115
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NNDL_TIMING": "1"}   # script times in the log
+        self.log_path = ROOT / "test-artifacts" / f"server-{self.port}.log"
+        self.log = open(self.log_path, "w")  # noqa: SIM115
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
@@ -75,6 +77,12 @@ class Server:
             except OSError:
                 time.sleep(0.2)
         raise RuntimeError("streamlit did not become healthy")
+
+    def script_seconds(self) -> list[float]:
+        """Script run times the app logged (NNDL_TIMING), oldest first."""
+        self.log.flush()
+        lines = self.log_path.read_text().splitlines()
+        return [float(line.split("script_seconds=")[1].split()[0]) for line in lines if "script_seconds=" in line]
 
     def stop(self) -> None:
         self.proc.terminate()
@@ -127,7 +135,7 @@ def page(browser, request):
     yield pg
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
-        pg.screenshot(path=str(ARTIFACTS / f"{request.node.name}-final.png"), full_page=True)
+        pg.screenshot(path=str(ARTIFACTS / f"{safe_name(request)}-final.png"), full_page=True)
     except Exception:  # noqa: BLE001 - a screenshot is best effort at teardown
         pass
     context.close()
@@ -145,8 +153,13 @@ def wait_idle(page, timeout: float = 120_000) -> None:
     page.wait_for_selector(IDLE, timeout=timeout)
 
 
+def safe_name(request) -> str:
+    """The test's name as a file name (parametrized ids may hold '/')."""
+    return re.sub(r"[^\w.-]+", "_", request.node.name).strip("_")
+
+
 def shot(page, request, name: str) -> Path:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    path = ARTIFACTS / f"{request.node.name}-{name}.png"
+    path = ARTIFACTS / f"{safe_name(request)}-{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path

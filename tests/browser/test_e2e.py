@@ -50,6 +50,8 @@ def test_train_default_config_renders_charts(fresh_server, page, request):
     shot(page, request, "trained")
 
     record("train_click_cached_rerun", click_train(page))
+    page.wait_for_timeout(300)
+    record("cached_rerun_script_seconds", fresh_server.script_seconds()[-1])
     for tab in ("Decision boundary", "Gradients", "Compare runs", "Downloads"):
         page.get_by_role("tab", name=tab).click()
         page.wait_for_timeout(400)

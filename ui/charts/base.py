@@ -72,22 +72,25 @@ def curves_chart(history: pd.DataFrame, lang: str, best_epoch: int | None = None
 
 
 def live_curves_spec(history: pd.DataFrame, lang: str, max_points: int = 300) -> dict:
-    """A light Vega-Lite spec (a dict, no Altair validation) of train/dev loss, redrawn while training."""
+    """A light Vega-Lite spec (a dict, no Altair validation) of train/dev loss and accuracy, redrawn
+    while training."""
     thin = thin_epochs(history, max_points=max_points)
-    values = [{"epoch": int(e), "split": t(split, lang), "loss": float(v)}
-              for split in ("train", "dev") for e, v in zip(thin["epoch"], thin[f"{split}_loss"])]
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
-        "title": t("chart_loss", lang), "width": 420, "height": 220,
-        "data": {"values": values}, "mark": {"type": "line", "strokeWidth": 2},
-        "encoding": {
-            "x": {"field": "epoch", "type": "quantitative", "title": t("epoch", lang)},
-            "y": {"field": "loss", "type": "quantitative", "title": t("loss", lang), "scale": {"zero": False}},
-            "color": {"field": "split", "type": "nominal", "title": t("split", lang),
-                      "scale": {"domain": [t("train", lang), t("dev", lang)],
-                                "range": [SPLIT_COLORS["train"], SPLIT_COLORS["dev"]]}},
-        },
-    }
+    values = [{"epoch": int(e), "split": t(split, lang), "loss": float(loss), "accuracy": float(acc)}
+              for split in ("train", "dev")
+              for e, loss, acc in zip(thin["epoch"], thin[f"{split}_loss"], thin[f"{split}_acc"])]
+    color = {"field": "split", "type": "nominal", "title": t("split", lang),
+             "scale": {"domain": [t("train", lang), t("dev", lang)],
+                       "range": [SPLIT_COLORS["train"], SPLIT_COLORS["dev"]]}}
+
+    def panel(metric: str, title_key: str) -> dict:
+        return {"title": t(title_key, lang), "width": 320, "height": 220, "mark": {"type": "line", "strokeWidth": 2},
+                "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": t("epoch", lang)},
+                             "y": {"field": metric, "type": "quantitative", "title": t(metric, lang),
+                                   "scale": {"zero": False}},
+                             "color": color}}
+
+    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": values},
+            "hconcat": [panel("loss", "chart_loss"), panel("accuracy", "chart_acc")]}
 
 
 def compare_chart(histories: dict[str, pd.DataFrame], lang: str, metric: str = "loss") -> alt.Chart:
