@@ -1,0 +1,128 @@
+"""Autograd vs hand-written backprop (book 4.2 vs 4.3): same data, same initial weights, same numbers.
+
+Gradients, the finite-difference check and (for small nets) the training curves run on page load;
+timing across network sizes waits for a button. Everything is cached by config (ui.manual_runs).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.config import FIELD_BY_NAME
+from ui import manual_runs as runs
+from ui import state
+from ui.i18n import choice_label, t
+
+PRESET = "book_251"
+state.apply_preset_once(PRESET)
+lang = state.lang()
+sidebar_config = state.config()
+config, ignored = runs.manual_config(sidebar_config)
+key = runs.config_key(config)
+done: set = st.session_state.setdefault("manual_done", set())   # button-started results shown again on return
+
+st.title(t("page_manual", lang))
+st.markdown(t("manual_intro", lang))
+state.show_url_warnings()
+with st.expander(t("manual_explain_title", lang)):
+    st.markdown(t("manual_explain", lang))
+if st.button(t("manual_reset", lang), key="manual_reset"):
+    state.request_values(state.preset_values(PRESET))
+if sidebar_config.batch_norm:
+    st.info(t("manual_bn", lang), icon="ℹ️")
+if ignored:
+    fields = ", ".join(FIELD_BY_NAME[name].label(lang) for name in ignored)
+    st.info(t("manual_ignored", lang, lr=f"{config.lr:g}", fields=fields), icon="ℹ️")
+fused = st.checkbox(t("manual_fused", lang), key="p_fused", help=t("manual_fused_help", lang),
+                    bind="query-params")
+
+from ui.charts import manual as charts  # noqa: E402  (pandas/altair once the page's header is drawn)
+
+
+def clicked_or_done(cheap: bool, button_key: str, label: str, what: str) -> bool:
+    """True when a part may run: cheap enough for page load, already run by a click, or clicked now."""
+    if cheap or what in done:
+        return True
+    st.info(t("manual_big", lang), icon="⏱️")
+    if st.button(label, key=button_key):
+        done.add(what)
+        return True
+    return False
+
+
+# ---------------------------------------------------------------- 1 gradients side by side
+st.header(t("manual_sec_grads", lang))
+st.caption(t("manual_grads_caption", lang, n=config.split_counts[0]))
+grads = runs.cached_gradients(key, fused)
+max_diff = float(grads["max_abs_diff"].max())
+cols = st.columns(3)
+cols[0].metric(t("manual_metric_loss_manual", lang), f"{grads['loss_manual'].iloc[0]:.10f}")
+cols[1].metric(t("manual_metric_loss_autograd", lang), f"{grads['loss_autograd'].iloc[0]:.10f}")
+cols[2].metric(t("manual_metric_max_diff", lang), f"{max_diff:.2e}")
+if max_diff < charts.GRAD_TOL:
+    st.success(t("manual_grads_ok", lang, tol=charts.GRAD_TOL), icon="✅")
+else:
+    st.error(t("manual_grads_bad", lang, diff=max_diff, tol=charts.GRAD_TOL), icon="❌")
+saturated = int(grads["saturated_rows"].iloc[0])
+if saturated and not fused:
+    st.warning(t("manual_saturated", lang, n=saturated), icon="⚠️")
+st.dataframe(charts.gradient_table(grads, lang), hide_index=True)
+st.altair_chart(charts.grad_compare_chart(grads, lang), width="content")
+
+# ---------------------------------------------------------------- 2 finite differences
+st.header(t("manual_sec_fd", lang))
+entries = runs.fd_entries(config)
+st.caption(t("manual_fd_caption", lang, k=entries))
+if clicked_or_done(runs.fd_is_cheap(config), "manual_fd_run", t("manual_fd_button", lang), f"fd|{key}"):
+    with st.spinner(t("manual_running", lang)):
+        fd = runs.cached_fd_check(key, fused, entries)
+    st.dataframe(charts.fd_table(fd, lang, kinks=config.activation in ("relu", "leaky_relu")), hide_index=True)
+    status = charts.fd_status(fd)
+    st.caption(t("manual_fd_legend", lang, tol=charts.FD_TOL))
+    if "mismatch" in status and not fused:
+        st.warning(t("manual_fd_mismatch", lang), icon="⚠️")
+
+# ---------------------------------------------------------------- 3 training curves overlaid
+st.header(t("manual_sec_train", lang))
+epochs = runs.overlay_epochs(config)
+st.caption(t("manual_train_caption" if epochs < config.epochs else "manual_train_caption_all", lang, epochs=epochs,
+             lr=f"{config.lr:g}", total=config.epochs))
+if clicked_or_done(runs.overlay_is_cheap(config), "manual_train_run", t("manual_train_button", lang),
+                   f"train|{key}|{epochs}"):
+    with st.spinner(t("manual_running", lang)):
+        curves = runs.cached_training(key, epochs, fused)
+    final = curves.groupby("implementation")["train_loss"].last()
+    wide = curves.pivot(index="epoch", columns="implementation", values="train_loss")
+    cols = st.columns(3)
+    cols[0].metric(t("manual_metric_final_manual", lang), f"{final['manual']:.10f}")
+    cols[1].metric(t("manual_metric_final_autograd", lang), f"{final['autograd']:.10f}")
+    cols[2].metric(t("manual_metric_curve_diff", lang), f"{(wide['manual'] - wide['autograd']).abs().max():.2e}")
+    st.altair_chart(charts.training_overlay_chart(curves, lang), width="content")
+
+# ---------------------------------------------------------------- 4 time per step across sizes
+st.header(t("manual_sec_time", lang))
+rows = runs.timing_rows(config)
+st.caption(t("manual_time_caption", lang, rows=rows, activation=choice_label("activation", config.activation, lang)))
+timing_key = f"time|{runs.timing_key(config)}"
+if st.button(t("manual_time_button", lang), key="manual_time_run", type="primary"):
+    bar = st.progress(0.0)
+    runs.step_times(config, lambda i, n: bar.progress(i / n, text=t("manual_time_progress", lang, done=i, total=n)))
+    bar.empty()
+    done.add(timing_key)
+if timing_key in done:
+    times = runs.step_times(config)
+    yours = ",".join(map(str, config.hidden)) or "none"
+    mine = times[times["hidden"] == yours].set_index("implementation")["seconds_per_step"] * 1e3
+    st.markdown(t("manual_time_summary", lang, hidden=yours, manual=mine["manual"], autograd=mine["autograd"]))
+    st.altair_chart(charts.step_time_chart(times, lang, yours), width="content")
+
+# ---------------------------------------------------------------- 5 the code, side by side
+st.header(t("manual_sec_code", lang))
+st.caption(t("manual_code_caption", lang))
+by_hand, by_autograd = runs.code_pair(config.activation, fused)
+left, right = st.columns(2)
+left.subheader(t("manual_code_manual", lang, n=runs.code_lines(by_hand)))
+left.code(by_hand, language="python", line_numbers=True)
+right.subheader(t("manual_code_autograd", lang, n=runs.code_lines(by_autograd)))
+right.code(by_autograd, language="python", line_numbers=True)
+st.caption(t("manual_code_note", lang))

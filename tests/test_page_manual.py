@@ -1,0 +1,193 @@
+"""The "Autograd vs manual" page: AppTest of the real app, plus its pure helpers and chart builders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from core.config import RunConfig, preset
+from core.manual import compare_gradients, compare_training, finite_difference_check
+from ui import manual_runs
+from ui.charts import manual as charts
+
+ROOT = Path(__file__).resolve().parents[1]
+PAGE = "app_pages/manual.py"
+
+
+def page(**params: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(PAGE).run()
+    assert not at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def tables(at: AppTest) -> list[pd.DataFrame]:
+    return [d.value for d in at.dataframe]
+
+
+# ----------------------------------------------------------------------------- the app
+def test_default_view_shows_the_book_net_agreeing_everywhere():
+    at = page()
+    assert at.session_state["config"] == RunConfig()          # the book's 2-5-1 sigmoid net, lr 0.2
+    assert at.title[0].value == "Autograd vs manual"
+    shown = metrics(at)
+    assert shown["Loss, hand-written"] == shown["Loss, autograd"] == "0.7817267534"
+    assert float(shown["Largest |difference| of any entry"]) < 1e-10
+    assert "agrees to within 1e-10" in at.success[0].value
+    grads, fd = tables(at)
+    assert list(grads["parameter"]) == ["fc1.weight", "fc1.bias", "fc2.weight", "fc2.bias"]
+    assert (grads["max |difference|"] < 1e-10).all() and grads["check"].str.contains("agrees").all()
+    assert list(fd["entries checked"]) == [10, 5, 5, 1]         # every entry of the 21 parameters
+    assert (fd["relative error"] < 1e-8).all() and fd["check"].str.contains("agrees").all()
+    assert "inputs at a ReLU kink" not in fd.columns             # sigmoid: no kinks to report
+    # training curves: 500 of the 3000 epochs, identical to the last digit shown
+    assert any("stops at 500" in c.value for c in at.caption)
+    assert shown["Final training loss, hand-written"] == shown["Final training loss, autograd"] == "0.2760608162"
+    assert float(shown["Largest |loss difference| over all epochs"]) < 1e-12
+    assert len(at.get("vega_lite_chart")) == 2            # gradient bars, training overlay
+    by_hand, by_autograd = (c.value for c in at.main.get("code") if c.language == "python")
+    assert "def backward" in by_hand and "class BCELoss" in by_hand and "gradient_descent_step" in by_hand
+    assert "loss.backward()" in by_autograd and "def backward" not in by_autograd
+    assert at.sidebar.number_input(key="w_lr")                  # the shared sidebar is there
+
+
+def test_sidebar_changes_the_network_compared():
+    at = page()
+    at.sidebar.number_input(key="w_hidden_n").set_value(2).run()
+    at.sidebar.selectbox(key="w_activation").set_value("relu").run()
+    assert not at.exception
+    assert at.session_state["config"].hidden == (5, 5)
+    grads, fd = tables(at)
+    assert list(grads["parameter"])[-2:] == ["fc3.weight", "fc3.bias"]
+    assert (grads["max |difference|"] < 1e-10).all()
+    assert "inputs at a ReLU kink" in fd.columns
+    by_hand = at.main.get("code")[0].value
+    assert "class ReLU" in by_hand and "class Sigmoid" in by_hand                   # hidden + output ops
+
+
+def test_unsupported_settings_are_named_and_left_out():
+    at = page(batch_norm="true", optimizer="adam", l1="0.01")
+    notes = " ".join(i.value for i in at.info)
+    assert "Batch norm is not part of the hand-written network" in notes
+    assert "Optimizer" in notes and "L1 penalty" in notes and "learning rate 0.2" in notes
+    # plain GD from the same initial weights: the same numbers as the book's default view
+    assert metrics(at)["Loss, hand-written"] == "0.7817267534"
+    assert float(metrics(at)["Largest |difference| of any entry"]) < 1e-10
+
+
+def test_saturated_outputs_are_explained_and_the_fused_option_fixes_them():
+    at = page(weight_std="40")
+    assert "rounds to exactly 0 or 1" in at.warning[0].value
+    assert float(metrics(at)["Largest |difference| of any entry"]) > 1e-3
+    assert at.error                                              # the book's two-step formula misses those rows
+    at.checkbox(key="p_fused").check().run()
+    assert not at.exception
+    assert float(metrics(at)["Largest |difference| of any entry"]) < 1e-10
+    assert not at.warning and not at.error
+    # the option is shareable: a link carrying p_fused opens with it ticked
+    assert page(weight_std="40", p_fused="true").checkbox(key="p_fused").value is True
+
+
+def test_a_link_keeps_its_setting_and_reset_restores_the_textbook_one():
+    at = page(hidden="8", lr="1")
+    assert at.session_state["config"].hidden == (8,)            # a link's values win over the page preset
+    at.button(key="manual_reset").click().run()
+    assert not at.exception
+    assert at.session_state["config"] == RunConfig()
+    assert metrics(at)["Loss, hand-written"] == "0.7817267534"
+
+
+def test_timing_runs_on_click_and_stays_on_return():
+    at = page()
+    assert len(at.get("vega_lite_chart")) == 2
+    at.button(key="manual_time_run").click().run()
+    assert not at.exception
+    assert len(at.get("vega_lite_chart")) == 3
+    assert any(m.value.startswith("For your network (5):") for m in at.markdown)
+    at.run()                                                     # a rerun shows the cached timing again
+    assert len(at.get("vega_lite_chart")) == 3
+
+
+def test_larger_network_trains_on_click():
+    at = page(hidden="32,32", n_samples="2000")
+    assert any("waits for a click" in i.value for i in at.info)
+    assert "Final training loss, autograd" not in metrics(at)
+    at.button(key="manual_train_run").click().run()
+    assert not at.exception
+    shown = metrics(at)
+    assert shown["Final training loss, hand-written"] == shown["Final training loss, autograd"]
+
+
+def test_chinese_labels():
+    at = page(lang="zh")
+    assert at.title[0].value == "自动微分 vs 手写反向传播"
+    assert [h.value for h in at.header][0] == "1 · 初始参数处的梯度"
+    assert "损失（手写）" in metrics(at)
+    grads, fd = tables(at)
+    assert "参数" in grads.columns and "相对误差" in fd.columns
+    assert grads["检验"].str.contains("一致").all()
+    assert at.button(key="manual_reset").label.startswith("恢复教材设置")
+
+
+# ----------------------------------------------------------------------------- helpers
+def test_manual_config_and_budgets():
+    config, ignored = manual_runs.manual_config(RunConfig(batch_norm=True, momentum=0.9, weight_decay=0.1))
+    assert not config.batch_norm and ignored == ["batch_norm", "momentum", "weight_decay"]
+    assert manual_runs.manual_config(RunConfig()) == (RunConfig(), [])
+    assert manual_runs.overlay_epochs(RunConfig()) == 500 and manual_runs.overlay_epochs(RunConfig(epochs=40)) == 40
+    big = RunConfig(hidden=(64,) * 8, n_samples=20_000, train_frac=0.9, dev_frac=0.05, epochs=50)
+    assert 1 <= manual_runs.overlay_epochs(big) < 50 and not manual_runs.overlay_is_cheap(big)
+    assert manual_runs.fd_entries(RunConfig()) == 25 and manual_runs.fd_is_cheap(RunConfig())
+    assert not manual_runs.fd_is_cheap(big)
+    sizes = manual_runs.timing_sizes(RunConfig(hidden=(7, 7)))
+    assert (7, 7) in sizes and sizes[0] == (5,) and sizes[-1] == (256, 256)
+    assert [manual_runs.n_params(h) for h in ((5,), (5, 3))] == [RunConfig().n_params, 37]
+
+
+def test_code_lines_skip_docstrings_comments_and_blanks():
+    source = 'def f(x):\n    """Doc\n    more."""\n\n    # note\n    return x  # trailing\n'
+    assert manual_runs.code_lines(source) == 2
+    by_hand, by_autograd = manual_runs.code_pair("sigmoid")
+    assert manual_runs.code_lines(by_hand) > 3 * manual_runs.code_lines(by_autograd)
+    assert "class SigmoidBCE" in manual_runs.code_pair("relu", fused=True)[0]
+
+
+def test_fd_status_tells_kinks_noise_and_dead_units_apart():
+    assert set(charts.fd_status(finite_difference_check(RunConfig()))) == {"ok"}
+    dead = charts.fd_status(finite_difference_check(preset("dead_relu")))
+    assert dead == ["zero"] * 9 + ["ok"]                          # only the output bias gets a gradient
+    vanishing = charts.fd_status(finite_difference_check(preset("vanishing")))
+    assert vanishing[:2] == ["noise", "noise"] and vanishing[-4:] == ["ok"] * 4
+    kinks = charts.fd_status(finite_difference_check(RunConfig(activation="relu", hidden=(3, 3, 3, 3))))
+    assert "kink" in kinks and "mismatch" not in kinks
+    fake = pd.DataFrame({"layer": ["fc1"], "param": ["weight"], "grad_l2": [1.0], "fd_grad_l2": [2.0],
+                         "rel_error": [1 / 3], "fd_noise_l2": [1e-10], "near_kink": [0]})
+    assert charts.fd_status(fake) == ["mismatch"]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_chart_builders_label_in_the_language(lang):
+    grads = compare_gradients(RunConfig())
+    curves = compare_training(RunConfig(), epochs=20)
+    times = pd.DataFrame({"implementation": ["manual", "autograd"] * 2, "hidden": ["5", "5", "5,3", "5,3"],
+                          "params": [21, 21, 37, 37], "seconds_per_step": [1e-4, 2e-4, 1.5e-4, 2.5e-4]})
+    specs = [charts.grad_compare_chart(grads, lang).to_dict(), charts.training_overlay_chart(curves, lang).to_dict(),
+             charts.step_time_chart(times, lang, "5").to_dict()]
+    text = str(specs)
+    expected = {"en": ["hand-written", "autograd", "gradient L2 norm", "ms per step"],
+                "zh": ["手写", "自动微分", "梯度 L2 范数", "每步毫秒数"]}[lang]
+    assert all(word in text for word in expected)
+    assert len(charts.step_time_chart(times, lang, "5").layer) == 2          # your network ringed
+    assert len(charts.step_time_chart(times, lang).layer) == 1
+    styled = charts.gradient_table(grads, lang).data
+    assert len(styled) == 4 and styled.iloc[:, -1].str.startswith("✓").all()
