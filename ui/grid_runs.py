@@ -1,0 +1,307 @@
+"""Grid search page: the grid controls' text -> a validated grid, a time estimate, the cached sweep, summaries.
+
+The pure helpers (split_values, parse_grid, grid_key, grid_of, estimate_seconds, check_time, summarize,
+best_row) use no Streamlit; `cached_sweep` / `cached_result` / `sweep_live` wrap core.sweep.sweep with
+st.cache_data (keyed by the grid's first config and the grid's canonical text), and run it in a worker
+thread so the page can redraw a progress bar; a stopped sweep caches nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import threading
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
+
+from core.config import FIELD_BY_NAME, FIELDS, ConfigError, RunConfig, format_value
+from core.sweep import MAX_BUFFER, MAX_CONFIGS, group_key, sweep, validate_grid
+from ui.runs import config_key, config_of
+
+# The page's four fixed axes (RunConfig field -> URL key of its text box) and their textbook values:
+# the seed's table (1 or 2 hidden layers x lr 0.01 / 1 / 5, 3000 epochs) with seeds 0-2 for error bars.
+AXIS_KEYS = {"hidden": "p_hidden", "lr": "p_lr", "seed": "p_seeds", "epochs": "p_epochs"}
+DEFAULT_TEXTS = {"hidden": "5;5,3", "lr": "0.01,1,5", "seed": "0,1,2", "epochs": "3000"}
+# one more axis over any other field (e.g. activation "sigmoid,relu" or optimizer "sgd,adam")
+EXTRA_FIELDS = tuple(f.name for f in FIELDS if f.name not in AXIS_KEYS)
+MAX_TEXT = 1000           # characters of one axis text box (201 seeds "0,...,200" need 690)
+MAX_SWEEPS = 16           # cached grid results
+
+# Time estimate (an order of magnitude, not a promise). Rates measured on the 2-core development
+# container (torch 2.13 CPU, default moons data, bench-style warm runs; tools: core.sweep.sweep and
+# core.training.train on 1..27 configs of 2-5-1 up to 2-64-64-64-1 nets):
+#   batched group of C configs over N = train+dev rows: ~6e-5 s per epoch + C*N*n_params / 3e9 s
+#   one train() run: ~2.5e-4 s per optimizer step for plain SGD (4e-4 s with momentum/Adam/...)
+#                    + epochs*train_rows*n_params / 5e9 s, + ~0.02 s to set up each run or group.
+# The textbook grid (18 configs, 2 batched groups) is estimated at 0.8 s and ran in 0.9 s there.
+GROUP_EPOCH_S = 6e-5
+BATCH_RATE = 3e9
+STEP_S = {"plain": 2.5e-4, "other": 4e-4}
+SINGLE_RATE = 5e9
+SETUP_S = 0.02
+MAX_TIME_S = 120.0        # a page refuses grids estimated to take longer (Community Cloud reruns)
+
+
+# --------------------------------------------------------------------------- text -> grid
+def split_values(field: str, text: str) -> list[str]:
+    """The items of one axis text box: layer lists are separated by ';' (e.g. '5;5,3'), other values by
+    ',' or ';'. Blank items are dropped (use 'none' for no hidden layer)."""
+    sep = ";" if FIELD_BY_NAME[field].kind == "layers" else "[,;]"
+    return [item.strip() for item in re.split(sep, text or "") if item.strip()]
+
+
+def parse_grid(base: RunConfig, texts: Mapping[str, str]) -> tuple[dict[str, list[Any]], list[RunConfig]]:
+    """{field: text} -> (grid {field: distinct values, coerced by the spec}, its configs over `base`).
+
+    Fields whose text has no items are left out (the base config's value is used). Every value is
+    parsed and checked by the spec through core.sweep.validate_grid, which also enforces the sweep's
+    caps (MAX_CONFIGS configs, the compute budget); raises ConfigError naming the field and value.
+    """
+    raw: dict[str, list[str]] = {}
+    for field, text in texts.items():
+        if field not in FIELD_BY_NAME:
+            raise ConfigError(str(field)[:40], text, ", ".join(FIELD_BY_NAME), "unknown parameter", "未知参数")
+        if len(text or "") > MAX_TEXT:
+            raise ConfigError(field, text, f"len ≤ {MAX_TEXT}", "too long", "过长")
+        items = split_values(field, text)
+        if len(items) > MAX_CONFIGS:
+            raise ConfigError(field, f"{len(items)} values", f"at most {MAX_CONFIGS} configs in all",
+                              "too many values", "取值过多")
+        if items:
+            raw[field] = items
+    configs = validate_grid(base, raw)
+    grid = {field: list(dict.fromkeys(getattr(c, field) for c in configs)) for field in raw}
+    if math.prod(len(v) for v in grid.values()) != len(configs):    # duplicates such as "1, 1.0"
+        configs = validate_grid(base, grid)
+    return grid, configs
+
+
+def grid_key(grid: Mapping[str, list[Any]]) -> str:
+    """Canonical text of a grid (the cache key): JSON of {field: [values as URL text]}."""
+    return json.dumps({f: [format_value(FIELD_BY_NAME[f], v) for v in values] for f, values in grid.items()})
+
+
+def grid_of(key: str) -> dict[str, list[str]]:
+    """The grid a grid_key describes (values as text; core.sweep coerces them through the spec)."""
+    return json.loads(key)
+
+
+def value_text(field: str, value: Any) -> str:
+    """A grid value as the text the controls and the URL use ('5,3', '0.01', 'relu')."""
+    return format_value(FIELD_BY_NAME[field], value)
+
+
+# --------------------------------------------------------------------------- time estimate
+def estimate_seconds(configs: list[RunConfig]) -> float:
+    """Estimated wall time of sweep() over `configs` in seconds (order of magnitude; see the rates above)."""
+    groups: dict[tuple, list[RunConfig]] = {}
+    for config in configs:
+        groups.setdefault(group_key(config), []).append(config)
+    total = 0.0
+    for key, members in groups.items():
+        first = members[0]
+        if key[0] == "single":
+            plain = first.optimizer == "sgd" and first.momentum == 0
+            steps = first.epochs * first.steps_per_epoch
+            total += len(members) * (SETUP_S + steps * STEP_S["plain" if plain else "other"]
+                                     + first.work / SINGLE_RATE)
+            continue
+        n_train, n_dev, _ = first.split_counts
+        rows = n_train + n_dev
+        per_part = max(1, MAX_BUFFER // (rows * max(first.hidden, default=1)))     # as core.sweep splits groups
+        for start in range(0, len(members), per_part):
+            size = len(members[start:start + per_part])
+            total += SETUP_S + first.epochs * (GROUP_EPOCH_S + size * rows * first.n_params / BATCH_RATE)
+    return total
+
+
+def n_batched_groups(configs: list[RunConfig]) -> tuple[int, int]:
+    """(number of batched groups, number of configs trained one by one) of a sweep over `configs`."""
+    keys = [group_key(c) for c in configs]
+    singles = sum(k[0] == "single" for k in keys)
+    return len({k for k in keys if k[0] == "batch"}), singles
+
+
+def check_time(configs: list[RunConfig], limit_s: float = MAX_TIME_S) -> float:
+    """The estimate of `configs`; raises ConfigError (field epochs) if it is above limit_s seconds."""
+    seconds = estimate_seconds(configs)
+    if seconds > limit_s:
+        raise ConfigError("epochs", sorted({c.epochs for c in configs}), f"≤ {limit_s:.0f} s",
+                          f"this grid would take about {seconds:.0f} s: lower epochs or the number of values, or "
+                          f"use full-batch plain SGD (trained together in batches)",
+                          f"该网格约需 {seconds:.0f} 秒：请减少训练轮数或取值个数，"
+                          f"或使用全批量的普通 SGD（可批量并行训练）")
+    return seconds
+
+
+# --------------------------------------------------------------------------- summaries
+SUMMARY_COLUMNS = ["runs", "test_acc_mean", "test_acc_std", "test_acc_min", "test_acc_max", "dev_acc_mean",
+                   "test_loss_mean", "diverged"]
+
+
+def summarize(frame: pd.DataFrame, by: list[str]) -> pd.DataFrame:
+    """Aggregate sweep rows over every field not in `by`: one row per combination of `by` (grid order).
+
+    Columns: *by, runs, test_acc_mean/std/min/max, dev_acc_mean (of best_dev_acc), test_loss_mean,
+    diverged (how many runs diverged). std is NaN for a single run.
+    """
+    keyed = frame.assign(_all=0)
+    groups = keyed.groupby(list(by) or ["_all"], sort=False, dropna=False)
+    out = pd.DataFrame({
+        "runs": groups.size(),
+        "test_acc_mean": groups["test_acc"].mean(), "test_acc_std": groups["test_acc"].std(),
+        "test_acc_min": groups["test_acc"].min(), "test_acc_max": groups["test_acc"].max(),
+        "dev_acc_mean": groups["best_dev_acc"].mean(), "test_loss_mean": groups["test_loss"].mean(),
+        "diverged": groups["diverged"].sum().astype(int),
+    })
+    out = out.reset_index()
+    return out[[*by, *SUMMARY_COLUMNS]] if by else out[SUMMARY_COLUMNS]
+
+
+def best_row(frame: pd.DataFrame, fields: list[str]) -> Any:
+    """Index label of the run to load: the combination of the non-seed fields with the highest mean dev
+    accuracy (ties: higher mean test accuracy, then grid order), and in it the seed with the highest dev
+    accuracy (ties: test accuracy, then grid order). None for an empty frame.
+
+    The dev set chooses, as in the book's runner; the test accuracy is what the page reports.
+    """
+    if frame.empty:
+        return None
+    by = [f for f in fields if f != "seed"]
+    ranked = frame.copy()
+    if by:
+        summary = summarize(frame, by)
+        summary["_rank"] = range(len(summary))
+        summary = summary.sort_values(["dev_acc_mean", "test_acc_mean", "_rank"], ascending=[False, False, True],
+                                      na_position="last", kind="stable")
+        best = summary.iloc[0]
+        for f in by:
+            ranked = ranked[ranked[f].map(lambda v, want=best[f]: v == want)]
+    ranked = ranked.assign(_order=range(len(ranked)))
+    ranked = ranked.sort_values(["best_dev_acc", "test_acc", "_order"], ascending=[False, False, True],
+                                na_position="last", kind="stable")
+    return ranked.index[0]
+
+
+def combo_row(summary: pd.DataFrame, values: Mapping[str, Any]) -> pd.Series:
+    """The row of `summary` whose grouping fields equal `values` (the first row if it has no such fields)."""
+    by = [c for c in summary.columns if c not in SUMMARY_COLUMNS]
+    match = [all(row[f] == values[f] for f in by) for _, row in summary.iterrows()]
+    return summary[match].iloc[0] if any(match) else summary.iloc[0]
+
+
+def csv_text(frame: pd.DataFrame, fields: list[str]) -> str:
+    """A sweep or summary frame as CSV, grid values written as in the controls and URLs ('5,3', '0.01')."""
+    out = frame.copy()
+    for f in fields:
+        out[f] = [value_text(f, v) for v in frame[f]]
+    return out.to_csv(index=False)
+
+
+# --------------------------------------------------------------------------- URL-shared choices
+def seed_choice(key: str, options: list[str], default: str) -> None:
+    """Before drawing the selectbox `key`: take its value from the URL parameter `key` on first draw, or
+    fall back to `default` when the options no longer hold it. (Selectboxes bound with bind= would put
+    their language-dependent labels in the URL; these keep plain field names such as 'activation'.)"""
+    if key not in st.session_state:
+        wanted = st.query_params.get(key)
+        st.session_state[key] = wanted if wanted in options else default
+    elif st.session_state[key] not in options:
+        st.session_state[key] = default
+
+
+def share_choice(key: str, value: str, default: str) -> None:
+    """After drawing it: write the choice into the URL (left out when it is the default)."""
+    if value and value != default:
+        if st.query_params.get(key) != value:
+            st.query_params[key] = value
+    elif key in st.query_params:
+        del st.query_params[key]
+
+
+# --------------------------------------------------------------------------- cached sweep
+class SweepCancelled(Exception):
+    """Raised inside the cached sweep when the page stopped it; nothing gets cached."""
+
+
+class NotCached(Exception):
+    """Raised by a cache peek that found no result (exceptions are never cached)."""
+
+
+class SweepProgress:
+    """What the worker reports (fraction of the work, rows done, rows in all); a cancel flag."""
+
+    def __init__(self) -> None:
+        self.fraction, self.done, self.total = 0.0, 0, 0
+        self.cancelled = threading.Event()
+
+    def __call__(self, fraction: float, done: int, total: int) -> None:
+        self.fraction, self.done, self.total = fraction, done, total
+
+    def should_stop(self) -> bool:
+        return self.cancelled.is_set()
+
+
+@st.cache_data(max_entries=MAX_SWEEPS, show_spinner=False)
+def cached_sweep(base_key: str, key: str, _progress: SweepProgress | None = None, _peek: bool = False
+                 ) -> pd.DataFrame:
+    """sweep(config_of(base_key), grid_of(key)) as a DataFrame (one row per config), cached by the two keys."""
+    if _peek:
+        raise NotCached
+    frame = sweep(config_of(base_key), grid_of(key), on_progress=_progress,
+                  should_stop=_progress.should_stop if _progress is not None else None)
+    if frame.attrs.get("stopped"):
+        raise SweepCancelled
+    return frame
+
+
+def base_key_of(configs: list[RunConfig]) -> str:
+    """The base part of the cache key: the grid's first config, so sidebar values of the grid's own
+    fields (e.g. after loading the best config) do not change the key."""
+    return config_key(configs[0])
+
+
+def cached_result(base_key: str, key: str) -> pd.DataFrame | None:
+    """The cached sweep result if any session already computed it, else None (computes nothing).
+
+    If another session is computing this very grid right now, this waits for it (st.cache_data holds
+    a per-key lock while computing) and then returns its result."""
+    try:
+        return cached_sweep(base_key, key, _peek=True)
+    except NotCached:
+        return None
+
+
+def sweep_live(base_key: str, key: str, on_update: Callable[[SweepProgress], None] | None = None,
+               every: float = 0.25) -> pd.DataFrame:
+    """The cached sweep result; on a miss runs it in a worker thread, calling on_update(progress) from the
+    script thread about every `every` seconds. If the script is stopped or rerun meanwhile, the worker
+    is told to stop and nothing is cached."""
+    progress, box = SweepProgress(), {}
+
+    def work() -> None:
+        try:
+            box["result"] = cached_sweep(base_key, key, progress)
+        except BaseException as err:  # noqa: BLE001 - handed to the script thread
+            box["error"] = err
+
+    worker = threading.Thread(target=work, daemon=True, name="sweep-worker")
+    if get_script_run_ctx() is not None:
+        add_script_run_ctx(worker)
+    worker.start()
+    try:
+        while worker.is_alive():
+            worker.join(every)
+            if on_update is not None and worker.is_alive():
+                on_update(progress)
+    finally:
+        if worker.is_alive():          # the script was stopped or rerun while sweeping
+            progress.cancelled.set()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
