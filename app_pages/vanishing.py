@@ -1,0 +1,80 @@
+"""Vanishing gradients page (book 4.4.2): per-layer gradient norms after one step (Figure 4.4) for several
+activations, then the same norms over training for the baseline and each remedy."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.config import ACTIVATIONS
+from core.gradients import BASELINE, REMEDIES, norm_table, remedy_configs, run_summary
+from ui import state
+from ui.charts import gradients as charts
+from ui.gradient_runs import act_name, cached_first_step, heatmap_frame, setting_caption, train_runs
+from ui.i18n import t
+from ui.runs import config_key
+
+PRESET = "vanishing"
+DEFAULT_ACTS = ["sigmoid", "relu"]
+ACTS_KEY = "p_acts"
+FIX_KEYS = {name: f"p_fix_{name}" for name in REMEDIES}
+
+state.apply_preset_once(PRESET)
+lang = state.lang()
+config = state.config()
+
+
+def _reset() -> None:
+    state.set_values(state.preset_values(PRESET))
+    for key in (ACTS_KEY, *FIX_KEYS.values()):     # page controls back to their defaults
+        st.session_state.pop(key, None)
+
+
+st.title(t("page_vanishing", lang))
+st.markdown(t("vanishing_intro", lang))
+with st.expander(t("vanishing_why", lang)):
+    st.markdown(t("vanishing_explain", lang))
+state.show_url_warnings()
+
+left, right = st.columns([4, 1], vertical_alignment="bottom")
+acts = left.multiselect(t("vanishing_acts", lang), list(ACTIVATIONS), default=DEFAULT_ACTS, key=ACTS_KEY,
+                        bind="query-params", format_func=act_name, help=t("vanishing_acts_help", lang))
+right.button(t("vanishing_reset", lang), on_click=_reset, key="vanishing_reset", help=t("vanishing_reset_help", lang))
+st.caption(setting_caption(config, lang))
+key = config_key(config)
+
+# ---- after the first step: Figure 4.4 ---------------------------------------------------------------------
+st.subheader(t("vanishing_first_step", lang))
+if not acts:
+    st.info(t("vanishing_pick_one", lang))
+else:
+    long = cached_first_step(key, tuple(acts))
+    weights = long[long["param"] == "weight"]
+    last_k = int(weights["k"].max())
+    for col, act in zip(st.columns(min(len(acts), 4)), acts[:4]):
+        rows = weights[weights["activation"] == act].set_index("k")["grad_l2"]
+        col.metric(t("vanishing_metric_fc1", lang, act=act_name(act, config.leaky_slope)),
+                   charts.sci_text(rows[1], lang),
+                   help=t("vanishing_metric_help", lang, k=last_k, last=charts.sci_text(rows[last_k], lang)))
+    shown = weights.assign(series=weights["activation"].map(lambda a: act_name(a, config.leaky_slope)))
+    st.altair_chart(charts.layer_norm_chart(shown, lang, t("vanishing_series_act", lang)), width="content")
+    st.caption(t("vanishing_table_caption", lang))
+    table = norm_table(long).rename(columns=lambda a: act_name(a, config.leaky_slope))
+    st.dataframe(charts.sci_table(table, lang), hide_index=True, key="vanishing_table")
+
+# ---- over training: baseline and remedies ------------------------------------------------------------------
+st.subheader(t("vanishing_training", lang))
+base_name = act_name(config.activation, config.leaky_slope)
+st.markdown(t("vanishing_training_caption", lang, act=base_name))
+chosen = [name for col, name in zip(st.columns(len(REMEDIES)), REMEDIES)
+          if col.toggle(t(f"vanishing_fix_{name}", lang), value=True, key=FIX_KEYS[name], bind="query-params",
+                        help=t(f"vanishing_fix_{name}_help", lang))]
+runs = remedy_configs(config, chosen)
+labels = {name: t("vanishing_run_baseline", lang, act=base_name) if name == BASELINE
+          else t(f"vanishing_run_{name}", lang) for name in runs}
+results = train_runs(runs, labels, lang, button_key="vanishing_train")
+if results is not None:
+    st.altair_chart(charts.grad_heatmap(heatmap_frame(runs, labels), lang, list(labels.values())), width="content")
+    st.caption(t("vanishing_training_read", lang))
+    st.markdown(f"**{t('vanishing_summary', lang)}**")
+    summary = run_summary({labels[name]: r for name, r in results.items()})
+    st.dataframe(charts.summary_table(summary, lang), hide_index=True, key="vanishing_summary")

@@ -1,0 +1,123 @@
+"""Cached core calls and small widgets shared by the Vanishing gradients and Dead ReLU pages.
+
+Everything is cached by the canonical config key (ui.runs.config_key), bounded by max_entries;
+training goes through ui.runs.train_live, so a run trained here is the same cache entry the Train
+page uses, and a return to the page is instant.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from core.config import FIELD_BY_NAME, RunConfig
+from ui import state
+from ui.i18n import choice_label, t
+from ui.runs import cached_train, config_key, config_of, train_live
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from core.training import RunResult
+
+MAX_ENTRIES = 64
+TRAINED = "trained"     # session set of config keys trained in this session (shared with the Train page)
+
+# Activation names shown in the page-local multiselects. They are the same in both languages on purpose:
+# a multiselect bound to the URL writes its displayed labels into the link, and a link must keep working
+# after the reader switches language.
+ACT_NAMES = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "elu": "ELU",
+             "gelu": "GELU", "identity": "Identity"}
+
+
+def act_name(activation: str, slope: float | None = None) -> str:
+    """Display name of an activation; Leaky ReLU with its slope when given, e.g. 'Leaky ReLU (0.01)'."""
+    name = ACT_NAMES.get(activation, activation)
+    return f"{name} ({slope:g})" if activation == "leaky_relu" and slope is not None else name
+
+
+def setting_caption(config: RunConfig, lang: str) -> str:
+    """One line describing the network and the knobs the gradient pages are about."""
+    return t("vanishing_setting", lang, arch="-".join(map(str, config.layer_sizes)), n=len(config.layer_sizes) - 1,
+             init=choice_label("weight_init", config.weight_init, lang), std=f"{config.weight_std:g}",
+             bias=f"{config.bias_init:g}", lr=f"{config.lr:g}", epochs=config.epochs)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def cached_first_step(key: str, activations: tuple[str, ...]) -> pd.DataFrame:
+    """core.gradients.first_step_by_activation for the config of `key` (instant: one backward per activation)."""
+    from core.gradients import first_step_by_activation
+
+    return first_step_by_activation(config_of(key), activations)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def cached_slope_sweep(key: str) -> pd.DataFrame:
+    """core.gradients.slope_sweep (first-step gradients of Leaky ReLU for several slopes) of the config of `key`."""
+    from core.gradients import DEFAULT_SLOPES, slope_sweep
+
+    config = config_of(key)
+    return slope_sweep(config, (*DEFAULT_SLOPES, config.leaky_slope) if config.leaky_slope > 0 else DEFAULT_SLOPES)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def cached_epoch_grid(key: str) -> pd.DataFrame:
+    """Per-epoch weight-gradient norms of the cached run of `key`, thinned for the heatmap (gradients.epoch_grid)."""
+    from core.gradients import epoch_grid
+
+    return epoch_grid(cached_train(key).grad_norms)
+
+
+def heatmap_frame(configs: dict[str, RunConfig], labels: dict[str, str]) -> pd.DataFrame:
+    """The thinned per-epoch gradient norms of several trained runs, with a `run` column holding their labels."""
+    import pandas as pd
+
+    return pd.concat([cached_epoch_grid(config_key(c)).assign(run=labels[name]) for name, c in configs.items()],
+                     ignore_index=True)
+
+
+def train_runs(configs: dict[str, RunConfig], labels: dict[str, str], lang: str,
+               button_key: str) -> dict[str, RunResult] | None:
+    """A Train button for several runs; returns their results once trained (now or earlier in this session).
+
+    Returns None while some run has not been trained in this session and the button was not pressed.
+    Training shows one progress bar over all runs; cached runs return at once.
+    """
+    trained: set = st.session_state.setdefault(TRAINED, set())
+    keys = {name: config_key(c) for name, c in configs.items()}
+    epochs = max(c.epochs for c in configs.values())
+    clicked = st.button(t("vanishing_train_button", lang, n=len(configs), epochs=epochs), type="primary",
+                        key=button_key)
+    if not clicked and not all(k in trained for k in keys.values()):
+        st.info(t("vanishing_press_train", lang))
+        return None
+    bar = st.progress(0.0) if clicked else None
+    results = {}
+    for i, (name, config) in enumerate(configs.items()):
+        def on_update(epoch: int, _history: object, i: int = i, name: str = name, total: int = config.epochs) -> None:
+            bar.progress(min(1.0, (i + epoch / total) / len(configs)),
+                         text=t("vanishing_progress", lang, i=i + 1, n=len(configs), run=labels[name], epoch=epoch,
+                                epochs=total))
+
+        results[name] = train_live(config, on_update if bar is not None else None)
+        trained.add(keys[name])
+    if bar is not None:
+        bar.empty()
+    return results
+
+
+def config_slider(name: str, label: str, key: str, lo: float, hi: float, step: float, help: str | None = None) -> float:
+    """A page slider that edits one RunConfig field: the sidebar, the URL and the runs follow it, and it
+    follows the sidebar (or a reset). The value is clamped to [lo, hi] for display only."""
+    field = FIELD_BY_NAME[name]
+    lo, hi = max(lo, field.lo), min(hi, field.hi)
+    value = float(getattr(state.config(), name))
+    if st.session_state.get(key) != min(max(value, lo), hi):
+        st.session_state[key] = min(max(value, lo), hi)
+    return st.slider(label, min_value=float(lo), max_value=float(hi), step=float(step), key=key, help=help,
+                     on_change=_store_field, args=(name, key))
+
+
+def _store_field(name: str, key: str) -> None:
+    state.set_values({name: st.session_state[key]})
