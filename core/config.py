@@ -166,9 +166,13 @@ class ConfigError(ValueError):
     """A config value outside what the spec allows; names the field, the value and the allowed range."""
 
     def __init__(self, field: str, value: Any, allowed: str, reason: str = "", reason_zh: str = "",
-                 related: tuple[str, ...] = ()):
+                 related: tuple[str, ...] = (), allowed_zh: str = ""):
         self.field, self.value, self.allowed = field, value, allowed
         self.reason, self.reason_zh = reason, reason_zh
+        spec = FIELD_BY_NAME.get(field)
+        if not allowed_zh and spec is not None and allowed == spec.allowed("en"):
+            allowed_zh = spec.allowed("zh")
+        self.allowed_zh = allowed_zh or allowed
         self.related = related          # other fields that take part in a cross-field rule
         super().__init__(self.message("en"))
 
@@ -176,7 +180,7 @@ class ConfigError(ValueError):
         shown = _short(self.value)
         if lang == "zh":
             extra = f"（{self.reason_zh or self.reason}）" if (self.reason_zh or self.reason) else ""
-            return f"参数 {self.field} 的值 {shown} 无效{extra}；允许：{self.allowed}"
+            return f"参数 {self.field} 的值 {shown} 无效{extra}；允许：{self.allowed_zh}"
         extra = f" ({self.reason})" if self.reason else ""
         return f"{self.field}={shown} is invalid{extra}; allowed: {self.allowed}"
 
@@ -368,20 +372,24 @@ def _check_cross_fields(c: RunConfig) -> None:
     n_train, n_dev, n_test = c.split_counts
     if n_train < 2 or n_dev < 1 or n_test < 1:
         raise ConfigError("dev_frac", c.dev_frac, "train_frac + dev_frac < 1 with at least one test row",
-                          "no rows left for the test set", "测试集没有样本", related=("train_frac", "n_samples"))
+                          "no rows left for the test set", "测试集没有样本", related=("train_frac", "n_samples"),
+                          allowed_zh="训练集比例 + 验证集比例 < 1，且测试集至少 1 个样本")
     if c.weight_init == "uniform" and c.weight_low > c.weight_high:
         raise ConfigError("weight_low", c.weight_low, f"<= weight_high ({c.weight_high:g})",
-                          "low above high", "下界大于上界", related=("weight_high",))
+                          "low above high", "下界大于上界", related=("weight_high",),
+                          allowed_zh=f"<= 上界 weight_high（{c.weight_high:g}）")
     if c.steps_per_epoch * c.epochs > MAX_STEPS:
         raise ConfigError("epochs", c.epochs, f"epochs x batches per epoch <= {MAX_STEPS:,}",
                           "too many optimizer steps: lower epochs or raise batch_size",
                           "优化步数过多：请减少训练轮数或增大批大小",
-                          related=("batch_size", "n_samples", "train_frac"))
+                          related=("batch_size", "n_samples", "train_frac"),
+                          allowed_zh=f"训练轮数 × 每轮批次数 <= {MAX_STEPS:,}")
     if c.work > MAX_WORK:
         raise ConfigError("epochs", c.epochs, f"epochs x train rows x parameters <= {MAX_WORK:.0e}",
                           f"compute budget exceeded ({c.work:.1e}): lower epochs, samples or layer widths",
                           f"超出计算预算（{c.work:.1e}）：请减少训练轮数、样本数或每层神经元个数",
-                          related=("n_samples", "hidden", "train_frac"))
+                          related=("n_samples", "hidden", "train_frac"),
+                          allowed_zh=f"训练轮数 × 训练样本数 × 参数个数 <= {MAX_WORK:.0e}")
 
 
 # --------------------------------------------------------------------------- URL / text

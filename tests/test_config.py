@@ -161,3 +161,12 @@ def test_runconfig_raises_only_config_error(values):
         assert err.field in FIELD_BY_NAME
     else:
         assert config.work <= MAX_WORK
+
+
+def test_chinese_messages_say_what_is_allowed_in_chinese():
+    with pytest.raises(ConfigError) as info:
+        RunConfig(hidden=(99,))
+    assert "每层 1–64 个神经元" in info.value.message("zh")
+    with pytest.raises(ConfigError) as info:
+        RunConfig(epochs=20000, hidden=(64, 64, 64, 64))
+    assert "训练轮数 × 训练样本数 × 参数个数" in info.value.message("zh")
