@@ -1,0 +1,120 @@
+"""Initialization page (book 4.4.1): symmetric units under zero init, samples of each scheme, a scheme comparison."""
+
+import streamlit as st
+
+from core.config import ConfigError
+from core.initialization import COMPARE_SCHEMES, HISTOGRAM_SCHEMES, N_SAMPLES
+from ui import init_runs as runs
+from ui import state
+from ui.charts.init import weights_table
+from ui.i18n import t
+from ui.runs import cached_points, config_key
+
+QP = "query-params"   # bound widgets write their option text into the URL: options are language-neutral ids
+state.apply_preset_once("zero_init")
+lang = state.lang()
+config = state.config()
+key = config_key(config)
+defaults = runs.CONTROLS
+
+st.title(t("page_init", lang))
+st.markdown(t("init_intro", lang))
+state.show_url_warnings()
+if st.button(t("init_reset", lang), key="init_reset", help=t("init_reset_help", lang), on_click=runs.reset_controls):
+    state.request_values(state.preset_values("zero_init"))
+
+# ---------------------------------------------------------------- 1. zero init: symmetric units
+st.header(t("init_sym_header", lang))
+st.markdown(t("init_sym_explain", lang))
+n_hidden = len(config.hidden)
+if n_hidden == 0:
+    st.info(t("init_no_hidden", lang))
+else:
+    layer = 1
+    if n_hidden > 1:
+        layer = st.selectbox(t("init_layer", lang), list(range(1, n_hidden + 1)), key="p_init_layer", bind=QP,
+                             index=0, format_func=lambda k: f"fc{k}")
+    table, by_step = runs.first_steps(key, layer)
+    counts = by_step[by_step["layer"] == f"fc{layer}"]
+    width = config.hidden[layer - 1]
+    st.metric(t("init_metric_identical", lang, layer=f"fc{layer}", step=int(counts["step"].iloc[-1])),
+              t("init_identical_value", lang, k=int(counts["identical"].iloc[-1]), n=width))
+    st.caption(t("init_table_caption", lang, layer=f"fc{layer}"))
+    st.dataframe(weights_table(table, lang), hide_index=True)
+    st.caption(t("init_step_counts", lang, counts=" · ".join(
+        f"θ{s}: {t('init_identical_value', lang, k=int(k), n=width)}"
+        for s, k in zip(counts["step"], counts["identical"]))))
+    points = cached_points(key)
+    train_labels = points.loc[points["split"] == "train", "label"]
+    if config.weight_init in ("zeros", "constant") and 2 * int(train_labels.sum()) == len(train_labels):
+        st.caption(t("init_balance_note", lang, n1=int(train_labels.sum()), n=len(train_labels)))
+
+st.subheader(t("init_run_header", lang))
+st.markdown(t("init_run_explain", lang))
+clicked = False
+if config.work > runs.CHEAP_WORK:
+    clicked = st.button(t("init_train_button", lang, epochs=config.epochs), key="init_train", type="primary")
+result = runs.run_with_progress(config, lang, clicked)
+if result is None:
+    st.info(t("init_press_train", lang))
+else:
+    last = result.history.iloc[-1]
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("init_metric_train_loss", lang), f"{last['train_loss']:.4f}")
+    c2.metric(t("init_metric_train_acc", lang), f"{last['train_acc']:.2%}")
+    c3.metric(t("init_metric_dev_acc", lang), f"{last['dev_acc']:.2%}")
+    c4.metric(t("metric_test_acc", lang), f"{result.test_acc:.2%}")
+    symmetry = runs.final_symmetry(key)
+    if len(symmetry):
+        st.caption(t("init_final_identical", lang, detail=" · ".join(
+            f"{row.layer} {t('init_identical_value', lang, k=row.identical, n=row.units)}"
+            for row in symmetry.itertuples())))
+    st.vega_lite_chart(spec=runs.curves_spec(key, lang), width="content")
+
+# ---------------------------------------------------------------- 2. samples of each scheme
+st.header(t("init_hist_header", lang))
+st.markdown(t("init_hist_explain", lang))
+c1, c2, c3 = st.columns([3, 1, 1])
+schemes = c1.multiselect(t("init_hist_schemes", lang), list(HISTOGRAM_SCHEMES), default=defaults["p_init_hist"],
+                         key="p_init_hist", bind=QP, help=t("init_ids_help", lang))
+fan_in = c2.number_input(t("init_fan_in", lang), 1, 256, defaults["p_init_fan_in"], key="p_init_fan_in", bind=QP,
+                         help=t("init_fan_help", lang))
+fan_out = c3.number_input(t("init_fan_out", lang), 1, 256, defaults["p_init_fan_out"], key="p_init_fan_out",
+                          bind=QP, help=t("init_fan_help", lang))
+if not schemes:
+    st.info(t("init_hist_none", lang))
+else:
+    spec, stats = runs.histograms(config, schemes, fan_in, fan_out, lang)
+    st.vega_lite_chart(spec=spec, width="content")
+    st.caption(t("init_hist_caption", lang, n=N_SAMPLES, fan_in=fan_in, fan_out=fan_out, seed=config.seed))
+    st.dataframe(stats, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.4f")
+                                                        for c in stats.columns[1:]})
+
+# ---------------------------------------------------------------- 3. comparison
+st.header(t("init_cmp_header", lang))
+st.markdown(t("init_cmp_explain", lang))
+c1, c2, c3 = st.columns([3, 1, 1])
+names = c1.multiselect(t("init_cmp_schemes", lang), list(COMPARE_SCHEMES), default=defaults["p_init_cmp"],
+                       key="p_init_cmp", bind=QP, help=t("init_ids_help", lang))
+epochs = c2.number_input(t("init_cmp_epochs", lang), 1, 20_000, defaults["p_init_epochs"], step=100,
+                         key="p_init_epochs", bind=QP)
+split = c3.radio(t("init_cmp_split", lang), ["train", "dev"], key="p_init_split", bind=QP, horizontal=True)
+if st.button(t("init_cmp_deeper", lang), key="init_deeper", help=t("init_cmp_deeper_help", lang)):
+    state.request_values({"hidden": (3, 3, 3, 3)})
+try:
+    keys = runs.compare_keys(config, names, int(epochs))
+except ConfigError as err:
+    st.error(err.message(lang))
+    st.stop()
+if not keys:
+    st.info(t("init_cmp_none", lang))
+    st.stop()
+clicked = st.button(t("init_cmp_button", lang, n=len(keys)), key="init_compare", type="primary")
+if not runs.train_compare(keys, lang, clicked):
+    st.info(t("init_cmp_press", lang, n=len(keys), epochs=int(epochs)))
+    st.stop()
+curves, scores, table = runs.compare_view(keys, lang, split)
+st.vega_lite_chart(spec=curves, width="content")
+st.vega_lite_chart(spec=scores, width="content")
+st.caption(t("init_cmp_table_help", lang))
+st.dataframe(table, hide_index=True)

@@ -1,0 +1,166 @@
+"""Cached calls and training flows of the Initialization page (core.initialization), keyed by config_key text.
+
+Results are cached with st.cache_data (bounded); runs go through ui.runs.cached_train, so a run
+trained here is the same cache entry as on the Train page.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.config import RunConfig
+from core.initialization import (
+    DEFAULT_COMPARE,
+    DEFAULT_HISTOGRAMS,
+    compare_table,
+    first_steps_config,
+    first_steps_table,
+    init_histograms,
+    scheme_configs,
+    symmetry_by_step,
+    symmetry_table,
+)
+from core.training import RunResult
+from ui.charts import init as charts
+from ui.charts.base import curves_chart
+from ui.i18n import t
+from ui.runs import cached_train, config_key, config_of, train_live
+
+MAX_ENTRIES = 32
+CHEAP_WORK = 1e7        # RunConfig.work trained on page load (~0.2 s); above it the page asks for a click
+DONE = "init_done"      # session set of run ids (tuples of config keys) this session has trained
+COMPARE_EPOCHS = 3000   # the book's epochs for the comparison runs
+
+# page-local controls (bound to the URL) and their defaults; "reset to the textbook setting" restores them
+CONTROLS: dict[str, object] = {
+    "p_init_layer": 1, "p_init_hist": list(DEFAULT_HISTOGRAMS), "p_init_fan_in": 2, "p_init_fan_out": 5,
+    "p_init_cmp": list(DEFAULT_COMPARE), "p_init_epochs": COMPARE_EPOCHS, "p_init_split": "train",
+}
+
+
+def reset_controls() -> None:
+    """Widget callback: put the page's own controls back to their defaults."""
+    for key, value in CONTROLS.items():
+        if key in st.session_state and st.session_state[key] != value:   # only what changed: fewer state writes
+            st.session_state[key] = list(value) if isinstance(value, list) else value
+
+
+# --------------------------------------------------------------------------- 1. first steps
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def first_steps(key: str, layer: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(first_steps_table of hidden layer `layer`, symmetry_by_step) of the config's first epochs."""
+    result = cached_train(config_key(first_steps_config(config_of(key))))
+    return first_steps_table(result.weight_snapshots, layer), symmetry_by_step(result.weight_snapshots)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def final_symmetry(key: str) -> pd.DataFrame:
+    """symmetry_table (layer, units, identical) of the final parameters of the config's run."""
+    return symmetry_table(cached_train(key).final_state_dict)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def curves_spec(key: str, lang: str) -> dict:
+    """Vega-Lite spec of the loss/accuracy curves of the config's cached run."""
+    result = cached_train(key)
+    return curves_chart(result.history, lang, result.best_epoch).to_dict()
+
+
+def run_with_progress(config: RunConfig, lang: str, clicked: bool) -> RunResult | None:
+    """The config's run: trained at once when cheap, else after a click (or if this session trained it)."""
+    key = config_key(config)
+    done: set = st.session_state.setdefault(DONE, set())
+    if config.work > CHEAP_WORK and not clicked and (key,) not in done:
+        return None
+    bar = st.progress(0.0) if clicked else None
+
+    def on_update(epoch: int, _history: pd.DataFrame) -> None:
+        bar.progress(min(1.0, epoch / config.epochs), text=t("init_progress", lang, epoch=epoch,
+                                                              epochs=config.epochs))
+
+    result = train_live(config, on_update if bar is not None else None)
+    done.add((key,))
+    if bar is not None:
+        bar.empty()
+    return result
+
+
+# --------------------------------------------------------------------------- 2. histograms
+def _histogram_key(config: RunConfig) -> str:
+    """Only the fields that change the samples: seed, normal/uniform/constant parameters, activation."""
+    fields = ("seed", "weight_mean", "weight_std", "weight_low", "weight_high", "weight_value", "activation",
+              "leaky_slope")
+    return config_key(RunConfig(**{f: getattr(config, f) for f in fields}))
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def _histograms(key: str, schemes: tuple[str, ...], fan_in: int, fan_out: int, lang: str
+                ) -> tuple[dict, pd.DataFrame]:
+    config = config_of(key)
+    hist, stats = init_histograms(config, schemes, fan_in, fan_out)
+    spread = "1" if config.weight_std == 1 else f"{config.weight_std:g}²"
+    labels = {"normal": f"N({config.weight_mean:g}, {spread})",
+              "uniform": f"U({config.weight_low:g}, {config.weight_high:g})"}
+    return (charts.histogram_chart(hist, stats, lang, labels).to_dict(),
+            charts.stats_table(stats, lang, labels))
+
+
+def histograms(config: RunConfig, schemes: list[str], fan_in: int, fan_out: int, lang: str
+               ) -> tuple[dict, pd.DataFrame]:
+    """(Vega-Lite spec of the histograms, translated statistics table) of the chosen schemes and layer shape."""
+    return _histograms(_histogram_key(config), tuple(schemes), int(fan_in), int(fan_out), lang)
+
+
+# --------------------------------------------------------------------------- 3. comparison
+def compare_keys(config: RunConfig, names: list[str], epochs: int) -> tuple[tuple[str, str], ...]:
+    """((scheme, config key), ...) of the comparison runs; raises ConfigError for an invalid combination."""
+    return tuple((name, config_key(c)) for name, c in scheme_configs(config, names, epochs).items())
+
+
+def train_compare(keys: tuple[tuple[str, str], ...], lang: str, clicked: bool) -> bool:
+    """Train every comparison run (progress bar over all of them) after a click, or show them if this
+    session trained them before. Returns whether results are ready."""
+    done: set = st.session_state.setdefault(DONE, set())
+    run_id = tuple(k for _, k in keys)
+    if not clicked and run_id not in done:
+        return False
+    bar = st.progress(0.0) if clicked else None
+    for i, (name, key) in enumerate(keys):
+        config = config_of(key)
+
+        def on_update(epoch: int, _history: pd.DataFrame, i: int = i, name: str = name,
+                      epochs: int = config.epochs) -> None:
+            bar.progress(min(1.0, (i + epoch / epochs) / len(keys)),
+                         text=t("init_cmp_progress", lang, scheme=charts.scheme_label(name, lang), i=i + 1,
+                                n=len(keys), epoch=epoch, epochs=epochs))
+
+        train_live(config, on_update if bar is not None else None)
+    done.add(run_id)
+    if bar is not None:
+        bar.empty()
+    return True
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def compare_view(keys: tuple[tuple[str, str], ...], lang: str, split: str) -> tuple[dict, dict, pd.DataFrame]:
+    """(curves spec, test-score spec, translated results table) of trained comparison runs."""
+    results = {name: cached_train(key) for name, key in keys}
+    table = compare_table(results)
+    curves = charts.compare_curves_chart({n: r.history for n, r in results.items()}, lang, split)
+    scores = charts.test_scores_chart(table, lang)
+    return curves.to_dict(), scores.to_dict(), _translate_compare(table, lang)
+
+
+def _translate_compare(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    frame = table.copy()
+    frame["scheme"] = [charts.scheme_label(s, lang) for s in frame["scheme"]]
+    names = {"scheme": t("init_scheme", lang), "test_acc": t("metric_test_acc", lang),
+             "test_loss": t("metric_test_loss", lang), "best_dev_acc": t("metric_best_dev", lang),
+             "best_epoch": t("metric_best_epoch", lang), "final_train_loss": t("init_col_final_train_loss", lang),
+             "final_train_acc": t("init_col_final_train_acc", lang),
+             "diverged_at": t("init_col_diverged_at", lang)}
+    for c in frame.columns:
+        if c.startswith("identical_"):
+            names[c] = t("init_col_identical_layer", lang, layer=c.removeprefix("identical_"))
+    return frame.rename(columns=names)
