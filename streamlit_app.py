@@ -13,7 +13,7 @@ import streamlit as st
 
 from ui import state
 from ui.i18n import t
-from ui.nav import PAGES
+from ui.nav import PAGE_PRESETS, PAGES
 from ui.runs import warm_up_imports
 from ui.sidebar import draw_sidebar
 
@@ -25,6 +25,7 @@ navigation = st.navigation([
     st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=(i == 0))
     for i, (path, title, icon, url) in enumerate(PAGES)
 ])
+state.open_on_preset(PAGE_PRESETS.get(navigation.url_path))
 draw_sidebar()
 try:
     navigation.run()

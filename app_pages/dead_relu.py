@@ -25,7 +25,6 @@ PRESET = "dead_relu"
 DEFAULT_ACTS = ["relu", "leaky_relu", "elu"]
 ACTS_KEY = "p_dead_acts"
 
-state.apply_preset_once(PRESET)
 lang = state.lang()
 config = state.config()
 n_hidden = len(config.hidden)

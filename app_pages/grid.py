@@ -11,7 +11,6 @@ from ui.charts import grid as charts
 from ui.i18n import t
 from ui.runs import config_key
 
-state.apply_preset_once("book_251")
 lang = state.lang()
 config = state.config()
 LABELS = {"hidden": ("grid_hidden", "grid_hidden_help"), "lr": ("grid_lr", "grid_list_help"),

@@ -11,7 +11,6 @@ from ui.i18n import t
 from ui.runs import cached_points, config_key
 
 QP = "query-params"   # bound widgets write their option text into the URL: options are language-neutral ids
-state.apply_preset_once("zero_init")
 lang = state.lang()
 config = state.config()
 key = config_key(config)

@@ -14,7 +14,6 @@ from ui import state
 from ui.i18n import choice_label, t
 
 PRESET = "book_251"
-state.apply_preset_once(PRESET)
 lang = state.lang()
 sidebar_config = state.config()
 config, ignored = runs.manual_config(sidebar_config)

@@ -18,7 +18,6 @@ DEFAULT_ACTS = ["sigmoid", "relu"]
 ACTS_KEY = "p_acts"
 FIX_KEYS = {name: f"p_fix_{name}" for name in REMEDIES}
 
-state.apply_preset_once(PRESET)
 lang = state.lang()
 config = state.config()
 

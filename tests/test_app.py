@@ -109,3 +109,24 @@ def test_every_page_runs(page):
     at.switch_page(page).run()
     assert not at.exception
     assert at.sidebar.number_input(key="w_lr")       # the shared sidebar is there on every page
+
+
+def test_every_page_file_exists_and_is_in_the_navigation():
+    assert {p[0] for p in PAGES} == {f"app_pages/{f.name}" for f in (ROOT / "app_pages").glob("*.py")}
+    assert len({p[3] for p in PAGES}) == len(PAGES)
+
+
+def test_a_page_opens_on_its_textbook_setting_once_but_a_link_keeps_its_values():
+    at = app()
+    at.switch_page("app_pages/vanishing.py").run()
+    assert at.session_state["config"].hidden == (3, 3, 3, 3)          # opened on the book's 4.4.2 setting
+    at.sidebar.number_input(key="w_lr").set_value(0.5).run()
+    at.switch_page("app_pages/train.py").run()
+    at.switch_page("app_pages/vanishing.py").run()
+    assert at.session_state["config"].lr == 0.5                        # second visit keeps the student's change
+    linked = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+    linked.query_params["hidden"] = "4,4"
+    linked.switch_page("app_pages/vanishing.py").run()                 # a link to the page: its values win
+    assert linked.session_state["config"].hidden == (4, 4)
+    linked.switch_page("app_pages/dead_relu.py").run()                 # other pages still open on their setting
+    assert linked.session_state["config"].bias_init == -8.0

@@ -20,7 +20,7 @@ def app(page: str, **params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     for k, v in params.items():
         at.query_params[k] = v
-    at.run()
+    # first run on the page itself, as a link to it would be
     return at.switch_page(page).run()
 
 

@@ -167,7 +167,7 @@ def page(**params: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
     for k, v in params.items():
         at.query_params[k] = v
-    at.run()
+    # first run on the page itself, as a link to it would be
     return at.switch_page("app_pages/grid.py").run()
 
 

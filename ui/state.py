@@ -27,6 +27,8 @@ def widget_key(name: str) -> str:
 PENDING = "pending_values"   # values requested by a page; applied at the start of the next run
 PAGE_PARAM_PREFIX = "p_"    # URL keys of page-local widgets (bind="query-params"), not config fields
 APPLIED_PRESETS = "applied_presets"
+FROM_LINK = "from_link"           # the session started from a URL carrying config values
+FIRST_RUN = "first_run"           # this script run is the session's first
 
 
 def init_session() -> None:
@@ -35,6 +37,7 @@ def init_session() -> None:
     On later runs, apply values a page requested with `request_values` (before any widget exists).
     """
     if CFG in st.session_state:
+        st.session_state[FIRST_RUN] = False
         pending = st.session_state.pop(PENDING, None)
         if pending:
             set_values(pending)
@@ -50,8 +53,11 @@ def init_session() -> None:
     st.session_state[CFG] = config.to_dict()
     st.session_state[LANG] = lang
     st.session_state[URL_WARNINGS] = warnings + more
-    # a link that names any config field is an exact setting: pages must not replace it with their preset
-    st.session_state[APPLIED_PRESETS] = {"*"} if any(k in FIELD_BY_NAME for k in params) else set()
+    # a link that names any config field is an exact setting: the page it opens must not replace it with
+    # its preset (other pages visited later in the session still open on their textbook setting)
+    st.session_state[FROM_LINK] = any(k in FIELD_BY_NAME for k in params)
+    st.session_state[FIRST_RUN] = True
+    st.session_state[APPLIED_PRESETS] = set()
 
 
 def lang() -> str:
@@ -64,14 +70,19 @@ def request_values(values: dict[str, Any]) -> None:
     st.rerun()
 
 
-def apply_preset_once(name: str) -> None:
+def open_on_preset(name: str | None) -> None:
     """Open a page on its textbook setting: the first time this session visits it, replace the config
-    by PRESETS[name] (over the defaults) unless the session started from a link with config values."""
+    by PRESETS[name] (over the defaults), unless this is the landing page of a link with config values.
+
+    Called by the router before the sidebar is drawn, so the widgets show the preset in the same run.
+    """
     applied = st.session_state.setdefault(APPLIED_PRESETS, set())
-    if "*" in applied or name in applied:
+    if name is None or name in applied:
         return
     applied.add(name)
-    request_values(preset_values(name))
+    if st.session_state.get(FROM_LINK) and st.session_state.get(FIRST_RUN):
+        return                      # the landing page of a link keeps the link's values
+    set_values(preset_values(name))
 
 
 def preset_values(name: str) -> dict[str, Any]:

@@ -152,16 +152,30 @@ def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float],
     return alt.layer(image, dots).properties(title=t("chart_boundary", lang), width=size, height=size)
 
 
-def grad_norm_chart(grad_norms: pd.DataFrame, lang: str) -> alt.Chart:
-    """Weight-gradient L2 norm per layer (fc1..fcK) over epochs, log-scale y. Zeros are dropped (log scale)."""
-    weights = grad_norms[(grad_norms["param"] == "weight") & (grad_norms["grad_l2"] > 0)]
-    thin = thin_epochs(weights)
-    return alt.Chart(thin).mark_line(strokeWidth=1.6).encode(
-        x=alt.X("epoch:Q", title=t("epoch", lang)),
-        y=alt.Y("grad_l2:Q", title=t("grad_l2", lang), scale=alt.Scale(type="log")),
-        color=alt.Color("layer:N", title=t("layer", lang), sort=None),
-        tooltip=["layer:N", "epoch:Q", alt.Tooltip("grad_l2:Q", format=".3e")],
-    ).properties(title=t("chart_grad_norms", lang), width=640, height=280)
+def grad_norm_chart(grad_norms: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Weight-gradient L2 norm per layer (fc1..fcK) over epochs, log-scale y.
+
+    A log axis has no 0: epochs whose gradient is exactly 0 (dead ReLUs) are drawn as ▼ markers on a
+    dashed floor line two decades below the smallest non-zero value, with "0 (exactly)" in the tooltip.
+    """
+    from ui.charts.gradients import log_floor
+
+    weights = thin_epochs(grad_norms[grad_norms["param"] == "weight"])
+    floor = log_floor(weights["grad_l2"])
+    x = alt.X("epoch:Q", title=t("epoch", lang))
+    y = alt.Y("grad_l2:Q", title=t("grad_l2", lang), scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e"))
+    color = alt.Color("layer:N", title=t("layer", lang), sort=None)
+    nonzero = weights[weights["grad_l2"] > 0]
+    layers = [alt.Chart(nonzero).mark_line(strokeWidth=1.6).encode(
+        x=x, y=y, color=color, tooltip=["layer:N", "epoch:Q", alt.Tooltip("grad_l2:Q", format=".3e")])]
+    zeros = weights[weights["grad_l2"] == 0].assign(grad_l2=floor, shown=t("vanishing_zero_exact", lang))
+    if len(zeros):
+        layers.append(alt.Chart(pd.DataFrame({"grad_l2": [floor]})).mark_rule(strokeDash=[4, 4], color="#888")
+                      .encode(y=y))
+        layers.append(alt.Chart(zeros).mark_point(shape="triangle-down", filled=True, size=40).encode(
+            x=x, y=y, color=color,
+            tooltip=["layer:N", "epoch:Q", alt.Tooltip("shown:N", title=t("grad_l2", lang))]))
+    return alt.layer(*layers).properties(title=t("chart_grad_norms", lang), width=640, height=280)
 
 
 GRAD_COLUMNS = ["layer", "param", "shape", "grad_l2", "grad_mean_abs", "grad_max_abs", "dead_units"]
