@@ -173,12 +173,18 @@ def cached_first_grads(key: str) -> pd.DataFrame:
     return first_step_gradients(config_of(key))
 
 
-def warm_up_imports() -> None:
+def warm_up_imports(delay: float = 1.0) -> None:
     """Import torch and the core engine in a background thread, once per process, so the first
-    page renders without waiting for them and the first Train click finds them loaded."""
+    page renders without waiting for them and the first Train click finds them loaded.
+
+    Starts `delay` seconds later: importing holds the GIL, which would otherwise slow the server
+    thread that is still sending the first page to the browser.
+    """
     global _warming
     if _warming is None:
-        _warming = threading.Thread(target=_import_engine, daemon=True, name="warm-up")
+        _warming = threading.Timer(delay, _import_engine)
+        _warming.daemon = True
+        _warming.name = "warm-up"
         _warming.start()
 
 
