@@ -98,9 +98,28 @@ def test_switch_to_chinese(server, page, request):
     shot(page, request, "zh")
 
 
-def test_every_page_renders_without_exception(server, page, request):
+# What each page needs before its charts show: nothing (cheap views render on load), a button, or a file.
+ACTIONS = {"train": ("button", "Train", "[data-testid='stMetric']"),
+           "grid": ("button", "Run grid search", "[data-testid='stVegaLiteChart']"),
+           "data": ("upload", "Train", "[data-testid='stMetric']")}
+
+
+def test_every_page_renders_its_charts_without_exception(server, page, request, tmp_path):
+    csv = tmp_path / "points.csv"
+    csv.write_text("x1,x2,label\n" + "".join(f"{i / 50:.3f},{(i % 7) / 7:.3f},{i % 2}\n" for i in range(200)))
     for script, _title, _icon, url in PAGES:
         page.goto(f"{server.url}/{'' if script == PAGES[0][0] else url}")
         wait_idle(page)
+        kind, label, result = ACTIONS.get(url, (None, None, None))
+        if kind == "upload":
+            page.locator("[data-testid='stFileUploader'] input[type='file']").first.set_input_files(str(csv))
+            page.get_by_text("200 points loaded").wait_for(timeout=60_000)
+            wait_idle(page)
+        if kind is not None:
+            page.get_by_role("button", name=label, exact=True).click()
+            page.wait_for_selector(result, timeout=120_000)
+            wait_idle(page)
+        page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=60_000)
+        assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1, url
         no_exceptions(page)
         shot(page, request, url)
