@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.config import FIELDS, RunConfig
+from tests.apptest import ROOT, TIMEOUT, metrics, open_app
 from ui.nav import PAGES
-
-TIMEOUT = 120
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def app(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return open_app(None, **params)
 
 
 def test_default_page_runs_with_the_spec_driven_sidebar():

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import pickle
-from pathlib import Path
 
 import torch
 from streamlit.testing.v1 import AppTest
@@ -12,16 +11,11 @@ from streamlit.testing.v1 import AppTest
 from core import RunConfig, train
 from core.data import make_splits
 from core.upload import parse_points_csv, points_splits
-
-ROOT = Path(__file__).resolve().parents[1]
+from tests.apptest import open_app
 
 
 def app(page: str, **params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    # first run on the page itself, as a link to it would be
-    return at.switch_page(page).run()
+    return open_app(page, **params)
 
 
 def csv_bytes(config: RunConfig) -> bytes:

@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 from core.config import preset
+from tests.apptest import metrics, open_app
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/dead_relu.py"
 ZERO = "0 (exactly)"
 
 
 def page(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    # first run on the page itself, as a link to it would be
-    return at.switch_page(PAGE).run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return open_app(PAGE, **params)
 
 
 def test_opens_on_bias_minus_8_with_exact_zeros_for_relu():

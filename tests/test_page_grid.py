@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -13,10 +12,10 @@ from streamlit.testing.v1 import AppTest
 
 from core.config import ConfigError, RunConfig
 from core.sweep import MAX_CONFIGS, sweep
+from tests.apptest import metrics, open_app
 from ui import grid_runs as gr
 from ui.charts import grid as charts
 
-ROOT = Path(__file__).resolve().parents[1]
 TINY = {"p_hidden": "4;4,3", "p_lr": "0.5,2", "p_seeds": "0,1", "p_epochs": "60"}
 
 
@@ -158,21 +157,13 @@ def test_a_stopped_sweep_caches_nothing():
         raise _Interrupt
 
     with pytest.raises(_Interrupt):
-        gr.sweep_live(base_key, key, interrupt, every=0.01)
+        gr.sweep_live(base_key, key, interrupt)      # the first progress report interrupts it
     assert gr.cached_result(base_key, key) is None          # waits for the worker, which stopped early
 
 
 # --------------------------------------------------------------------------- the page
 def page(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    # first run on the page itself, as a link to it would be
-    return at.switch_page("app_pages/grid.py").run()
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
+    return open_app("app_pages/grid.py", **params)
 
 
 def heatmap_cells(at: AppTest) -> list[dict]:

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 from core.config import RunConfig, preset
+from tests.apptest import metrics, open_app
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/init.py"
 
 
 def open_page(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    # first run on the page itself, as a link to it would be
-    at.switch_page(PAGE).run()
+    at = open_app(PAGE, **params)
     assert not at.exception
     return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def test_default_view_shows_the_textbook_zero_init_result():

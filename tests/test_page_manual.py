@@ -2,33 +2,23 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.config import RunConfig, preset
 from core.manual import compare_gradients, compare_training, finite_difference_check
+from tests.apptest import metrics, open_app
 from ui import manual_runs
 from ui.charts import manual as charts
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/manual.py"
 
 
 def page(**params: str) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    # first run on the page itself, as a link to it would be
-    at.switch_page(PAGE).run()
+    at = open_app(PAGE, **params)
     assert not at.exception
     return at
-
-
-def metrics(at: AppTest) -> dict[str, str]:
-    return {m.label: m.value for m in at.metric}
 
 
 def tables(at: AppTest) -> list[pd.DataFrame]:

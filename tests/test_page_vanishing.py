@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from streamlit.testing.v1 import AppTest
 
 from core.config import preset
+from tests.apptest import open_app
 
-ROOT = Path(__file__).resolve().parents[1]
 PAGE = "app_pages/vanishing.py"
 
 
 def page(**params) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=120)
-    for k, v in params.items():
-        at.query_params[k] = v
-    # first run on the page itself, as a link to it would be
-    return at.switch_page(PAGE).run()
+    return open_app(PAGE, **params)
 
 
 def metrics(at: AppTest) -> dict[str, float]:

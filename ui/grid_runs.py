@@ -17,11 +17,10 @@ from typing import Any
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from core.config import FIELD_BY_NAME, FIELDS, ConfigError, RunConfig, format_value
 from core.sweep import MAX_BUFFER, MAX_CONFIGS, group_key, sweep, validate_grid
-from ui.runs import config_key, config_of
+from ui.runs import TRAIN_SLOTS, config_key, config_of, run_in_worker
 
 # The page's four fixed axes (RunConfig field -> URL key of its text box) and their textbook values:
 # the seed's table (1 or 2 hidden layers x lr 0.01 / 1 / 5, 3000 epochs) with seeds 0-2 for error bars.
@@ -239,9 +238,11 @@ class SweepProgress:
     def __init__(self) -> None:
         self.fraction, self.done, self.total = 0.0, 0, 0
         self.cancelled = threading.Event()
+        self.changed = threading.Event()
 
     def __call__(self, fraction: float, done: int, total: int) -> None:
         self.fraction, self.done, self.total = fraction, done, total
+        self.changed.set()
 
     def should_stop(self) -> bool:
         return self.cancelled.is_set()
@@ -253,8 +254,9 @@ def cached_sweep(base_key: str, key: str, _progress: SweepProgress | None = None
     """sweep(config_of(base_key), grid_of(key)) as a DataFrame (one row per config), cached by the two keys."""
     if _peek:
         raise NotCached
-    frame = sweep(config_of(base_key), grid_of(key), on_progress=_progress,
-                  should_stop=_progress.should_stop if _progress is not None else None)
+    with TRAIN_SLOTS:          # a sweep takes a CPU slot like a training run
+        frame = sweep(config_of(base_key), grid_of(key), on_progress=_progress,
+                      should_stop=_progress.should_stop if _progress is not None else None)
     if frame.attrs.get("stopped"):
         raise SweepCancelled
     return frame
@@ -277,31 +279,12 @@ def cached_result(base_key: str, key: str) -> pd.DataFrame | None:
         return None
 
 
-def sweep_live(base_key: str, key: str, on_update: Callable[[SweepProgress], None] | None = None,
-               every: float = 0.25) -> pd.DataFrame:
-    """The cached sweep result; on a miss runs it in a worker thread, calling on_update(progress) from the
-    script thread about every `every` seconds. If the script is stopped or rerun meanwhile, the worker
-    is told to stop and nothing is cached."""
-    progress, box = SweepProgress(), {}
-
-    def work() -> None:
-        try:
-            box["result"] = cached_sweep(base_key, key, progress)
-        except BaseException as err:  # noqa: BLE001 - handed to the script thread
-            box["error"] = err
-
-    worker = threading.Thread(target=work, daemon=True, name="sweep-worker")
-    if get_script_run_ctx() is not None:
-        add_script_run_ctx(worker)
-    worker.start()
-    try:
-        while worker.is_alive():
-            worker.join(every)
-            if on_update is not None and worker.is_alive():
-                on_update(progress)
-    finally:
-        if worker.is_alive():          # the script was stopped or rerun while sweeping
-            progress.cancelled.set()
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
+def sweep_live(base_key: str, key: str, on_update: Callable[[SweepProgress], None] | None = None
+               ) -> pd.DataFrame:
+    """The cached sweep result; on a miss runs it in a worker thread (ui.runs.run_in_worker), calling
+    on_update(progress) from the script thread as the sweep reports. If the script is stopped or rerun
+    meanwhile, the worker is told to stop and nothing is cached."""
+    progress = SweepProgress()
+    tick = (lambda: on_update(progress)) if on_update is not None else None
+    return run_in_worker(lambda: cached_sweep(base_key, key, progress), progress.cancelled, progress.changed,
+                         tick, "sweep-worker")

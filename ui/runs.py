@@ -13,7 +13,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
 import streamlit as st
@@ -28,6 +28,7 @@ if TYPE_CHECKING:     # torch-heavy modules are imported on first use, not on th
     from core.data import Splits
     from core.training import RunResult
 
+T = TypeVar("T")
 MAX_RUNS = 64
 UPDATE_EVERY = 0.4   # seconds between live redraws while training
 WAIT_AT_MOST = 1.0   # a waiting script wakes at least this often (to notice Stop / a rerun)
@@ -119,42 +120,60 @@ def cached_train(key: str, data: str = "", _progress: Progress | None = None) ->
         return train(config_of(key), on_progress=_progress, data=data_for(key, data))
 
 
+def run_in_worker(compute: Callable[[], T], cancelled: threading.Event, changed: threading.Event,
+                  on_tick: Callable[[], None] | None = None, name: str = "worker") -> T:
+    """compute() in a worker thread carrying this script's context, while the script thread calls
+    on_tick() whenever `changed` is set (and at least every WAIT_AT_MOST s).
+
+    The script thread sleeps on the event rather than polling: with a class of sessions waiting, every
+    wake-up competes for the GIL with the event loop that sends results to browsers. If the script is
+    stopped or rerun meanwhile (Streamlit raises inside on_tick), `cancelled` is set so the worker
+    stops, and its cached function raises instead of caching a partial result.
+    """
+    box: dict = {}
+
+    def work() -> None:
+        try:
+            box["result"] = compute()
+        except BaseException as err:  # noqa: BLE001 - handed to the script thread
+            box["error"] = err
+        finally:
+            changed.set()
+
+    worker = threading.Thread(target=work, daemon=True, name=name)
+    if get_script_run_ctx() is not None:
+        add_script_run_ctx(worker)
+    worker.start()
+    try:
+        while worker.is_alive():
+            changed.wait(WAIT_AT_MOST)
+            changed.clear()
+            if on_tick is not None and worker.is_alive():
+                on_tick()
+    finally:
+        if worker.is_alive():
+            cancelled.set()
+    if "error" in box:
+        raise box["error"]
+    return box["result"]
+
+
 def train_live(config: RunConfig, on_update: Callable[[int, pd.DataFrame], None] | None = None,
                data: str = "") -> RunResult:
     """The cached RunResult of `config`; on a cache miss trains in a worker thread, calling
     on_update(epoch, partial_history) from the script thread as training progresses."""
-    key, progress, box = config_key(config), Progress(), {}
+    key, progress = config_key(config), Progress()
+    shown = {"epoch": 0, "at": 0.0}
 
-    def work() -> None:
-        try:
-            box["result"] = cached_train(key, data, progress)
-        except BaseException as err:  # noqa: BLE001 - handed to the script thread
-            box["error"] = err
-        finally:
-            progress.changed.set()
+    def tick() -> None:
+        # redraw at most every UPDATE_EVERY s: drawing holds the GIL the training thread needs
+        due = time.monotonic() - shown["at"] >= UPDATE_EVERY
+        if on_update is not None and due and progress.epoch != shown["epoch"] and progress.history is not None:
+            shown["epoch"], shown["at"] = progress.epoch, time.monotonic()
+            on_update(progress.epoch, progress.history)
 
-    worker = threading.Thread(target=work, daemon=True, name="train-worker")
-    if get_script_run_ctx() is not None:
-        add_script_run_ctx(worker)
-    worker.start()
-    shown, last = 0, 0.0
-    try:
-        while worker.is_alive():
-            # sleep until the worker reports (not a busy poll: with a class of sessions queued, every
-            # wake-up competes for the GIL with the event loop that sends results to browsers)
-            progress.changed.wait(WAIT_AT_MOST)
-            progress.changed.clear()
-            # redraw at most every UPDATE_EVERY s: drawing holds the GIL the training thread needs
-            if (on_update is not None and progress.epoch != shown and progress.history is not None
-                    and time.monotonic() - last >= UPDATE_EVERY):
-                shown, last = progress.epoch, time.monotonic()
-                on_update(shown, progress.history)
-    finally:
-        if worker.is_alive():          # the script was stopped or rerun while training
-            progress.cancelled.set()
-    if "error" in box:
-        raise box["error"]
-    return box["result"]
+    return run_in_worker(lambda: cached_train(key, data, progress), progress.cancelled, progress.changed,
+                         tick, "train-worker")
 
 
 def splits_of(key: str, data: str = "") -> Splits:
