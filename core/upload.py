@@ -11,6 +11,7 @@ import csv
 import hashlib
 import io
 import math
+import warnings
 
 import torch
 
@@ -123,7 +124,9 @@ def load_state_dict(content: bytes) -> dict[str, torch.Tensor]:
         raise UploadError(f"The model file is larger than {MAX_MODEL_BYTES // 1_000_000} MB.",
                           f"模型文件超过 {MAX_MODEL_BYTES // 1_000_000} MB。")
     try:
-        state = torch.load(io.BytesIO(content), map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():   # torch warns about pickle protocols of files it then refuses
+            warnings.simplefilter("ignore", UserWarning)
+            state = torch.load(io.BytesIO(content), map_location="cpu", weights_only=True)
     except Exception as err:  # noqa: BLE001 - any failure to load is the file's fault
         raise UploadError(f"Not a safe PyTorch state_dict file ({type(err).__name__}); nothing was executed.",
                           f"不是安全的 PyTorch state_dict 文件（{type(err).__name__}）；未执行任何代码。") from None

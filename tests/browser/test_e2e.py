@@ -123,3 +123,22 @@ def test_every_page_renders_its_charts_without_exception(server, page, request, 
         assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1, url
         no_exceptions(page)
         shot(page, request, url)
+
+
+def test_leaving_during_training_leaves_the_app_usable(server, page, request):
+    page.goto(f"{server.url}/?epochs=8000&hidden=32,32&seed=11")
+    wait_idle(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_selector("[data-testid='stProgress']", timeout=60_000)     # training has started
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Dead ReLU").click()
+    wait_idle(page)
+    assert page.get_by_role("heading", name="Dead ReLU").count() >= 1
+    no_exceptions(page)
+    page.locator("[data-testid='stSidebarNav']").get_by_text("Train").click()
+    wait_idle(page)
+    no_exceptions(page)
+    page.get_by_role("button", name="Train", exact=True).click()
+    page.wait_for_selector("[data-testid='stMetric']", timeout=180_000)
+    wait_idle(page)
+    no_exceptions(page)
+    shot(page, request, "trained-after-leaving")
