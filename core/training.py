@@ -20,7 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -58,7 +58,6 @@ class RunResult:
     final_state_dict: dict[str, torch.Tensor]
     seconds: float
     stopped: bool = False            # on_progress asked to stop early
-    extra: dict = field(default_factory=dict)
 
     @property
     def epochs_run(self) -> int:
@@ -349,8 +348,8 @@ def _finish(run: _Run, history: pd.DataFrame, diverged_at: int | None, stopped: 
     grads_last = gradient_table(model, data.X_train, data.y_train, config.l1)
     dead_final = dead_units(model, data.X_train)
 
-    with torch.no_grad():
-        run.flat.copy_(run.best_flat if best_epoch >= 0 else _initial_flat(run))
+    with torch.no_grad():      # best_flat is still theta_0 if no epoch had a finite dev loss
+        run.flat.copy_(run.best_flat)
     test_loss, test_acc = evaluate(model, data.X_test, data.y_test)
     best_state = {k: v.clone() for k, v in model.state_dict().items()}
 
@@ -367,12 +366,6 @@ def _finish(run: _Run, history: pd.DataFrame, diverged_at: int | None, stopped: 
         diverged_at=diverged_at, state_dict=best_state, final_state_dict=final_state,
         seconds=time.perf_counter() - start, stopped=stopped,
     )
-
-
-def _initial_flat(run: _Run) -> torch.Tensor:
-    flat = run.flat.clone()
-    flat[: run.n_values] = run.snapshots[0]
-    return flat
 
 
 def _grad_norm_frame(names: list[str], grad_l2: torch.Tensor) -> pd.DataFrame:
