@@ -117,6 +117,8 @@ def cached_train(key: str, data: str = "", _progress: Progress | None = None) ->
     from core.training import train
 
     with TRAIN_SLOTS:          # only a cache miss trains, so only a miss waits for a slot
+        if _progress is not None and _progress.cancelled.is_set():
+            raise TrainingCancelled         # the page went away while this run was queued
         return train(config_of(key), on_progress=_progress, data=data_for(key, data))
 
 
@@ -199,13 +201,6 @@ def cached_boundary(key: str, extent_mode: str = "book", data: str = "",
     state = upload_store().get(model) if model else cached_train(key, data).state_dict
     extent = BOOK_EXTENT if extent_mode == "book" else data_extent(splits_of(key, data))
     return probability_grid(model_from_state(config, state), extent, 200), extent
-
-
-@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
-def cached_first_grads(key: str) -> pd.DataFrame:
-    from core.probes import first_step_gradients
-
-    return first_step_gradients(config_of(key))
 
 
 def warm_up_imports(delay: float = 1.0) -> None:
