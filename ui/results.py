@@ -52,10 +52,10 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
 
     with tabs[1]:
         c1, c2 = st.columns(2)
-        extent_mode = c1.radio(t("extent", lang), ["book", "data"], horizontal=True, key="extent_mode",
+        extent_mode = c1.radio(t("extent", lang), ["book", "data"], horizontal=True, key=f"extent_mode_{lang}",
                                format_func=lambda m: t(f"extent_{m}", lang))
         splits = c2.multiselect(t("show_splits", lang), ["train", "dev", "test"], default=["train", "dev", "test"],
-                                format_func=lambda s: t(s, lang), key="boundary_splits")
+                                format_func=lambda s: t(s, lang), key=f"boundary_splits_{lang}")
         st.vega_lite_chart(spec=chart_spec("boundary", key, lang, extent_mode, tuple(splits), data), width="content")
 
     with tabs[2]:

@@ -43,16 +43,18 @@ def draw_sidebar() -> RunConfig:
 
 
 # --------------------------------------------------------------------------- pieces
+LANG_KEY = "w_lang"          # the same in both languages: its labels (English / 中文) never change
+
+
 def _language_switch(lang: str) -> None:
-    key = state.widget_key("lang")
-    if key not in st.session_state:
-        st.session_state[key] = lang
-    st.segmented_control(f"{t('language', 'en')} / {t('language', 'zh')}", LANGS, key=key, required=True,
+    if LANG_KEY not in st.session_state:
+        st.session_state[LANG_KEY] = lang
+    st.segmented_control(f"{t('language', 'en')} / {t('language', 'zh')}", LANGS, key=LANG_KEY, required=True,
                          format_func=LANG_NAMES.get, on_change=_set_lang)
 
 
 def _set_lang() -> None:
-    st.session_state[state.LANG] = st.session_state[state.widget_key("lang")] or "en"
+    st.session_state[state.LANG] = st.session_state[LANG_KEY] or "en"
 
 
 def _presets(lang: str) -> None:

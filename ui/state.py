@@ -21,7 +21,13 @@ NON_CONFIG_PARAMS = ("lang",)
 
 
 def widget_key(name: str) -> str:
-    return f"w_{name}"
+    """Session key of a sidebar widget: w_<name> in English, w_<name>_zh in Chinese.
+
+    The language is part of the key because Streamlit keeps a keyed selectbox's component (and the
+    text it displays) when only its option labels change: after a language switch it kept showing
+    the old language. A new key draws a new widget, initialized from the session's config values.
+    """
+    return f"w_{name}" if lang() == "en" else f"w_{name}_{lang()}"
 
 
 PENDING = "pending_values"   # values requested by a page; applied at the start of the next run
@@ -96,11 +102,14 @@ def set_values(values: dict[str, Any]) -> None:
     Must be called from a widget callback (before the widgets are drawn).
     """
     st.session_state[CFG].update(values)
-    for name in values:
-        st.session_state.pop(widget_key(name), None)
-    if "hidden" in values:
-        for key in [k for k in st.session_state if str(k).startswith("w_hidden")]:
-            del st.session_state[key]
+    forget_widgets(values)
+
+
+def forget_widgets(names) -> None:
+    """Drop the widget state of these config fields (all languages): the widgets re-read the config."""
+    prefixes = tuple(f"w_{name}" for name in names) + (("w_hidden",) if "hidden" in names else ())
+    for key in [k for k in st.session_state if str(k).startswith(prefixes) and k != "w_lang"]:
+        del st.session_state[key]
 
 
 def current_config() -> tuple[RunConfig, list[ParamWarning]]:

@@ -93,6 +93,8 @@ def test_switch_to_chinese(server, page, request):
     assert page.get_by_role("heading", name="训练").count() >= 1
     assert page.get_by_role("button", name="开始训练").count() == 1
     assert page.locator("[data-testid='stSidebar']").get_by_role("spinbutton", name="学习率").count() == 1
+    # choice widgets show their options in the new language too (not only their labels)
+    assert page.get_by_role("combobox", name="激活函数").input_value() == "Logistic（sigmoid）"
     assert parse_qs(urlsplit(page.url).query).get("lang") == ["zh"]
     no_exceptions(page)
     shot(page, request, "zh")
