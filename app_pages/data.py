@@ -3,6 +3,7 @@
 import pandas as pd
 import streamlit as st
 
+from core.config import ConfigError
 from core.upload import MAX_ROWS, UploadError, digest, parse_points_csv
 from ui import state
 from ui.charts.data import points_chart
@@ -41,5 +42,5 @@ with st.expander(t("data_preview", lang), expanded=True):
     c2.altair_chart(points_chart(points, lang), width="content")
 try:
     train_and_show(config, lang, data)
-except UploadError as err:          # the server dropped the upload (restart/eviction): ask again
+except (UploadError, ConfigError) as err:   # upload dropped by the server, or over the compute budget
     st.error(err.message(lang))

@@ -14,6 +14,8 @@ import argparse
 import json
 import sys
 
+import pandas as pd
+
 from .config import FIELDS, ConfigError, RunConfig, parse_params, to_params
 
 ALIASES = {"bias_init": ["--bias"]}
@@ -64,7 +66,9 @@ def cmd_grads(config: RunConfig, as_json: bool) -> None:
 
     table = first_step_gradients(config)
     if as_json:
-        print(table.astype({"dead_units": "object"}).where(table.notna(), None).to_json(orient="records"))
+        records = [{k: (None if v is None or v is pd.NA else v.item() if hasattr(v, "item") else v)
+                    for k, v in row.items()} for row in table.astype({"dead_units": "object"}).to_dict("records")]
+        print(json.dumps(records))          # full float precision: 1.9e-11 stays 1.9e-11, only 0 prints 0
         return
     print(f"first-step gradients for {config.label()}")
     print(table.to_string(index=False, float_format=lambda x: f"{x:.4e}"))

@@ -180,7 +180,9 @@ class ConfigError(ValueError):
         shown = _short(self.value)
         if lang == "zh":
             extra = f"（{self.reason_zh or self.reason}）" if (self.reason_zh or self.reason) else ""
-            return f"参数 {self.field} 的值 {shown} 无效{extra}；允许：{self.allowed_zh}"
+            spec = FIELD_BY_NAME.get(self.field)
+            name = f"{spec.zh}（{self.field}）" if spec is not None else self.field
+            return f"参数 {name} 的值 {shown} 无效{extra}；允许：{self.allowed_zh}"
         extra = f" ({self.reason})" if self.reason else ""
         return f"{self.field}={shown} is invalid{extra}; allowed: {self.allowed}"
 
@@ -218,7 +220,10 @@ def _coerce(field: Field, value: Any) -> Any:
         if isinstance(value, float) and not math.isfinite(value):
             raise bad
         return int(value)
-    return float(value)
+    try:
+        return float(value)
+    except OverflowError:          # an int beyond float range, e.g. 10**400
+        raise ConfigError(field.name, value, field.allowed(), "out of range", "超出范围") from None
 
 
 def _coerce_width(field: Field, v: Any) -> int:
@@ -269,6 +274,8 @@ def _check_bounds(field: Field, value: Any) -> None:
             raise ConfigError(field.name, value, field.allowed(), "width out of range", "神经元个数超出范围")
         return
     if field.kind in ("int", "float"):
+        if isinstance(value, int) and not (-2**53 <= value <= 2**53):    # huge ints: no float compare
+            raise ConfigError(field.name, value, field.allowed(), "out of range", "超出范围")
         if not math.isfinite(value):
             raise ConfigError(field.name, value, field.allowed(), "not finite", "不是有限数")
         if value < field.lo or value > field.hi:
@@ -378,16 +385,31 @@ def _check_cross_fields(c: RunConfig) -> None:
         raise ConfigError("weight_low", c.weight_low, f"<= weight_high ({c.weight_high:g})",
                           "low above high", "下界大于上界", related=("weight_high",),
                           allowed_zh=f"<= 上界 weight_high（{c.weight_high:g}）")
-    if c.steps_per_epoch * c.epochs > MAX_STEPS:
+    if c.batch_norm and 0 < c.batch_size < 2:
+        raise ConfigError("batch_size", c.batch_size, ">= 2 with batch norm (or 0 = full batch)",
+                          "batch norm needs at least 2 rows per batch", "批量规范化每批至少需要 2 个样本",
+                          related=("batch_norm",), allowed_zh=">= 2（使用批量规范化时；0 表示全批量）")
+    check_budget(c, c.split_counts[0])
+
+
+def check_budget(c: RunConfig, n_train: int) -> None:
+    """Raise ConfigError if training `c` on n_train rows exceeds the compute budget.
+
+    RunConfig checks it for its own dataset; train() checks it again for data passed in
+    (an uploaded CSV can have far more rows than the config's n_samples).
+    """
+    steps = c.epochs * (1 if c.batch_size <= 0 or c.batch_size >= n_train else math.ceil(n_train / c.batch_size))
+    if steps > MAX_STEPS:
         raise ConfigError("epochs", c.epochs, f"epochs x batches per epoch <= {MAX_STEPS:,}",
                           "too many optimizer steps: lower epochs or raise batch_size",
                           "优化步数过多：请减少训练轮数或增大批大小",
                           related=("batch_size", "n_samples", "train_frac"),
                           allowed_zh=f"训练轮数 × 每轮批次数 <= {MAX_STEPS:,}")
-    if c.work > MAX_WORK:
+    work = float(c.epochs) * n_train * c.n_params
+    if work > MAX_WORK:
         raise ConfigError("epochs", c.epochs, f"epochs x train rows x parameters <= {MAX_WORK:.0e}",
-                          f"compute budget exceeded ({c.work:.1e}): lower epochs, samples or layer widths",
-                          f"超出计算预算（{c.work:.1e}）：请减少训练轮数、样本数或每层神经元个数",
+                          f"compute budget exceeded ({work:.1e}): lower epochs, samples or layer widths",
+                          f"超出计算预算（{work:.1e}）：请减少训练轮数、样本数或每层神经元个数",
                           related=("n_samples", "hidden", "train_frac"),
                           allowed_zh=f"训练轮数 × 训练样本数 × 参数个数 <= {MAX_WORK:.0e}")
 

@@ -27,7 +27,7 @@ import pandas as pd
 import torch
 import torch.nn.functional as F
 
-from .config import RunConfig
+from .config import RunConfig, check_budget
 from .data import Splits, make_splits
 from .models import MLP, build_model
 from .probes import data_loss, dead_units, gradient_table, l1_penalty, split_name
@@ -238,9 +238,13 @@ class _Run:
         order = (torch.randperm(self.n_train, generator=self.generator)
                  if self.config.steps_per_epoch > 1 else None)
         size = self.config.batch_size if order is not None else self.n_train
+        starts = list(range(0, self.n_train, size))
+        if self.config.batch_norm and len(starts) > 1 and self.n_train - starts[-1] == 1:
+            starts.pop()          # batch norm cannot normalize a 1-row batch: it joins the one before
         sums = torch.zeros(2)
-        for start in range(0, self.n_train, size):
-            rows = order[start:start + size] if order is not None else slice(None)
+        for i, start in enumerate(starts):
+            end = starts[i + 1] if i + 1 < len(starts) else self.n_train
+            rows = order[start:end] if order is not None else slice(None)
             Xb, yb = d.X_train[rows], d.y_train[rows]
             logits = model(Xb)
             sums += _row_stats(logits.detach().view(1, -1), yb.view(1, -1))[0]
@@ -310,6 +314,8 @@ def train(config: RunConfig, on_progress: Progress | None = None, progress_every
     about 20 times per run); if it returns True, training stops there (result.stopped is True).
     """
     start = time.perf_counter()
+    if data is not None:          # the config's budget was checked for its own dataset, not this one
+        check_budget(config, len(data.y_train))
     data = data if data is not None else make_splits(config)
     E = config.epochs
     run = _Run(config, data, chunk=progress_every or max(1, E // 20))

@@ -170,3 +170,16 @@ def test_chinese_messages_say_what_is_allowed_in_chinese():
     with pytest.raises(ConfigError) as info:
         RunConfig(epochs=20000, hidden=(64, 64, 64, 64))
     assert "训练轮数 × 训练样本数 × 参数个数" in info.value.message("zh")
+
+
+def test_huge_integers_and_batch_norm_batches_of_one_are_config_errors():
+    for changes, field in (({"lr": 10**400}, "lr"), ({"epochs": 10**400}, "epochs"), ({"seed": -10**30}, "seed"),
+                           ({"batch_norm": True, "batch_size": 1}, "batch_size")):
+        with pytest.raises(ConfigError) as info:
+            RunConfig(**changes)
+        assert info.value.field == field
+
+
+def test_chinese_messages_name_the_field_by_its_label_too():
+    _, warnings = from_params({"epochs": "0"})
+    assert "训练轮数（epochs）" in warnings[0].message("zh")

@@ -88,3 +88,12 @@ def test_mismatched_or_malicious_model_files_are_refused(tmp_path):
     assert not at.exception
     assert any("nothing was executed" in e.value for e in at.error)
     assert not marker.exists()
+
+
+def test_an_upload_cannot_get_around_the_compute_budget():
+    rows = "".join(f"{i % 97 / 10:.2f},{i % 89 / 10:.2f},{i % 2}\n" for i in range(20_000)).encode()
+    at = app("app_pages/data.py", n_samples="20", epochs="20000", batch_size="1", hidden="64,64,64,64")
+    at.file_uploader(key="data_csv").set_value(("big.csv", rows, "text/csv")).run()
+    at.button(key="train").click().run()
+    assert not at.exception
+    assert any("compute budget" in e.value or "optimizer steps" in e.value for e in at.error)

@@ -177,3 +177,20 @@ def test_dead_units_reported_for_relu_with_negative_bias():
     r = train(RunConfig(hidden=(3, 3, 3, 3), activation="relu", weight_std=0.01, bias_init=-8.0, epochs=10, lr=0.01))
     assert list(r.dead_units["dead_init"]) == [3, 3, 3, 3]
     assert list(r.dead_units["dead_final"]) == [3, 3, 3, 3]
+
+
+def test_batch_norm_with_a_one_row_last_batch_trains():
+    r = train(RunConfig(batch_norm=True, batch_size=639, epochs=3))      # 640 train rows: 639 + 1
+    assert len(r.history) == 3 and r.diverged_at is None
+
+
+def test_data_passed_in_is_held_to_the_compute_budget():
+    config = RunConfig(n_samples=20, epochs=20000, batch_size=1, hidden=(64,) * 4)   # valid for 20 rows
+    X = torch.randn(20000, 2, generator=torch.Generator().manual_seed(0))
+    y = (X[:, 0] > 0).float()
+    from core.config import ConfigError
+    from core.upload import points_splits
+
+    with pytest.raises(ConfigError) as info:
+        train(config, data=points_splits(X, y, config))
+    assert info.value.field == "epochs" and "lower" in str(info.value)
