@@ -2,16 +2,18 @@
 
     sweep(RunConfig(), {"hidden": [(5,), (5, 3)], "lr": [0.01, 1, 5], "seed": [0, 1, 2]})
 
-Configs that differ only in {lr, seed, weight init fields, bias_init} and use full-batch plain SGD
-(momentum 0, no weight decay, no l1, no clipping, no batch norm) are trained *together*: their
-parameters are stacked along a leading config axis and one set of batched ops (``torch.bmm``
-family, hand-written backward) trains all of them per epoch. Each config keeps its own
-learning rate and its own initial weights, taken from ``build_model(config)``, so every row
-equals what ``core.training.train(config)`` reports. The batched ops mirror train()'s (forward
+Full-batch configs of one optimizer (SGD with any momentum, Nesterov and weight decay, or Adam with
+any betas and weight decay; no L1, clipping or batch norm) that share the data, the network shape,
+the activation and the epoch count are trained *together*: their parameters are stacked along a
+leading config axis and one set of batched ops (``torch.bmm`` family, hand-written backward)
+trains all of them per epoch. Each config keeps its own learning rate, optimizer hyperparameters
+and initial weights (taken from ``build_model(config)``), so every row equals what
+``core.training.train(config)`` reports. The batched ops mirror train()'s (forward
 ``addmm``/``baddbmm`` with the bias as the added term, backward over the train+dev columns with
-zero weight on dev rows, autograd's own activation-backward kernels, the same SGD update), and
-on this CPU/BLAS the rows come out bit-identical to train(); other BLAS builds may sum in another
-order (differences then of float32 rounding size). Every other config falls back to ``train(config)``.
+zero weight on dev rows, autograd's own activation-backward kernels, torch.optim's own update
+arithmetic), and on this CPU/BLAS the rows come out bit-identical to train(); other BLAS builds
+may sum in another order (differences then of float32 rounding size). Every other config (other
+optimizers, mini-batches, batch norm, L1, clipping) falls back to ``train(config)``.
 
 Semantics per config are train()'s: epoch t's train metrics come from theta_t, one step gives
 theta_{t+1}, dev is evaluated with theta_{t+1}; the best model is the first epoch with the
@@ -55,7 +57,9 @@ WORK_FACTOR = 3
 # Fields that may differ inside one batched group; group_key compares everything else that matters
 # for full-batch plain SGD (data, hidden, activation, leaky_slope for leaky_relu, epochs).
 BATCH_FREE = ("lr", "seed", "weight_init", "weight_mean", "weight_std", "weight_low", "weight_high",
-              "weight_value", "bias_init")
+              "weight_value", "bias_init", "momentum", "nesterov", "weight_decay", "beta1", "beta2")
+BATCH_OPTIMIZERS = ("sgd", "adam")
+ADAM_EPS = 1e-8          # torch.optim.Adam's default, as make_optimizer uses it
 RESULT_COLUMNS = ["test_acc", "test_loss", "best_dev_acc", "best_epoch", "diverged", "diverged_at", "seconds",
                   "batched"]
 
@@ -152,9 +156,10 @@ def expand_grid(base: RunConfig, grid: Mapping[str, Sequence[Any]]) -> list[RunC
 
 # --------------------------------------------------------------------------- grouping
 def batchable(config: RunConfig) -> bool:
-    """Whether a config can be trained in a batched group: full-batch plain SGD without extras."""
-    return (config.optimizer == "sgd" and config.momentum == 0 and config.weight_decay == 0 and config.l1 == 0
-            and config.clip_norm == 0 and not config.batch_norm and config.steps_per_epoch == 1)
+    """Whether a config can be trained in a batched group: full batch, SGD (with any momentum, Nesterov
+    and weight decay) or Adam (with any betas and weight decay), no L1, no clipping, no batch norm."""
+    return (config.optimizer in BATCH_OPTIMIZERS and config.l1 == 0 and config.clip_norm == 0
+            and not config.batch_norm and config.steps_per_epoch == 1)
 
 
 def group_key(config: RunConfig) -> tuple:
@@ -163,7 +168,7 @@ def group_key(config: RunConfig) -> tuple:
         return ("single", config)
     slope = config.leaky_slope if config.activation == "leaky_relu" else None
     data = (config.dataset, config.n_samples, config.noise, config.train_frac, config.dev_frac, config.data_seed)
-    return ("batch", data, config.hidden, config.activation, slope, config.epochs)
+    return ("batch", data, config.hidden, config.activation, slope, config.epochs, config.optimizer)
 
 
 def _data_key(config: RunConfig) -> tuple:
@@ -250,11 +255,19 @@ class _Group:
                 w[c].copy_(fc.weight.detach())
                 b[c].copy_(fc.bias.detach())
         self.theta0 = theta0.clone()
-        neg_lr = torch.tensor([-float(c.lr) for c in configs])
-        parts = []
-        for _, _, n_in, n_out in blocks:
-            parts += [neg_lr.repeat_interleave(n_out * n_in), neg_lr.repeat_interleave(n_out)]
-        self.neg_lr = torch.cat(parts)
+        self.neg_lr = self._per_param([-float(c.lr) for c in configs])
+        self.optimizer = c0.optimizer
+        self.plain = all(c.optimizer == "sgd" and c.momentum == 0 and c.weight_decay == 0 for c in configs)
+        self.weight_decay = self._per_param([c.weight_decay for c in configs])
+        self.any_decay = any(c.weight_decay for c in configs)
+        self.momentum = self._per_param([c.momentum for c in configs])
+        self.nesterov = self._per_param([float(c.nesterov and c.momentum > 0) for c in configs]) > 0
+        self.beta2 = self._per_param([c.beta2 for c in configs])
+        self.one_minus_beta1 = self._per_param([1 - c.beta1 for c in configs])     # computed in double
+        self.one_minus_beta2 = self._per_param([1 - c.beta2 for c in configs])
+        self.step_count = 0
+        self.buf = torch.zeros(self.P)          # SGD momentum buffer, or Adam's first moment
+        self.sq = torch.zeros(self.P)           # Adam's second moment
         self.grad = torch.empty(self.P)
         self.views = [self._layer_views(self.ring[k]) for k in range(self.chunk + 1)]
         self.gviews = self._layer_views(self.grad)
@@ -277,6 +290,39 @@ class _Group:
         self.best_s = torch.full((C,), -1, dtype=torch.long)
         self.best_correct = torch.full((C,), -1.0)
         self.best_theta = self.theta0.clone()
+
+    def _per_param(self, values: list[float]) -> torch.Tensor:
+        """A per-config value spread over the flat parameter layout ([P], each config's entries)."""
+        v = torch.tensor(values, dtype=torch.float32)
+        return torch.cat([part for _, _, n_in, n_out in self.blocks
+                          for part in (v.repeat_interleave(n_out * n_in), v.repeat_interleave(n_out))])
+
+    def update(self, theta: torch.Tensor, out: torch.Tensor) -> None:
+        """One optimizer step from theta into out, per config, as torch.optim.SGD / Adam do it."""
+        grad = self.grad
+        if self.plain:
+            torch.addcmul(theta, self.neg_lr, grad, out=out)
+            return
+        if self.any_decay:                                    # grad.add(param, alpha=weight_decay)
+            grad = torch.addcmul(grad, self.weight_decay, theta)
+        self.step_count += 1
+        if self.optimizer == "sgd":                           # dampening 0
+            if self.step_count == 1:
+                self.buf.copy_(grad)
+            else:
+                self.buf.mul_(self.momentum).add_(grad)
+            step = torch.where(self.nesterov, torch.addcmul(grad, self.momentum, self.buf), self.buf)
+            torch.addcmul(theta, self.neg_lr, step, out=out)
+            return
+        # Adam, as torch's single-tensor path computes it: scalars in double precision, rounded to
+        # float32 per config, and the same op order (lerp, mul+addcmul, sqrt/div+eps, addcdiv)
+        t = self.step_count
+        self.buf.lerp_(grad, self.one_minus_beta1)
+        self.sq.mul_(self.beta2).addcmul_(grad * self.one_minus_beta2, grad)
+        step_size = self._per_param([-c.lr / (1 - c.beta1 ** t) for c in self.configs])
+        bc2_sqrt = self._per_param([(1 - c.beta2 ** t) ** 0.5 for c in self.configs])
+        denom = (self.sq.sqrt() / bc2_sqrt).add_(ADAM_EPS)
+        torch.addcdiv(theta, step_size * self.buf, denom, out=out)
 
     def _layer_views(self, flat: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
         C, views = self.C, []
@@ -330,7 +376,7 @@ class _Group:
             w = views[j][0]
             grad_a = torch.bmm(w.transpose(1, 2), delta)
             delta = _act_backward(self.act, self.slope, grad_a, self.H[j - 1], a_prev)
-        torch.addcmul(self.ring[k], self.neg_lr, self.grad, out=self.ring[k + 1])
+        self.update(self.ring[k], self.ring[k + 1])
 
     # -- chunks ----------------------------------------------------------------------------
     def run_chunk(self, a: int, b: int) -> None:

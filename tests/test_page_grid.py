@@ -72,9 +72,12 @@ def test_time_estimate_and_time_cap():
     _, longer = gr.parse_grid(RunConfig(), {**gr.DEFAULT_TEXTS, "epochs": "6000"})
     assert gr.estimate_seconds(longer) == pytest.approx(2 * seconds, rel=0.1)
     _, adam = gr.parse_grid(RunConfig(optimizer="adam"), gr.DEFAULT_TEXTS)
-    assert gr.n_batched_groups(adam) == (0, 18) and gr.estimate_seconds(adam) > 5 * seconds
+    assert gr.n_batched_groups(adam) == (2, 0)                     # full-batch Adam is batched too
+    _, rmsprop = gr.parse_grid(RunConfig(optimizer="rmsprop"), gr.DEFAULT_TEXTS)
+    assert gr.n_batched_groups(rmsprop) == (0, 18) and gr.estimate_seconds(rmsprop) > 5 * seconds
     assert gr.check_time(book) == seconds
-    _, slow = gr.parse_grid(RunConfig(optimizer="adam"), {"epochs": "20000", "seed": ",".join(map(str, range(40)))})
+    _, slow = gr.parse_grid(RunConfig(optimizer="rmsprop"),
+                            {"epochs": "20000", "seed": ",".join(map(str, range(40)))})
     with pytest.raises(ConfigError) as err:
         gr.check_time(slow)
     assert f"{gr.MAX_TIME_S:.0f} s" in err.value.message("en") and "秒" in err.value.message("zh")

@@ -91,21 +91,33 @@ def test_diverging_configs_do_not_poison_the_batch():
 # --------------------------------------------------------------------------- fallback
 def test_fallback_path_gives_train_numbers():
     base = RunConfig(epochs=100)
-    grid = {"optimizer": ["sgd", "adam"], "lr": [0.01, 0.1]}
+    grid = {"optimizer": ["sgd", "adam", "rmsprop"], "lr": [0.01, 0.1]}
     frame = sweep(base, grid)
-    assert list(frame["batched"]) == [True, True, False, False]
+    assert list(frame["batched"]) == [True, True, True, True, False, False]      # rmsprop runs train()
     results = _compare(frame, expand_grid(base, grid))
     for row, r in zip(frame.itertuples(), results):
         if not row.batched:
             assert row.test_loss == r.test_loss and row.best_epoch == r.best_epoch
 
 
-def test_mini_batches_and_momentum_fall_back():
+def test_momentum_nesterov_weight_decay_and_adam_are_batched_and_equal_train():
+    base = RunConfig(epochs=600)
+    sgd = {"momentum": [0.0, 0.9], "nesterov": [False, True], "weight_decay": [0.0, 0.001], "lr": [0.05, 0.2]}
+    adam = {"optimizer": ["adam"], "lr": [0.005, 0.05], "beta1": [0.9, 0.5], "beta2": [0.999, 0.9],
+            "weight_decay": [0.0, 0.01]}
+    for grid in (sgd, adam):
+        frame = sweep(base, grid)
+        assert frame["batched"].all()
+        for row, r in zip(frame.itertuples(), _compare(frame, expand_grid(base, grid))):
+            assert row.test_loss == pytest.approx(r.test_loss, abs=1e-5)
+
+
+def test_mini_batches_fall_back():
     base = RunConfig(epochs=20)
     grid = {"batch_size": [0, 64, 10_000], "momentum": [0.0, 0.9]}
     frame = sweep(base, grid)
-    # full batch (0 or >= train rows) with momentum 0 is batched; the rest runs train()
-    assert list(frame["batched"]) == [True, False, False, False, True, False]
+    # full batch (0 or >= train rows) is batched, with or without momentum; mini-batches run train()
+    assert list(frame["batched"]) == [True, True, False, False, True, True]
     _compare(frame, expand_grid(base, grid))
 
 
@@ -171,9 +183,9 @@ def test_should_stop_inside_a_fallback_run_drops_that_row():
 
     def should_stop():
         polls.append(1)
-        return len(polls) > 3          # some chunks into the first adam run
+        return len(polls) > 3          # some chunks into the first rmsprop run (a fallback train())
 
-    frame = sweep(RunConfig(epochs=400), {"optimizer": ["adam", "rmsprop"]}, should_stop=should_stop)
+    frame = sweep(RunConfig(epochs=400), {"optimizer": ["rmsprop", "adagrad"]}, should_stop=should_stop)
     assert len(frame) == 0 and frame.attrs["stopped"]
 
 

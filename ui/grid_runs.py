@@ -132,9 +132,9 @@ def check_time(configs: list[RunConfig], limit_s: float = MAX_TIME_S) -> float:
     if seconds > limit_s:
         raise ConfigError("epochs", sorted({c.epochs for c in configs}), f"≤ {limit_s:.0f} s",
                           f"this grid would take about {seconds:.0f} s: lower epochs or the number of values, or "
-                          f"use full-batch plain SGD (trained together in batches)",
+                          f"use full-batch SGD or Adam (trained together in batches)",
                           f"该网格约需 {seconds:.0f} 秒：请减少训练轮数或取值个数，"
-                          f"或使用全批量的普通 SGD（可批量并行训练）")
+                          f"或使用全批量的 SGD 或 Adam（可批量并行训练）")
     return seconds
 
 

@@ -6,12 +6,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "grid_intro": (
         "How much do depth and learning rate matter? Train every combination of the values below — by default "
         "one or two hidden layers (5 and 5-3 neurons) × learning rate 0.01, 1 and 5 for 3000 epochs, each with "
-        "three seeds so the spread is visible — and compare test accuracies in one table. Configs that use "
-        "full-batch plain SGD are trained together, so the whole grid takes about as long as a few single runs. "
+        "three seeds so the spread is visible — and compare test accuracies in one table. Full-batch configs "
+        "with SGD or Adam are trained together, so the whole grid takes about as long as a few single runs. "
         "Every other setting comes from the sidebar.",
         "网络深度和学习率各有多大影响？对下面各取值的所有组合逐一训练 —— 默认是 1 个或 2 个隐藏层（5 个神经元，"
         "或 5 和 3 个神经元）× 学习率 0.01、1、5，训练 3000 轮，每组用 3 个随机种子以观察结果的波动 —— 并在同一张表中"
-        "比较测试集准确率。使用全批量普通 SGD 的配置会被合并在一起训练，因此整个网格只比几次单独训练稍慢。"
+        "比较测试集准确率。使用全批量 SGD 或 Adam 的配置会被合并在一起训练，因此整个网格只比几次单独训练稍慢。"
         "其余设置均取自侧边栏。"),
     "grid_axes": ("Grid axes", "网格的各个维度"),
     "grid_hidden": ("Hidden layers (layouts separated by ;)", "隐藏层（不同结构之间用 ; 分隔）"),
@@ -42,12 +42,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "grid_singles": ("Trained one by one", "逐个训练"),
     "grid_estimate": ("Estimated time", "预计用时"),
     "grid_estimate_value": ("≈ {s:.2g} s", "约 {s:.2g} 秒"),
-    "grid_plan_note": ("Configs with full-batch plain SGD (no momentum, weight decay, L1, clipping or batch "
-                       "norm) that differ only in learning rate, seed or initialization are trained together; "
+    "grid_plan_note": ("Full-batch configs with SGD (any momentum, Nesterov, weight decay) or Adam, without L1, "
+                       "clipping or batch norm, that share the network, activation and epochs are trained together; "
                        "the others run one by one. The time is an estimate from rates measured on a 2-core "
                        "machine (at most {limit:.0f} s allowed here).",
-                       "使用全批量普通 SGD（无动量、权重衰减、L1、梯度截断或批归一化）且只在学习率、随机种子或"
-                       "参数初始化上不同的配置会合并在一起训练，其余配置逐个训练。用时是按双核机器上测得的速度"
+                       "使用全批量 SGD（可带动量、Nesterov、权重衰减）或 Adam、不带 L1、梯度截断或批归一化，"
+                       "且网络结构、激活函数和训练轮数相同的配置会合并在一起训练，其余配置逐个训练。用时是按双核机器上测得的速度"
                        "估算的（此处最多允许 {limit:.0f} 秒）。"),
     "grid_run": ("Run grid search", "开始网格搜索"),
     "grid_stop": ("Stop", "停止"),
