@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 
 import altair as alt
 import numpy as np
@@ -16,7 +17,7 @@ from PIL import Image
 from ui.i18n import t
 
 __all__ = ["boundary_chart", "compare_chart", "curves_chart", "grad_norm_chart", "grad_table", "live_curves_spec",
-           "probability_image", "thin_epochs", "SPLIT_COLORS", "CLASS_COLORS", "MAX_POINTS"]
+           "probability_image", "thin_epochs", "log_floor", "SPLIT_COLORS", "CLASS_COLORS", "MAX_POINTS"]
 
 MAX_POINTS = 600          # curves are thinned to about this many epochs (best and last epoch always kept)
 SPLIT_COLORS = {"train": "#e4007f", "dev": "#f19ec2", "test": "#7f7f7f"}
@@ -152,14 +153,21 @@ def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float],
     return alt.layer(image, dots).properties(title=t("chart_boundary", lang), width=size, height=size)
 
 
+def log_floor(values: pd.Series | np.ndarray) -> float:
+    """Where exact zeros are drawn on a log axis: two decades below the smallest positive value (1e-12 if none)."""
+    arr = np.asarray(values, dtype=float)
+    positive = arr[np.isfinite(arr) & (arr > 0)]
+    if positive.size == 0:
+        return 1e-12
+    return 10.0 ** (math.floor(math.log10(float(positive.min()))) - 2)
+
+
 def grad_norm_chart(grad_norms: pd.DataFrame, lang: str) -> alt.LayerChart:
     """Weight-gradient L2 norm per layer (fc1..fcK) over epochs, log-scale y.
 
     A log axis has no 0: epochs whose gradient is exactly 0 (dead ReLUs) are drawn as ▼ markers on a
     dashed floor line two decades below the smallest non-zero value, with "0 (exactly)" in the tooltip.
     """
-    from ui.charts.gradients import log_floor
-
     weights = thin_epochs(grad_norms[grad_norms["param"] == "weight"])
     floor = log_floor(weights["grad_l2"])
     x = alt.X("epoch:Q", title=t("epoch", lang))

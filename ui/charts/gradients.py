@@ -13,6 +13,7 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from ui.charts.base import log_floor
 from ui.i18n import t
 
 __all__ = ["layer_norm_chart", "grad_heatmap", "slope_chart", "sci_table", "sci_text", "log_floor", "summary_table",
@@ -20,15 +21,6 @@ __all__ = ["layer_norm_chart", "grad_heatmap", "slope_chart", "sci_table", "sci_
 
 ZERO_COLOR = "#111111"
 HEAT_SCHEME = "viridis"
-
-
-def log_floor(values: pd.Series | np.ndarray) -> float:
-    """Where exact zeros are drawn on a log axis: two decades below the smallest positive value (1e-12 if none)."""
-    arr = np.asarray(values, dtype=float)
-    positive = arr[np.isfinite(arr) & (arr > 0)]
-    if positive.size == 0:
-        return 1e-12
-    return 10.0 ** (math.floor(math.log10(float(positive.min()))) - 2)
 
 
 def sci_text(value: float, lang: str) -> str:
