@@ -1,8 +1,11 @@
 """Files from users: a CSV of 2-D points with 0/1 labels, and a saved model (state_dict .pt).
 
-Both are untrusted. A CSV is parsed as text with strict checks; a model file is loaded with
-``torch.load(..., weights_only=True)`` (no arbitrary pickle code runs) and its keys and shapes
-are checked against the architecture of the current config before use.
+Both are untrusted. A CSV is parsed as text with strict checks, row by row. A model file must be the zip
+archive torch.save writes: before torch.load reads anything, the archive's layout and every global its pickle
+names are checked, so that loading allocates no more than the file holds; it is then loaded with
+``torch.load(..., weights_only=True)`` (no arbitrary pickle code runs), and its keys, shapes, dtypes and data
+sizes are checked against the architecture of the current config. Only fresh compact copies of the expected
+tensors are kept. A message shows at most SHOWN_CHARS characters of anything taken from the file.
 """
 
 from __future__ import annotations
@@ -11,7 +14,12 @@ import csv
 import hashlib
 import io
 import math
+import pickletools
+import re
+import struct
 import warnings
+import zipfile
+from collections.abc import Iterator
 
 import torch
 
@@ -22,6 +30,38 @@ from .models import build_model
 MAX_ROWS = 20_000
 MAX_BYTES = 2_000_000          # a 20,000-row CSV of three numbers is well under 1 MB
 MAX_MODEL_BYTES = 5_000_000
+MAX_ENTRIES = 256              # torch.save writes 6 entries + 1 per tensor; the largest network has 58 tensors
+MAX_DIRECTORY_BYTES = 256_000  # the zip's central directory (4 kB for the largest network)
+MAX_PICKLE_BYTES = 256_000     # data.pkl (5 kB for the largest network)
+SHOWN_CHARS = 60               # at most this many characters from the file appear in a message
+
+FLOAT_DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
+INT_DTYPES = (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8)   # num_batches_tracked
+
+# The only globals data.pkl may name: what torch.save writes for dense tensors and nn.Parameters. A storage type
+# only tells torch.load a dtype (odd dtypes are refused by name after loading). All else torch's weights_only
+# unpickler accepts is refused: some of it allocates whatever the pickle asks before any check could run
+# (bytearray(n), torch.Tensor(*sizes), UntypedStorage(n), quantized tensors, copies to a device).
+_SAFE_GLOBALS = frozenset({
+    "collections OrderedDict", "torch._utils _rebuild_tensor_v2", "torch._utils _rebuild_parameter",
+    *(f"torch {kind}Storage" for kind in ("Float", "Double", "Half", "BFloat16", "Long", "Int", "Short", "Char",
+                                          "Byte", "Bool", "ComplexFloat", "ComplexDouble")),
+})
+_REFUSED_KINDS = {   # refused globals that stand for a kind of tensor, in words
+    "torch._utils _rebuild_sparse_tensor": ("a sparse tensor", "稀疏张量"),
+    "torch._utils _rebuild_qtensor": ("a quantized tensor", "量化张量"),
+    "torch._utils _rebuild_meta_tensor_no_storage": ("a meta tensor (without data)", "meta 张量（没有数据）"),
+    "torch._utils _rebuild_nested_tensor": ("a nested tensor", "嵌套张量"),
+    "torch._utils _rebuild_tensor_v3": ("a tensor of an unusual data type", "特殊数据类型的张量"),
+    "torch._utils _rebuild_wrapper_subclass": ("a tensor subclass", "张量子类"),
+    "torch._tensor _rebuild_from_type_v2": ("a tensor subclass or a tensor with attributes", "张量子类或带属性的张量"),
+    "torch._utils _rebuild_device_tensor_from_cpu_tensor": ("a tensor for another device", "其他设备上的张量"),
+    "torch._utils _rebuild_device_tensor_from_numpy": ("a tensor for another device", "其他设备上的张量"),
+}
+_IMPORTING_OPCODES = ("GLOBAL", "STACK_GLOBAL", "INST", "EXT1", "EXT2", "EXT4")
+# Entries of a torch.save archive below its top folder (versions 1.6 to 2.x).
+_ENTRY = re.compile(r"data\.pkl|version|byteorder|\.format_version|\.storage_alignment"
+                    r"|\.data/(?:version|serialization_id)|data/\d{1,9}")
 
 
 class UploadError(ValueError):
@@ -40,14 +80,45 @@ def digest(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()[:16]
 
 
+def _shown(value: object, limit: int = SHOWN_CHARS) -> str:
+    """`value` as one line of plain text for a message, cut to `limit` characters with an ellipsis."""
+    text = str(value)[:limit + 1]
+    text = "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
 # --------------------------------------------------------------------------- CSV points
 def parse_points_csv(content: bytes, max_rows: int = MAX_ROWS) -> tuple[torch.Tensor, torch.Tensor]:
     """(X float32 [N, 2], y float32 [N]) from CSV bytes: two numeric feature columns and a 0/1 label.
 
     A header row is optional (detected when its cells are not numbers). Raises UploadError for
     anything else: empty, too large, not UTF-8, not CSV, wrong column count, text or NaN/inf in
-    numbers, labels other than 0/1, a single class.
+    numbers, labels other than 0/1, a single class. Rows are read one at a time: past `max_rows`
+    the rest is only counted.
     """
+    rows = _data_rows(_csv_text(content))
+    values = []
+    try:
+        for line, row in enumerate(rows, start=1):
+            if line > max_rows:
+                total = line + sum(1 for _ in rows)
+                raise UploadError(f"Too many rows: {total} (at most {max_rows}).",
+                                  f"行数过多：{total}（最多 {max_rows} 行）。")
+            values.append(_point(line, row))
+    except csv.Error as err:
+        raise UploadError(f"Not a readable CSV file ({_shown(err)}).", f"无法按 CSV 读取（{_shown(err)}）。") from None
+    if not values:
+        raise UploadError("The file has no data rows.", "文件没有数据行。")
+    data = torch.tensor(values, dtype=torch.float64)
+    y = data[:, 2]
+    if y.min() == y.max():
+        raise UploadError("Only one class present: a classifier needs both labels 0 and 1.",
+                          "只有一个类别：分类需要同时有标签 0 和 1。")
+    return data[:, :2].float().contiguous(), y.float().contiguous()
+
+
+def _csv_text(content: bytes) -> str:
+    """The CSV file as text: not empty, not larger than MAX_BYTES, UTF-8, no NUL characters."""
     if not content or not content.strip():
         raise UploadError("The file is empty.", "文件是空的。")
     if len(content) > MAX_BYTES:
@@ -59,42 +130,37 @@ def parse_points_csv(content: bytes, max_rows: int = MAX_ROWS) -> tuple[torch.Te
                           "文件不是 UTF-8 文本（是 CSV 文件吗？）。") from None
     if "\x00" in text:
         raise UploadError("The file is not a text CSV file.", "文件不是文本 CSV 文件。")
+    return text
+
+
+def _data_rows(text: str) -> Iterator[list[str]]:
+    """The non-blank CSV rows, without a header row (a first row whose first cell is not a number)."""
+    rows = (row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row))
+    first = next(rows, None)
+    if first is not None and _is_number(first[0].strip()):
+        yield first
+    yield from rows
+
+
+def _point(line: int, row: list[str]) -> tuple[float, float, float]:
+    """(x1, x2, label) of data row number `line`, or UploadError saying what is wrong with it."""
+    if len(row) != 3:
+        raise UploadError(f"Row {line} has {len(row)} columns; expected 3: x1, x2, label.",
+                          f"第 {line} 行有 {len(row)} 列；应为 3 列：x1, x2, label。")
     try:
-        rows = [r for r in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in r)]
-    except csv.Error as err:
-        raise UploadError(f"Not a readable CSV file ({err}).", f"无法按 CSV 读取（{err}）。") from None
-    if rows and not _is_number(rows[0][0].strip()):
-        rows = rows[1:]                           # header
-    if not rows:
-        raise UploadError("The file has no data rows.", "文件没有数据行。")
-    if len(rows) > max_rows:
-        raise UploadError(f"Too many rows: {len(rows)} (at most {max_rows}).",
-                          f"行数过多：{len(rows)}（最多 {max_rows} 行）。")
-    values = []
-    for line, row in enumerate(rows, start=1):
-        if len(row) != 3:
-            raise UploadError(f"Row {line} has {len(row)} columns; expected 3: x1, x2, label.",
-                              f"第 {line} 行有 {len(row)} 列；应为 3 列：x1, x2, label。")
-        try:
-            x1, x2, label = (float(cell) for cell in row)
-        except ValueError:
-            raise UploadError(f"Row {line} contains text where a number is expected: {row!r:.60}.",
-                              f"第 {line} 行在应为数字的位置出现文本：{row!r:.60}。") from None
-        if not (math.isfinite(x1) and math.isfinite(x2) and math.isfinite(label)):
-            raise UploadError(f"Row {line} contains NaN or infinity.", f"第 {line} 行包含 NaN 或无穷大。")
-        if label not in (0.0, 1.0):
-            raise UploadError(f"Row {line}: the label must be 0 or 1, not {label:g}.",
-                              f"第 {line} 行：标签必须是 0 或 1，而不是 {label:g}。")
-        if abs(x1) > 1e6 or abs(x2) > 1e6:
-            raise UploadError(f"Row {line}: feature values must lie within ±1e6.",
-                              f"第 {line} 行：特征值须在 ±1e6 之内。")
-        values.append((x1, x2, label))
-    data = torch.tensor(values, dtype=torch.float64)
-    y = data[:, 2]
-    if y.min() == y.max():
-        raise UploadError("Only one class present: a classifier needs both labels 0 and 1.",
-                          "只有一个类别：分类需要同时有标签 0 和 1。")
-    return data[:, :2].float(), y.float()
+        x1, x2, label = (float(cell) for cell in row)
+    except ValueError:
+        raise UploadError(f"Row {line} contains text where a number is expected: {_shown(row)}.",
+                          f"第 {line} 行在应为数字的位置出现文本：{_shown(row)}。") from None
+    if not (math.isfinite(x1) and math.isfinite(x2) and math.isfinite(label)):
+        raise UploadError(f"Row {line} contains NaN or infinity.", f"第 {line} 行包含 NaN 或无穷大。")
+    if label not in (0.0, 1.0):
+        raise UploadError(f"Row {line}: the label must be 0 or 1, not {label:g}.",
+                          f"第 {line} 行：标签必须是 0 或 1，而不是 {label:g}。")
+    if abs(x1) > 1e6 or abs(x2) > 1e6:
+        raise UploadError(f"Row {line}: feature values must lie within ±1e6.",
+                          f"第 {line} 行：特征值须在 ±1e6 之内。")
+    return x1, x2, label
 
 
 def _is_number(text: str) -> bool:
@@ -119,17 +185,23 @@ def points_splits(X: torch.Tensor, y: torch.Tensor, config: RunConfig) -> Splits
 
 # --------------------------------------------------------------------------- model files
 def load_state_dict(content: bytes) -> dict[str, torch.Tensor]:
-    """A state_dict from .pt bytes, loaded with weights_only=True: pickles that would run code are refused."""
+    """A state_dict from .pt bytes, loaded with weights_only=True: pickles that would run code are refused.
+
+    Before torch.load runs, the file must be a zip archive as torch.save writes it whose pickle names only
+    the globals of dense tensors: then loading allocates no more than the file's size.
+    """
     if len(content) > MAX_MODEL_BYTES:
         raise UploadError(f"The model file is larger than {MAX_MODEL_BYTES // 1_000_000} MB.",
                           f"模型文件超过 {MAX_MODEL_BYTES // 1_000_000} MB。")
+    _check_globals(_archive_pickle(content))
     try:
         with warnings.catch_warnings():   # torch warns about pickle protocols of files it then refuses
             warnings.simplefilter("ignore", UserWarning)
             state = torch.load(io.BytesIO(content), map_location="cpu", weights_only=True)
     except Exception as err:  # noqa: BLE001 - any failure to load is the file's fault
-        raise UploadError(f"Not a safe PyTorch state_dict file ({type(err).__name__}); nothing was executed.",
-                          f"不是安全的 PyTorch state_dict 文件（{type(err).__name__}）；未执行任何代码。") from None
+        name = _shown(type(err).__name__)
+        raise UploadError(f"Not a safe PyTorch state_dict file ({name}); nothing was executed.",
+                          f"不是安全的 PyTorch state_dict 文件（{name}）；未执行任何代码。") from None
     if not isinstance(state, dict) or not all(isinstance(k, str) and isinstance(v, torch.Tensor)
                                               for k, v in state.items()):
         raise UploadError("The file does not hold a state_dict (a mapping of names to tensors).",
@@ -137,28 +209,154 @@ def load_state_dict(content: bytes) -> dict[str, torch.Tensor]:
     return state
 
 
-def check_state_dict(state: dict[str, torch.Tensor], config: RunConfig) -> None:
-    """Raise UploadError naming the first key or layer whose shape differs from the config's MLP."""
+def _refused(en: str, zh: str) -> UploadError:
+    """A model file refused before loading: the reason, and that nothing in it ran."""
+    return UploadError(f"{en}; nothing was executed.", f"{zh}；未执行任何代码。")
+
+
+def _bad_archive(en: str, zh: str) -> UploadError:
+    return _refused(f"The model file is not an archive as torch.save writes it ({en})",
+                    f"模型文件不是 torch.save 写出的压缩包（{zh}）")
+
+
+def _archive_pickle(content: bytes) -> bytes:
+    """data.pkl of a torch.save zip archive, once its entries are known to hold no more than the file's bytes."""
+    if not content.startswith(b"PK\x03\x04"):
+        raise _refused("Not a PyTorch model file: torch.save (PyTorch 1.6 or later) writes a zip archive, "
+                       "and this file is not one",
+                       "不是 PyTorch 模型文件：torch.save（PyTorch 1.6 及以后）写出的是 zip 压缩包，而此文件不是")
+    _check_zip_end(content)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(content))
+    except Exception:  # noqa: BLE001 - any zip error is the file's fault
+        raise _bad_archive("an unreadable zip directory", "zip 目录无法读取") from None
+    prefix = _check_entries(archive.infolist(), len(content))
+    try:
+        if archive.testzip() is None:      # reads every entry once: local headers and checksums agree
+            return archive.read(f"{prefix}/data.pkl")
+    except Exception:  # noqa: BLE001
+        pass
+    raise _bad_archive("a damaged entry", "有损坏的条目")
+
+
+def _check_zip_end(content: bytes) -> None:
+    """The archive ends as torch.save ends it: [ZIP64 record, ZIP64 locator,] an end record without comment,
+    right after a central directory of at most MAX_DIRECTORY_BYTES. Then Python's zipfile and torch's reader
+    find the same entries, and reading the directory costs little."""
+    end = len(content) - 22
+    if end < 0 or content[end:end + 4] != b"PK\x05\x06" or content[-2:] != b"\0\0":
+        raise _bad_archive("no plain end record", "没有普通的结束记录")
+    size, offset = struct.unpack_from("<LL", content, end + 12)
+    if end >= 20 and content[end - 20:end - 16] == b"PK\x06\x07":          # ZIP64 locator
+        record = end - 20 - 56                      # the ZIP64 end record, right before the locator
+        (located,) = struct.unpack_from("<Q", content, end - 12)
+        if record < 0 or located != record or content[record:record + 4] != b"PK\x06\x06":
+            raise _bad_archive("a misplaced ZIP64 record", "ZIP64 记录位置不对")
+        size64, offset64 = struct.unpack_from("<QQ", content, record + 40)
+        if (size, offset) not in ((size64, offset64), (0xFFFFFFFF, 0xFFFFFFFF)):
+            raise _bad_archive("contradicting end records", "结束记录相互矛盾")
+        size, offset, end = size64, offset64, record
+    if size > MAX_DIRECTORY_BYTES or offset + size != end:
+        raise _bad_archive("an oversized or misplaced directory", "目录过大或位置不对")
+
+
+def _check_entries(infos: list[zipfile.ZipInfo], file_size: int) -> str:
+    """The archive's top folder, after checking its entries: few, uniquely named, the names torch.save
+    writes, stored uncompressed and unencrypted, and together no larger than the file."""
+    names = [info.filename for info in infos]
+    if not names or len(names) > MAX_ENTRIES or len(set(names)) != len(names):
+        raise _bad_archive(f"{len(names)} entries, or repeated names", f"{len(names)} 个条目，或名称重复")
+    prefix = names[0].split("/", 1)[0]
+    if not prefix or not prefix.isprintable() or prefix in (".", "..") or "\\" in prefix:
+        raise _bad_archive(f"folder {_shown(prefix)}", f"文件夹 {_shown(prefix)}")
+    for info in infos:
+        name = _shown(info.filename)
+        if not (info.filename.startswith(prefix + "/") and _ENTRY.fullmatch(info.filename[len(prefix) + 1:])):
+            raise _bad_archive(f"unexpected entry {name}", f"意外的条目 {name}")
+        if info.compress_type != zipfile.ZIP_STORED or info.file_size != info.compress_size or info.flag_bits & 1:
+            raise _bad_archive(f"compressed or encrypted entry {name}", f"条目 {name} 被压缩或加密")
+    if sum(info.file_size for info in infos) > file_size:
+        raise _bad_archive("entries larger than the file", "条目大于文件本身")
+    pickle = next((info for info in infos if info.filename == f"{prefix}/data.pkl"), None)
+    if pickle is None or pickle.file_size > MAX_PICKLE_BYTES:
+        raise _bad_archive("no data.pkl, or a too large one", "没有 data.pkl，或其过大")
+    return prefix
+
+
+def _check_globals(pickle: bytes) -> None:
+    """Refuse a pickle that names any global but those torch.save writes for dense tensors (read, never run)."""
+    try:
+        named = [arg if op.name == "GLOBAL" else op.name for op, arg, _ in pickletools.genops(pickle)
+                 if op.name in _IMPORTING_OPCODES]
+    except Exception:  # noqa: BLE001 - not a pickle
+        raise _bad_archive("an unreadable data.pkl", "data.pkl 无法读取") from None
+    refused = [name for name in named if name not in _SAFE_GLOBALS]
+    if refused:
+        name = next((name for name in refused if name in _REFUSED_KINDS), refused[0])
+        shown = f"'{_shown(str(name).replace(' ', '.'))}'"
+        en, zh = _REFUSED_KINDS.get(name, (shown, shown))
+        raise _refused(f"The file holds {en}: only ordinary dense tensors of floating-point numbers, "
+                       "as torch.save(model.state_dict()) writes them, can be uploaded",
+                       f"文件中有{zh}：只能上传普通的稠密浮点张量（即 torch.save(model.state_dict()) 写出的）")
+
+
+def check_state_dict(state: dict[str, torch.Tensor], config: RunConfig) -> dict[str, torch.Tensor]:
+    """The parameters of the config's MLP taken from `state`, as fresh compact tensors of the network's dtypes.
+
+    Raises UploadError naming the first key or layer that is not a plain dense CPU tensor of a floating-point
+    dtype (integer for num_batches_tracked), whose shape differs from the config's MLP, or that views more data
+    than the whole network needs; for missing or unexpected keys; for NaN or infinity. Nothing is allocated
+    from the file's tensors before those checks passed, and what is returned shares no memory with `state`.
+    """
     expected = build_model(config).state_dict()
     arch = "-".join(map(str, config.layer_sizes))
-    for key, tensor in expected.items():         # shapes first: "fc2.weight is 3x5, needs 1x5" says most
-        got = state.get(key)
-        if got is not None and got.shape != tensor.shape:
-            raise UploadError(f"Layer {key} has shape {tuple(got.shape)}, the current network "
-                              f"({arch}) needs {tuple(tensor.shape)}.",
-                              f"参数 {key} 的形状是 {tuple(got.shape)}，当前网络"
-                              f"（{arch}）需要 {tuple(tensor.shape)}。")
+    needed = sum(t.numel() for t in expected.values()) * max(d.itemsize for d in FLOAT_DTYPES)
+    for key, want in expected.items():       # shapes first: "fc2.weight is 3x5, needs 1x5" says most
+        if key in state:
+            _check_tensor(key, state[key], want, arch, needed)
     missing = [k for k in expected if k not in state]
     extra = [k for k in state if k not in expected]
     if missing or extra:
-        layer = (missing or extra)[0]
+        layer = _shown((missing or extra)[0])
         raise UploadError(
             f"The model does not match the current network ({arch}): "
             f"{'missing' if missing else 'unexpected'} parameter {layer}.",
             f"模型与当前网络（{arch}）不匹配：{'缺少' if missing else '多出'}参数 {layer}。")
-    for key in expected:
-        got = state[key]
-        if not torch.is_floating_point(got) and key.split(".")[-1] != "num_batches_tracked":
-            raise UploadError(f"Layer {key} is not a floating-point tensor.", f"参数 {key} 不是浮点张量。")
-        if torch.is_floating_point(got) and not bool(torch.isfinite(got).all()):
+    storages = {state[k].untyped_storage().data_ptr(): state[k].untyped_storage().nbytes() for k in expected}
+    if sum(storages.values()) > needed:
+        raise UploadError(f"The tensors hold {sum(storages.values())} bytes of data, more than the whole network "
+                          f"({arch}) needs ({needed} bytes): save copies (tensor.clone()).",
+                          f"这些张量共含 {sum(storages.values())} 字节数据，多于整个网络（{arch}）所需"
+                          f"（{needed} 字节）：请保存副本（tensor.clone()）。")
+    clean = {key: torch.empty_like(want).copy_(state[key].detach()) for key, want in expected.items()}
+    for key, tensor in clean.items():
+        if tensor.is_floating_point() and not bool(torch.isfinite(tensor).all()):
             raise UploadError(f"Layer {key} contains NaN or infinity.", f"参数 {key} 包含 NaN 或无穷大。")
+    return clean
+
+
+def _check_tensor(key: str, got: torch.Tensor, want: torch.Tensor, arch: str, needed: int) -> None:
+    """UploadError unless `got` is a plain dense CPU tensor of a usable dtype, of want's shape, and views at
+    most `needed` bytes. Reads only metadata: nothing is allocated."""
+    if type(got) not in (torch.Tensor, torch.nn.Parameter) or got.layout != torch.strided or got.is_nested:
+        kind = _shown(got.layout if isinstance(got, torch.Tensor) else type(got).__name__)
+        raise UploadError(f"Layer {key} is not an ordinary dense tensor ({kind}).",
+                          f"参数 {key} 不是普通的稠密张量（{kind}）。")
+    if got.device.type != "cpu":
+        raise UploadError(f"Layer {key} has its data on device '{_shown(got.device)}', not in the file.",
+                          f"参数 {key} 的数据在设备 '{_shown(got.device)}' 上，不在文件中。")
+    floating = want.is_floating_point()
+    if got.dtype not in (FLOAT_DTYPES if floating else INT_DTYPES):
+        kind, kind_zh = ("floating-point", "浮点") if floating else ("integer", "整数")
+        raise UploadError(f"Layer {key} is not a {kind} tensor (its data type is {_shown(got.dtype)}).",
+                          f"参数 {key} 不是{kind_zh}张量（其数据类型为 {_shown(got.dtype)}）。")
+    if got.shape != want.shape:
+        shape = _shown(tuple(got.shape))
+        raise UploadError(f"Layer {key} has shape {shape}, the current network ({arch}) needs {tuple(want.shape)}.",
+                          f"参数 {key} 的形状是 {shape}，当前网络（{arch}）需要 {tuple(want.shape)}。")
+    size = got.untyped_storage().nbytes()
+    if size > needed:
+        raise UploadError(f"Layer {key} is a view into {size} bytes of data, more than the whole network "
+                          f"({arch}) needs ({needed} bytes): save copies (tensor.clone()).",
+                          f"参数 {key} 是 {size} 字节数据的视图，多于整个网络（{arch}）所需"
+                          f"（{needed} 字节）：请保存副本（tensor.clone()）。")

@@ -1,11 +1,18 @@
 import io
 import os
 import pickle
+import struct
+import tarfile
+import tracemalloc
+import warnings
+import zipfile
+from collections import OrderedDict
 
 import pytest
 import torch
 
 from core import RunConfig, train
+from core.models import build_model
 from core.probes import model_from_state, probability_grid
 from core.upload import (
     MAX_ROWS,
@@ -133,3 +140,387 @@ def test_non_state_dict_files_are_refused():
 
 def test_digest_is_stable_and_content_based():
     assert digest(GOOD) == digest(bytes(GOOD)) and digest(GOOD) != digest(GOOD + b"\n")
+
+
+# --------------------------------------------------------------------------- hostile model files
+def saved(state: dict) -> bytes:
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    return buffer.getvalue()
+
+
+def good_state(config: RunConfig | None = None) -> dict[str, torch.Tensor]:
+    return build_model(config or RunConfig()).state_dict()
+
+
+def upload(content: bytes, config: RunConfig | None = None) -> dict[str, torch.Tensor]:
+    """What the Train page does with an uploaded model file."""
+    return check_state_dict(load_state_dict(content), config or RunConfig())
+
+
+def assert_clear(err: UploadError) -> None:
+    en, zh = err.message("en"), err.message("zh")
+    assert en and zh and en != zh and any("\u4e00" <= ch <= "\u9fff" for ch in zh)
+    assert len(en) < 400 and len(zh) < 400
+
+
+def odd_tensors() -> dict[str, torch.Tensor]:
+    w = good_state()["fc1.weight"]
+    with warnings.catch_warnings():      # quantized tensors are deprecated
+        warnings.simplefilter("ignore")
+        quantized = torch.quantize_per_tensor(w, 0.1, 0, torch.qint8)
+        per_channel = torch.quantize_per_channel(w, torch.full((5,), 0.1), torch.zeros(5, dtype=torch.long), 0,
+                                                 torch.quint8)
+    return {
+        "sparse_coo": w.to_sparse(), "sparse_csr": w.to_sparse_csr(), "sparse_csc": w.to_sparse_csc(),
+        "sparse_bsr": w.to_sparse_bsr((1, 1)), "sparse_bsc": w.to_sparse_bsc((1, 1)),
+        "meta": w.to("meta"), "quantized": quantized, "quantized_per_channel": per_channel,
+        "complex64": w.to(torch.complex64), "complex128": w.to(torch.complex128),
+        "float8_e4m3fn": w.to(torch.float8_e4m3fn), "float8_e5m2": w.to(torch.float8_e5m2),
+        "bool": w > 0, "int64": w.long(), "uint16": w.to(torch.uint16),
+    }
+
+
+@pytest.mark.parametrize("kind", list(odd_tensors()))
+def test_any_tensor_kind_in_a_file_ends_in_a_clear_message(kind):
+    state = {**good_state(), "fc1.weight": odd_tensors()[kind]}
+    with pytest.raises(UploadError) as info:
+        upload(saved(state))
+    assert_clear(info.value)
+
+
+@pytest.mark.parametrize("kind", [*odd_tensors(), "nested"])
+def test_check_state_dict_refuses_any_odd_tensor_it_is_given(kind):
+    odd = torch.nested.nested_tensor([torch.ones(5), torch.ones(2)]) if kind == "nested" else odd_tensors()[kind]
+    with pytest.raises(UploadError) as info:
+        check_state_dict({**good_state(), "fc1.weight": odd}, RunConfig())
+    assert "fc1.weight" in str(info.value)
+    assert_clear(info.value)
+
+
+class Storage:
+    """A storage in a hand-built torch.save pickle: torch.load reads its `numel` floats from data/<key>."""
+
+    def __init__(self, key: str, numel: int, location: str = "cpu"):
+        self.key, self.numel, self.location = key, numel, location
+
+
+class View:
+    """A tensor in a hand-built pickle: any size and stride over a Storage, as _rebuild_tensor_v2 allows."""
+
+    def __init__(self, storage: Storage, size: tuple[int, ...], stride: tuple[int, ...], offset: int = 0):
+        self.args = (storage, offset, size, stride, False, OrderedDict())
+
+    def __reduce__(self):
+        return (torch._utils._rebuild_tensor_v2, self.args)
+
+
+class Call:
+    """A pickled call of `func(*args)`: what weights_only's allowlist would run on loading."""
+
+    def __init__(self, func, *args):
+        self.func, self.args = func, args
+
+    def __reduce__(self):
+        return (self.func, self.args)
+
+
+class TorchPickler(pickle.Pickler):
+    def persistent_id(self, obj):
+        if isinstance(obj, Storage):
+            return ("storage", torch.FloatStorage, obj.key, obj.location, obj.numel)
+        return None
+
+
+def archive(state: dict | bytes, records: dict[str, bytes | int], compression: int = zipfile.ZIP_STORED) -> bytes:
+    """A zip laid out as torch.save's: archive/data.pkl (`state` pickled, or raw pickle bytes) and archive/data/<key>
+    for each record; an int record is that many zero bytes, streamed in 1 MiB chunks (little memory)."""
+    if isinstance(state, dict):
+        buffer = io.BytesIO()
+        TorchPickler(buffer, protocol=2).dump(state)
+        state = buffer.getvalue()
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression, compresslevel=1) as zf:
+        zf.writestr("archive/data.pkl", state)
+        zf.writestr("archive/byteorder", "little")
+        for key, record in records.items():
+            with zf.open(f"archive/data/{key}", "w", force_zip64=True) as f:
+                if isinstance(record, bytes):
+                    f.write(record)
+                else:
+                    for start in range(0, record, 1 << 20):
+                        f.write(bytes(min(1 << 20, record - start)))
+        zf.writestr("archive/version", "3\n")
+    return out.getvalue()
+
+
+def hand_built(fc1_weight: View, records: dict[str, bytes | int], **kwargs) -> bytes:
+    """The archive of a good RunConfig() state_dict whose fc1.weight is `fc1_weight` (storage key "0")."""
+    state, data = {}, dict(records)
+    for i, (name, tensor) in enumerate(good_state().items(), start=1):
+        if name == "fc1.weight":
+            state[name] = fc1_weight
+        else:
+            state[name] = View(Storage(str(i), tensor.numel()), tuple(tensor.shape), tensor.stride())
+            data[str(i)] = tensor.numpy().tobytes()
+    return archive(state, data, **kwargs)
+
+
+@pytest.fixture
+def load_calls(monkeypatch):
+    """The calls of torch.load (recorded, never run): hostile files must be refused before it."""
+    calls = []
+    monkeypatch.setattr(torch, "load", lambda *args, **kwargs: calls.append(args) or {})
+    return calls
+
+
+def test_a_hand_built_archive_of_a_good_state_dict_loads():
+    good = hand_built(View(Storage("0", 10), (5, 2), (2, 1)), {"0": good_state()["fc1.weight"].numpy().tobytes()})
+    state = upload(good)
+    assert all(torch.equal(state[k], v) for k, v in good_state().items())
+
+
+def test_a_deflate_bomb_is_refused_before_torch_load_reads_it(load_calls):
+    # 256 MiB of zeros compress to ~1 MB; fc1.weight is a valid view onto the start of them
+    n = 64 << 20
+    bomb = hand_built(View(Storage("0", n), (5, 2), (2, 1)), {"0": 4 * n}, compression=zipfile.ZIP_DEFLATED)
+    assert len(bomb) < 2_000_000
+    with pytest.raises(UploadError) as info:
+        load_state_dict(bomb)
+    assert "compressed" in str(info.value) and not load_calls
+    assert_clear(info.value)
+
+
+def test_a_torch_save_archive_repacked_with_compression_is_refused(load_calls):
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(saved(good_state()))) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info), zipfile.ZIP_DEFLATED)
+    with pytest.raises(UploadError) as info:
+        load_state_dict(out.getvalue())
+    assert "compressed" in str(info.value) and not load_calls
+
+
+def patch_sizes(content: bytes, name: bytes, size: int, compressed: int | None = None) -> bytes:
+    """The archive with the central directory entry of `name` declaring other sizes (a lie)."""
+    at = content.index(b"PK\x01\x02")                               # the first directory entry
+    while content[at + 46:at + 46 + len(name)] != name:
+        at = content.index(b"PK\x01\x02", at + 4)
+    sizes = struct.pack("<LL", size if compressed is None else compressed, size)
+    return content[:at + 20] + sizes + content[at + 28:]
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED])
+def test_a_huge_declared_size_is_refused_before_torch_load_reads_it(load_calls, compression):
+    good = hand_built(View(Storage("0", 10), (5, 2), (2, 1)), {"0": bytes(40)}, compression=compression)
+    compressed = None if compression == zipfile.ZIP_STORED else 20
+    liar = patch_sizes(good, b"archive/data/0", 4_000_000_000, compressed)
+    with pytest.raises(UploadError) as info:
+        load_state_dict(liar)
+    assert not load_calls
+    assert_clear(info.value)
+
+
+def test_a_small_view_onto_a_large_storage_is_refused():
+    # a stored (uncompressed) 4 MB storage fits under the file size cap; fc1.weight views 10 floats of it
+    big = hand_built(View(Storage("0", 1_000_000), (5, 2), (2, 1), offset=123), {"0": 4_000_000})
+    state = load_state_dict(big)
+    assert state["fc1.weight"].untyped_storage().nbytes() == 4_000_000
+    with pytest.raises(UploadError) as info:
+        check_state_dict(state, RunConfig())
+    assert "fc1.weight" in str(info.value) and "4000000 bytes" in str(info.value)
+    assert_clear(info.value)
+
+
+def test_a_huge_zero_stride_shape_is_refused_and_a_small_one_copied_compact():
+    huge = hand_built(View(Storage("0", 1), (10**6, 10**6), (0, 0)), {"0": bytes(4)})
+    with pytest.raises(UploadError) as info:
+        upload(huge)
+    assert "(1000000, 1000000)" in str(info.value)
+    broadcast = upload(hand_built(View(Storage("0", 1), (5, 2), (0, 0)), {"0": struct.pack("<f", 0.5)}))
+    weight = broadcast["fc1.weight"]
+    assert weight.stride() == (2, 1) and weight.untyped_storage().nbytes() == 40 and (weight == 0.5).all()
+
+
+def test_only_compact_copies_of_the_expected_tensors_are_kept():
+    config = RunConfig(hidden=(5, 3), batch_norm=True)
+    floats = {k: v for k, v in good_state(config).items() if v.is_floating_point()}
+    flat = torch.arange(sum(v.numel() for v in floats.values()), dtype=torch.float64) / 100
+    state, offset = dict(good_state(config)), 0
+    for name, tensor in floats.items():                  # float64 views into one shared storage
+        state[name] = flat[offset:offset + tensor.numel()].view(tensor.shape)
+        offset += tensor.numel()
+    loaded = load_state_dict(saved(state))
+    kept = check_state_dict(loaded, config)
+    assert list(kept) == list(good_state(config))
+    pointers = {t.untyped_storage().data_ptr() for t in loaded.values()}
+    for name, tensor in kept.items():
+        want = good_state(config)[name]
+        assert tensor.dtype == want.dtype and tensor.is_contiguous() and type(tensor) is torch.Tensor
+        assert tensor.untyped_storage().nbytes() == tensor.numel() * tensor.element_size()
+        assert tensor.untyped_storage().data_ptr() not in pointers
+        assert torch.equal(tensor, loaded[name].to(want.dtype))
+
+
+@pytest.mark.parametrize("location", ["cuda:0", "meta", "mps", "xla:3", "../../etc/passwd"])
+def test_a_device_claimed_by_a_storage_is_mapped_to_the_cpu_or_refused(location):
+    weight = good_state()["fc1.weight"]
+    content = hand_built(View(Storage("0", 10, location), (5, 2), (2, 1)), {"0": weight.numpy().tobytes()})
+    try:
+        state = upload(content)
+    except UploadError as err:
+        assert_clear(err)
+    else:
+        assert state["fc1.weight"].device.type == "cpu" and torch.equal(state["fc1.weight"], weight)
+
+
+@pytest.mark.parametrize("payload", [
+    Call(bytearray, 1 << 40),                              # torch's weights_only allows bytearray(n): 1 TiB
+    Call(torch.UntypedStorage, 1 << 40),
+    Call(torch._utils._rebuild_device_tensor_from_cpu_tensor, None, torch.float64, "meta", False),
+], ids=["bytearray", "UntypedStorage", "device tensor"])
+def test_globals_that_allocate_on_loading_are_refused_before_torch_load(load_calls, payload):
+    with pytest.raises(UploadError) as info:
+        load_state_dict(archive({"fc1.weight": payload}, {}))
+    assert not load_calls and "nothing was executed" in str(info.value)
+    assert_clear(info.value)
+
+
+def test_a_long_global_name_is_not_echoed_whole(load_calls):
+    raw = b"\x80\x02c" + b"m" * 100_000 + b"\nf\n)R."            # GLOBAL m...m f, call it
+    with pytest.raises(UploadError) as info:
+        load_state_dict(archive(raw, {}))
+    assert not load_calls and "mmm" in str(info.value) and "…" in str(info.value)
+    assert_clear(info.value)
+
+
+@pytest.mark.parametrize("legacy", ["pickle", "legacy torch.save", "tar"])
+def test_formats_other_than_torch_zip_are_refused_before_loading(load_calls, legacy):
+    if legacy == "pickle":
+        content = pickle.dumps({"fc1.weight": [1.0]})
+    elif legacy == "legacy torch.save":
+        buffer = io.BytesIO()
+        torch.save(good_state(), buffer, _use_new_zipfile_serialization=False)
+        content = buffer.getvalue()
+    else:
+        buffer = io.BytesIO()
+        with tarfile.open(fileobj=buffer, mode="w") as tar:
+            info = tarfile.TarInfo("pickle")
+            info.size = 3
+            tar.addfile(info, io.BytesIO(b"abc"))
+        content = buffer.getvalue()
+    with pytest.raises(UploadError) as info:
+        load_state_dict(content)
+    assert "zip" in str(info.value) and not load_calls
+    assert_clear(info.value)
+
+
+def repacked(extra: dict[str, bytes], rename: dict[str, str] | None = None) -> bytes:
+    """A torch.save archive copied entry by entry (stored), some renamed, with `extra` entries added."""
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)                 # zipfile warns about duplicate names
+        with zipfile.ZipFile(io.BytesIO(saved(good_state()))) as src, zipfile.ZipFile(out, "w") as dst:
+            for info in src.infolist():
+                dst.writestr((rename or {}).get(info.filename, info.filename), src.read(info))
+            for name, data in extra.items():
+                dst.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("extra, rename", [
+    ({"archive/constants.pkl": b"x"}, None),                         # would dispatch to torch.jit.load
+    ({"../evil": b"x"}, None),
+    ({"/etc/evil": b"x"}, None),
+    ({"other/data/0": b"x"}, None),
+    ({"archive/data/../../x": b"x"}, None),
+    ({"archive/data/0": bytes(40)}, None),                           # a second entry of the same name
+    ({}, {"archive/data.pkl": "archive/../data.pkl"}),
+    ({f"archive/data/{i}": b"" for i in range(300)}, None),          # too many entries
+])
+def test_archive_path_tricks_are_refused_before_loading(load_calls, extra, rename):
+    with pytest.raises(UploadError) as info:
+        load_state_dict(repacked(extra, rename))
+    assert not load_calls
+    assert_clear(info.value)
+
+
+def test_a_plain_repack_is_accepted():
+    assert upload(repacked({})).keys() == good_state().keys()
+
+
+def test_trailing_or_leading_bytes_around_the_archive_are_refused(load_calls):
+    good = saved(good_state())
+    for content in (good + b"junk", b"junk" + good, good[:-2] + b"\x04\x00junk"):
+        with pytest.raises(UploadError):
+            load_state_dict(content)
+    assert not load_calls
+
+
+def test_a_long_key_name_is_not_echoed_whole():
+    name = "k" * 100_000
+    with pytest.raises(UploadError) as info:
+        upload(saved({**good_state(), name: torch.zeros(1)}))
+    for lang in ("en", "zh"):
+        message = info.value.message(lang)
+        assert "kkkk" in message and "…" in message and len(message) < 250
+
+
+# --------------------------------------------------------------------------- CSV at its limits
+def test_a_long_csv_cell_is_not_echoed_whole():
+    with pytest.raises(UploadError) as info:
+        parse_points_csv(b"1," + b"a" * 100_000 + b",0\n2,3,1\n")
+    for lang in ("en", "zh"):
+        message = info.value.message(lang)
+        assert "aaaa" in message and "…" in message and len(message) < 200
+
+
+@pytest.mark.parametrize("content, words", [
+    (b"1," + b"7" * 300_000 + b",0\n", "readable"),                  # one cell over csv's field limit
+    (b"1," * 900_000 + b"0\n", "900001 columns"),
+    (b" , ,\n" * 380_000, "no data rows"),
+    (b"1,2,0\n" * 300_000, "Too many rows: 300000"),
+], ids=["long cell", "many columns", "blank rows", "many rows"])
+def test_csv_at_its_limits_gets_a_short_clear_message(content, words):
+    with pytest.raises(UploadError) as info:
+        parse_points_csv(content)
+    assert words in info.value.message("en") and len(info.value.message("en")) < 200
+    assert_clear(info.value)
+
+
+def test_a_csv_with_too_many_rows_is_counted_not_held():
+    content = b"0.25,0.5,1\n" * 120_000                  # 1.3 MB: under MAX_BYTES, 6x MAX_ROWS rows
+    tracemalloc.start()
+    try:
+        with pytest.raises(UploadError, match="Too many rows"):
+            parse_points_csv(content)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 20_000_000            # holding every row as a list of 3 strings took 31 MB
+
+
+# --------------------------------------------------------------------------- the shared store
+def test_the_upload_store_is_bounded_in_bytes_least_recently_used_first():
+    from ui.runs import UploadStore
+
+    store = UploadStore(max_items=100, max_bytes=1000)
+    for name in "abc":
+        assert store.put(name, (torch.zeros(50), torch.zeros(50)))      # 400 bytes each
+    assert store.get("a") is None and store.get("b") is not None and store.total_bytes == 800
+    assert store.put("d", {"w": torch.zeros(100)})                       # b was used last, c goes
+    assert store.get("c") is None and store.get("b") is not None and store.get("d") is not None
+    assert store.total_bytes <= 1000
+    assert not store.put("big", torch.zeros(1000)) and store.get("big") is None
+    view = torch.zeros(10_000)[:10]                                       # a view counts its whole storage
+    assert UploadStore.size_of(view) == 40_000 and not store.put("view", view)
+    assert store.total_bytes <= 1000 and store.get("b") is not None
+
+
+def test_the_upload_store_still_bounds_items():
+    from ui.runs import UploadStore
+
+    store = UploadStore(max_items=3)
+    for i in range(5):
+        store.put(str(i), torch.zeros(1))
+    assert [store.get(str(i)) is not None for i in range(5)] == [False, False, True, True, True]
