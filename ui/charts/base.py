@@ -14,36 +14,37 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from ui.charts.sizing import (
+    MAX_CHART_ROWS,
+    MAX_POINTS,
+    MAX_SHOWN_POINTS,
+    epochs_per_bin,
+    per_series,
+    sample_points,
+    thin_epochs,
+)
 from ui.i18n import t
 
 __all__ = ["boundary_chart", "compare_chart", "curves_chart", "grad_norm_chart", "grad_table", "live_curves_spec",
-           "probability_image", "thin_epochs", "log_floor", "SPLIT_COLORS", "CLASS_COLORS", "MAX_POINTS"]
+           "probability_image", "thin_epochs", "sample_points", "log_floor", "SPLIT_COLORS", "CLASS_COLORS",
+           "MAX_POINTS", "MAX_CHART_ROWS", "MAX_SHOWN_POINTS"]
 
-MAX_POINTS = 600          # curves are thinned to about this many epochs (best and last epoch always kept)
 SPLIT_COLORS = {"train": "#e4007f", "dev": "#f19ec2", "test": "#7f7f7f"}
 CLASS_COLORS = ("#1f77b4", "#ff7f0e")
 
 
-def thin_epochs(frame: pd.DataFrame, keep: tuple[int, ...] = (), max_points: int = MAX_POINTS) -> pd.DataFrame:
-    """Every k-th epoch (k chosen so about max_points remain) plus the epochs in `keep` and the last."""
-    if frame.empty:
-        return frame
-    epochs = frame["epoch"].to_numpy()
-    n = int(epochs.max()) + 1
-    step = max(1, int(np.ceil(n / max_points)))
-    mask = (epochs % step == 0) | np.isin(epochs, [*keep, n - 1])
-    return frame[mask]
-
-
 def _long_history(history: pd.DataFrame, lang: str, best_epoch: int | None) -> pd.DataFrame:
-    thin = thin_epochs(history, keep=(best_epoch,) if best_epoch is not None and best_epoch >= 0 else ())
+    """train and dev rows (epoch, split, loss, accuracy), thinned per split to about MAX_POINTS epochs with
+    each bin's extremes, the first, last and best epoch kept."""
     rows = []
     for split in ("train", "dev"):
         rows.append(pd.DataFrame({
-            "epoch": thin["epoch"], "split": t(split, lang),
-            "loss": thin[f"{split}_loss"], "accuracy": thin[f"{split}_acc"],
+            "epoch": history["epoch"].to_numpy(), "split": t(split, lang),
+            "loss": history[f"{split}_loss"].to_numpy(), "accuracy": history[f"{split}_acc"].to_numpy(),
         }))
-    return pd.concat(rows, ignore_index=True)
+    data = pd.concat(rows, ignore_index=True)
+    keep = (best_epoch,) if best_epoch is not None and best_epoch >= 0 else ()
+    return thin_epochs(data, keep=keep, by="split", extremes=("loss", "accuracy")).reset_index(drop=True)
 
 
 def curves_chart(history: pd.DataFrame, lang: str, best_epoch: int | None = None) -> alt.HConcatChart:
@@ -94,15 +95,20 @@ def live_curves_spec(history: pd.DataFrame, lang: str, max_points: int = 300) ->
             "hconcat": [panel("loss", "chart_loss"), panel("accuracy", "chart_acc")]}
 
 
-def compare_chart(histories: dict[str, pd.DataFrame], lang: str, metric: str = "loss") -> alt.Chart:
-    """Curves of several runs overlaid: colour = run, dash = train/dev. `metric` is 'loss' or 'acc'."""
+def compare_chart(histories: dict[str, pd.DataFrame], lang: str, metric: str = "loss",
+                  max_rows: int = MAX_CHART_ROWS) -> alt.Chart:
+    """Curves of several runs overlaid: colour = run, dash = train/dev. `metric` is 'loss' or 'acc'.
+
+    Each line is thinned on its own (bins with their extremes, first and last epoch kept) so that all
+    lines together stay within max_rows rows, however many epochs the runs had."""
     rows = []
     for run, history in histories.items():
-        thin = thin_epochs(history)
         for split in ("train", "dev"):
-            rows.append(pd.DataFrame({"epoch": thin["epoch"], "run": run, "split": t(split, lang),
-                                      "value": thin[f"{split}_{metric}"]}))
+            rows.append(pd.DataFrame({"epoch": history["epoch"].to_numpy(), "run": run, "split": t(split, lang),
+                                      "value": history[f"{split}_{metric}"].to_numpy()}))
     data = pd.concat(rows, ignore_index=True)
+    data = thin_epochs(data, max_points=per_series(2 * len(histories), max_rows), by=["run", "split"],
+                       extremes=("value",))
     name = t("loss" if metric == "loss" else "accuracy", lang)
     return alt.Chart(data).mark_line(strokeWidth=2).encode(
         x=alt.X("epoch:Q", title=t("epoch", lang)),
@@ -128,9 +134,13 @@ def probability_image(probs: np.ndarray) -> str:
 
 
 def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float], points: pd.DataFrame, lang: str,
-                   splits: tuple[str, ...] = ("train", "dev", "test"), size: int = 420) -> alt.LayerChart:
+                   splits: tuple[str, ...] = ("train", "dev", "test"), size: int = 420,
+                   max_points: int = MAX_SHOWN_POINTS) -> alt.LayerChart:
     """Decision boundary: the probability grid as one image layer, data points (colour = class,
-    shape = split) on top. `points` has columns x1, x2, label, split."""
+    shape = split) on top. `points` has columns x1, x2, label, split.
+
+    At most about max_points points are drawn: more are sampled for display (stratified by split and
+    class, sample_points) and the subtitle says how many of how many are shown."""
     x_scale = alt.Scale(domain=[extent[0], extent[1]], nice=False, zero=False)
     y_scale = alt.Scale(domain=[extent[2], extent[3]], nice=False, zero=False)
     image = alt.Chart(pd.DataFrame({"url": [probability_image(probs)], "x": [extent[0]], "x2": [extent[1]],
@@ -138,9 +148,12 @@ def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float],
         aspect=False, align="left", baseline="top").encode(
         x=alt.X("x:Q", scale=x_scale, title="x1"), x2="x2:Q",
         y=alt.Y("y:Q", scale=y_scale, title="x2"), y2="y2:Q", url="url:N")
-    shown = points[points["split"].isin(splits)].assign(
+    selected = points[points["split"].isin(splits)]
+    shown = sample_points(selected, max_points, by=("split", "label")).assign(
         split_name=lambda d: d["split"].map(lambda s: t(s, lang)),
         cls=lambda d: d["label"].astype(str))
+    subtitle = (t("chart_sampled_strata", lang, shown=len(shown), total=len(selected))
+                if len(shown) < len(selected) else "")
     dots = alt.Chart(shown).mark_point(filled=True, size=28, opacity=0.85, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("x1:Q", scale=x_scale), y=alt.Y("x2:Q", scale=y_scale),
         color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS))),
@@ -150,7 +163,8 @@ def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float],
         tooltip=[alt.Tooltip("x1:Q", format=".3f"), alt.Tooltip("x2:Q", format=".3f"),
                  alt.Tooltip("cls:N", title=t("label", lang)), alt.Tooltip("split_name:N", title=t("split", lang))],
     )
-    return alt.layer(image, dots).properties(title=t("chart_boundary", lang), width=size, height=size)
+    title = alt.TitleParams(t("chart_boundary", lang), subtitle=subtitle) if subtitle else t("chart_boundary", lang)
+    return alt.layer(image, dots).properties(title=title, width=size, height=size)
 
 
 def log_floor(values: pd.Series | np.ndarray) -> float:
@@ -162,28 +176,42 @@ def log_floor(values: pd.Series | np.ndarray) -> float:
     return 10.0 ** (math.floor(math.log10(float(positive.min()))) - 2)
 
 
-def grad_norm_chart(grad_norms: pd.DataFrame, lang: str) -> alt.LayerChart:
+def grad_norm_chart(grad_norms: pd.DataFrame, lang: str, max_rows: int = MAX_CHART_ROWS) -> alt.LayerChart:
     """Weight-gradient L2 norm per layer (fc1..fcK) over epochs, log-scale y.
 
     A log axis has no 0: epochs whose gradient is exactly 0 (dead ReLUs) are drawn as ▼ markers on a
     dashed floor line two decades below the smallest non-zero value, with "0 (exactly)" in the tooltip.
+    All layers together ship at most about max_rows rows: each layer's line is thinned (bins with their
+    extremes, first and last epoch kept) and keeps at most one ▼ per bin (at the bin's first exact 0;
+    the subtitle says so when markers were thinned), so every stretch of exact zeros stays marked.
     """
-    weights = thin_epochs(grad_norms[grad_norms["param"] == "weight"])
+    weights = grad_norms[grad_norms["param"] == "weight"]
     floor = log_floor(weights["grad_l2"])
+    n_layers = max(1, weights["layer"].nunique())
+    budget = per_series(n_layers, max_rows)
+    zero_points = max(1, budget // 4)
+    nonzero = thin_epochs(weights[weights["grad_l2"] > 0], max_points=budget - zero_points, by="layer",
+                          extremes=("grad_l2",))
+    all_zeros = weights[weights["grad_l2"] == 0]
+    zeros = thin_epochs(all_zeros, max_points=zero_points, by="layer")
     x = alt.X("epoch:Q", title=t("epoch", lang))
     y = alt.Y("grad_l2:Q", title=t("grad_l2", lang), scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e"))
     color = alt.Color("layer:N", title=t("layer", lang), sort=None)
-    nonzero = weights[weights["grad_l2"] > 0]
     layers = [alt.Chart(nonzero).mark_line(strokeWidth=1.6).encode(
         x=x, y=y, color=color, tooltip=["layer:N", "epoch:Q", alt.Tooltip("grad_l2:Q", format=".3e")])]
-    zeros = weights[weights["grad_l2"] == 0].assign(grad_l2=floor, shown=t("vanishing_zero_exact", lang))
+    zeros = zeros.assign(grad_l2=floor, shown=t("vanishing_zero_exact", lang))
     if len(zeros):
         layers.append(alt.Chart(pd.DataFrame({"grad_l2": [floor]})).mark_rule(strokeDash=[4, 4], color="#888")
                       .encode(y=y))
         layers.append(alt.Chart(zeros).mark_point(shape="triangle-down", filled=True, size=40).encode(
             x=x, y=y, color=color,
             tooltip=["layer:N", "epoch:Q", alt.Tooltip("shown:N", title=t("grad_l2", lang))]))
-    return alt.layer(*layers).properties(title=t("chart_grad_norms", lang), width=640, height=280)
+    title: str | alt.TitleParams = t("chart_grad_norms", lang)
+    if len(zeros) < len(all_zeros):
+        span = int(weights["epoch"].max()) + 1
+        title = alt.TitleParams(title, subtitle=t("chart_zero_marks_thinned", lang,
+                                                  n=epochs_per_bin(span, zero_points)))
+    return alt.layer(*layers).properties(title=title, width=640, height=280)
 
 
 GRAD_COLUMNS = ["layer", "param", "shape", "grad_l2", "grad_mean_abs", "grad_max_abs", "dead_units"]

@@ -2,7 +2,8 @@
 
 A log axis has no 0, but exact zeros are the point of the dead-ReLU experiment: every builder draws
 them explicitly (a ▼ marker on a dashed floor line labelled "0", black cells in heatmaps) and
-tables print them as "0 (exactly)". Nothing is dropped.
+tables print them as "0 (exactly)". Nothing is dropped: a heatmap cell merged over epochs for
+display (large runs) is black when all its epochs are exactly 0 and counts its zeros in the tooltip.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ui.charts.base import log_floor
+from ui.charts.sizing import MAX_CHART_ROWS, bin_epochs, epochs_per_bin
 from ui.i18n import t
 
 __all__ = ["layer_norm_chart", "grad_heatmap", "slope_chart", "sci_table", "sci_text", "log_floor", "summary_table",
@@ -81,13 +83,19 @@ def layer_norm_chart(frame: pd.DataFrame, lang: str, series_title: str, title_ke
 
 
 def grad_heatmap(frame: pd.DataFrame, lang: str, run_order: list[str] | None = None,
-                 width: int = 620) -> alt.FacetChart:
+                 width: int = 620, max_rows: int = MAX_CHART_ROWS) -> alt.FacetChart:
     """Weight-gradient L2 (colour, log10) per layer (rows fc1..fcK) and epoch (x), one panel per run.
 
     `frame` has columns run, epoch, epoch_end, layer, k, grad_l2 (see core.gradients.epoch_grid);
     cells that are exactly 0 are black. All panels share one colour scale, so runs compare directly.
+    All panels together ship at most about max_rows cells: with more runs x layers x epochs, neighbouring
+    epochs are merged (sizing.bin_epochs: geometric mean of the non-zero norms, black only where all are
+    exactly 0, the zero count in the tooltip) and the subtitle says how many epochs a cell spans.
     """
-    data = frame[["run", "epoch", "epoch_end", "layer", "k", "grad_l2"]].copy()
+    data = frame[["run", "epoch", "epoch_end", "layer", "k", "grad_l2"]]
+    n_series = max(1, data["run"].nunique() * data["layer"].nunique())
+    data = bin_epochs(data, max(1, max_rows // n_series), by=("run", "layer"))
+    merged = bool((data["cells"] > 1).any())
     data["shown"] = data["grad_l2"].map(lambda v: sci_text(v, lang))
     positive = data.loc[data["grad_l2"] > 0, "grad_l2"]
     data["log10"] = np.where(data["grad_l2"] > 0, np.log10(data["grad_l2"].where(data["grad_l2"] > 0, 1.0)), np.nan)
@@ -95,12 +103,25 @@ def grad_heatmap(frame: pd.DataFrame, lang: str, run_order: list[str] | None = N
     order = run_order or list(dict.fromkeys(data["run"]))
     lo = float(np.log10(positive.min())) if len(positive) else -12.0
     hi = float(np.log10(positive.max())) if len(positive) else 0.0
+    tooltip = [alt.Tooltip("run:N", title=t("vanishing_col_run", lang)), alt.Tooltip("layer:N", title=t("layer", lang))]
+    subtitle = t("vanishing_chart_heat_sub", lang)
+    if merged:
+        data["epochs"] = [f"{a}–{b - 1}" for a, b in zip(data["epoch"], data["epoch_end"])]
+        data["zero_count"] = [t("chart_zero_count", lang, k=int(z), n=int(c)) for z, c in zip(data["zeros"],
+                                                                                               data["cells"])]
+        tooltip += [alt.Tooltip("epochs:N", title=t("chart_epochs", lang)),
+                    alt.Tooltip("shown:N", title=t("chart_geo_mean", lang)),
+                    alt.Tooltip("zero_count:N", title=t("chart_zero_title", lang))]
+        span = int(data["epoch_end"].max() - data["epoch"].min())
+        per_run = int(data.groupby("run")["epoch"].nunique().max())
+        subtitle = [subtitle, t("chart_heat_binned", lang, n=epochs_per_bin(span, per_run))]
+    else:
+        tooltip += [alt.Tooltip("epoch:Q", title=t("epoch", lang)), alt.Tooltip("shown:N", title=t("grad_l2", lang))]
+    data = data.drop(columns=["cells", "zeros", "value_min", "value_max"])
     base = alt.Chart().encode(
         x=alt.X("epoch:Q", title=t("epoch", lang), scale=alt.Scale(nice=False)), x2="epoch_end:Q",
         y=alt.Y("layer:N", sort=layer_order, title=t("layer", lang), axis=alt.Axis(labelOverlap=False)),
-        tooltip=[alt.Tooltip("run:N", title=t("vanishing_col_run", lang)),
-                 alt.Tooltip("layer:N", title=t("layer", lang)), alt.Tooltip("epoch:Q", title=t("epoch", lang)),
-                 alt.Tooltip("shown:N", title=t("grad_l2", lang))],
+        tooltip=tooltip,
     )
     scale = alt.Scale(scheme=HEAT_SCHEME, domain=[math.floor(lo), max(math.ceil(hi), math.floor(lo) + 1)])
     # a hairline stroke in the fill colour hides the anti-aliasing seams between neighbouring cells
@@ -114,7 +135,7 @@ def grad_heatmap(frame: pd.DataFrame, lang: str, run_order: list[str] | None = N
         row=alt.Row("run:N", sort=order, title=None,
                     header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="top", labelFontWeight="bold",
                                       labelFontSize=12)),
-    ).properties(title=alt.TitleParams(t("vanishing_chart_heat", lang), subtitle=t("vanishing_chart_heat_sub", lang)))
+    ).properties(title=alt.TitleParams(t("vanishing_chart_heat", lang), subtitle=subtitle))
 
 
 def slope_chart(frame: pd.DataFrame, lang: str, current_slope: float | None = None,

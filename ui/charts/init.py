@@ -8,7 +8,8 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import SPLIT_COLORS, thin_epochs
+from ui.charts.base import SPLIT_COLORS
+from ui.charts.sizing import MAX_CHART_ROWS, per_series, thin_epochs
 from ui.i18n import choice_label, t
 
 __all__ = ["GROUP_COLORS", "compare_curves_chart", "histogram_chart", "scheme_label", "stats_table",
@@ -28,10 +29,10 @@ def weights_table(table: pd.DataFrame, lang: str):
     values in scientific notation, rows of each group of identical units shaded (one colour per group)."""
     params = [c for c in table.columns if c not in ("step", "unit", "group", "identical")]
     step, unit, same = t("init_col_step", lang), t("init_col_unit", lang), t("init_col_identical", lang)
-    frame = pd.DataFrame({step: table["step"].map(lambda s: f"θ{s}"), unit: table["unit"]})
-    for c in params:
-        frame[c] = table[c]
-    frame[same] = [t("init_yes", lang) if v else "" for v in table["identical"]]
+    frame = pd.concat([pd.DataFrame({step: table["step"].map(lambda s: f"θ{s}"), unit: table["unit"]}),
+                       table[params],
+                       pd.DataFrame({same: [t("init_yes", lang) if v else "" for v in table["identical"]]},
+                                    index=table.index)], axis=1)
     shade = {i: f"background-color: {GROUP_COLORS[g % len(GROUP_COLORS)]}" if same_ else ""
              for i, g, same_ in zip(table.index, table["group"], table["identical"])}
 
@@ -74,13 +75,18 @@ def stats_table(stats: pd.DataFrame, lang: str, labels: dict[str, str] | None = 
     return frame.rename(columns={c: t(f"init_col_{c}", lang) for c in frame.columns})
 
 
-def _long_curves(histories: dict[str, pd.DataFrame], split: str, lang: str) -> pd.DataFrame:
+def _long_curves(histories: dict[str, pd.DataFrame], split: str, lang: str,
+                 max_rows: int = MAX_CHART_ROWS) -> pd.DataFrame:
+    """Rows epoch, scheme, loss, accuracy of `split`; each scheme's curve thinned (bins with their extremes,
+    first and last epoch kept) so that all of them together stay within max_rows rows."""
     rows = []
     for name, history in histories.items():
-        thin = thin_epochs(history, max_points=400)
-        rows.append(pd.DataFrame({"epoch": thin["epoch"], "scheme": scheme_label(name, lang),
-                                  "loss": thin[f"{split}_loss"], "accuracy": thin[f"{split}_acc"]}))
-    return pd.concat(rows, ignore_index=True)
+        rows.append(pd.DataFrame({"epoch": history["epoch"].to_numpy(), "scheme": scheme_label(name, lang),
+                                  "loss": history[f"{split}_loss"].to_numpy(),
+                                  "accuracy": history[f"{split}_acc"].to_numpy()}))
+    data = pd.concat(rows, ignore_index=True)
+    return thin_epochs(data, max_points=per_series(len(histories), max_rows, cap=400), by="scheme",
+                       extremes=("loss", "accuracy"))
 
 
 def compare_curves_chart(histories: dict[str, pd.DataFrame], lang: str, split: str = "train") -> alt.HConcatChart:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import thin_epochs
+from ui.charts.sizing import MAX_CHART_ROWS, per_series, thin_epochs
 from ui.i18n import t
 
 __all__ = ["GRAD_TOL", "FD_TOL", "IMPL_COLORS", "fd_status", "fd_table", "gradient_table", "grad_compare_chart",
@@ -118,8 +118,11 @@ def grad_compare_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
 
 def training_overlay_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
     """Training loss vs epoch of compare_training's frame: hand-written as a wide pale line, autograd
-    dashed on top of it, so two identical curves read as one line inside the other."""
-    data = thin_epochs(frame).assign(impl=lambda d: d["implementation"].map(lambda i: t(f"manual_impl_{i}", lang)))
+    dashed on top of it, so two identical curves read as one line inside the other. Each line is
+    thinned to at most MAX_POINTS epochs (bins with their extremes, first and last epoch kept)."""
+    thin = thin_epochs(frame, max_points=per_series(len(IMPLS), MAX_CHART_ROWS), by="implementation",
+                       extremes=("train_loss",))
+    data = thin.assign(impl=lambda d: d["implementation"].map(lambda i: t(f"manual_impl_{i}", lang)))
     impl, loss = t("manual_impl", lang), t("loss", lang)
     base = alt.Chart(data).mark_line().encode(
         x=alt.X("epoch:Q", title=t("epoch", lang)),
