@@ -1,9 +1,10 @@
 """Grid search page: the grid controls' text -> a validated grid, a time estimate, the cached sweep, summaries.
 
-The pure helpers (split_values, parse_grid, grid_key, grid_of, estimate_seconds, check_time, summarize,
-best_row) use no Streamlit; `cached_sweep` / `cached_result` / `sweep_live` wrap core.sweep.sweep with
-st.cache_data (keyed by the grid's first config and the grid's canonical text), and run it in a worker
-thread so the page can redraw a progress bar; a stopped sweep caches nothing.
+The pure helpers (split_values, parse_grid, grid_key, grid_of, summarize, best_row) use no Streamlit; the
+time estimate is core's (core.sweep.estimate_sweep_seconds: core.budget's calibrated cost model);
+`cached_sweep` / `cached_result` / `sweep_live` wrap core.sweep.sweep with st.cache_data (keyed by the grid's
+first config and the grid's canonical text), and run it in a worker thread so the page can redraw a progress
+bar; a stopped sweep caches nothing.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import pandas as pd
 import streamlit as st
 
 from core.config import FIELD_BY_NAME, FIELDS, ConfigError, RunConfig, format_value
-from core.sweep import MAX_BUFFER, MAX_CONFIGS, group_key, sweep, validate_grid
+from core.sweep import MAX_CONFIGS, check_sweep_time, estimate_sweep_seconds, group_key, sweep, validate_grid
 from ui.runs import TRAIN_SLOTS, config_key, config_of, run_in_worker
 
 # The page's four fixed axes (RunConfig field -> URL key of its text box) and their textbook values:
@@ -31,19 +32,9 @@ EXTRA_FIELDS = tuple(f.name for f in FIELDS if f.name not in AXIS_KEYS)
 MAX_TEXT = 1000           # characters of one axis text box (201 seeds "0,...,200" need 690)
 MAX_SWEEPS = 16           # cached grid results
 
-# Time estimate (an order of magnitude, not a promise). Rates measured on the 2-core development
-# container (torch 2.13 CPU, default moons data, bench-style warm runs; tools: core.sweep.sweep and
-# core.training.train on 1..27 configs of 2-5-1 up to 2-64-64-64-1 nets):
-#   batched group of C configs over N = train+dev rows: ~6e-5 s per epoch + C*N*n_params / 3e9 s
-#   one train() run: ~2.5e-4 s per optimizer step for plain SGD (4e-4 s with momentum/Adam/...)
-#                    + epochs*train_rows*n_params / 5e9 s, + ~0.02 s to set up each run or group.
-# The textbook grid (18 configs, 2 batched groups) is estimated at 0.8 s and ran in 0.9 s there.
-GROUP_EPOCH_S = 6e-5
-BATCH_RATE = 3e9
-STEP_S = {"plain": 2.5e-4, "other": 4e-4}
-SINGLE_RATE = 5e9
-SETUP_S = 0.02
-MAX_TIME_S = 120.0        # a page refuses grids estimated to take longer (Community Cloud reruns)
+# The page refuses grids estimated (core.sweep.estimate_sweep_seconds: core.budget's cost model, calibrated by
+# bench/bench_budget.py) to take longer than this (Community Cloud reruns); core.sweep's own cap is higher.
+MAX_TIME_S = 120.0
 
 
 # --------------------------------------------------------------------------- text -> grid
@@ -96,27 +87,7 @@ def value_text(field: str, value: Any) -> str:
 
 
 # --------------------------------------------------------------------------- time estimate
-def estimate_seconds(configs: list[RunConfig]) -> float:
-    """Estimated wall time of sweep() over `configs` in seconds (order of magnitude; see the rates above)."""
-    groups: dict[tuple, list[RunConfig]] = {}
-    for config in configs:
-        groups.setdefault(group_key(config), []).append(config)
-    total = 0.0
-    for key, members in groups.items():
-        first = members[0]
-        if key[0] == "single":
-            plain = first.optimizer == "sgd" and first.momentum == 0
-            steps = first.epochs * first.steps_per_epoch
-            total += len(members) * (SETUP_S + steps * STEP_S["plain" if plain else "other"]
-                                     + first.work / SINGLE_RATE)
-            continue
-        n_train, n_dev, _ = first.split_counts
-        rows = n_train + n_dev
-        per_part = max(1, MAX_BUFFER // (rows * max(first.hidden, default=1)))     # as core.sweep splits groups
-        for start in range(0, len(members), per_part):
-            size = len(members[start:start + per_part])
-            total += SETUP_S + first.epochs * (GROUP_EPOCH_S + size * rows * first.n_params / BATCH_RATE)
-    return total
+estimate_seconds = estimate_sweep_seconds     # the page's name for core's estimate of a sweep over configs
 
 
 def n_batched_groups(configs: list[RunConfig]) -> tuple[int, int]:
@@ -128,14 +99,7 @@ def n_batched_groups(configs: list[RunConfig]) -> tuple[int, int]:
 
 def check_time(configs: list[RunConfig], limit_s: float = MAX_TIME_S) -> float:
     """The estimate of `configs`; raises ConfigError (field epochs) if it is above limit_s seconds."""
-    seconds = estimate_seconds(configs)
-    if seconds > limit_s:
-        raise ConfigError("epochs", sorted({c.epochs for c in configs}), f"≤ {limit_s:.0f} s",
-                          f"this grid would take about {seconds:.0f} s: lower epochs or the number of values, or "
-                          f"use full-batch SGD or Adam (trained together in batches)",
-                          f"该网格约需 {seconds:.0f} 秒：请减少训练轮数或取值个数，"
-                          f"或使用全批量的 SGD 或 Adam（可批量并行训练）")
-    return seconds
+    return check_sweep_time(configs, limit_s)
 
 
 # --------------------------------------------------------------------------- summaries
@@ -254,8 +218,11 @@ def cached_sweep(base_key: str, key: str, _progress: SweepProgress | None = None
     """sweep(config_of(base_key), grid_of(key)) as a DataFrame (one row per config), cached by the two keys."""
     if _peek:
         raise NotCached
-    with TRAIN_SLOTS:          # a sweep takes a CPU slot like a training run
-        frame = sweep(config_of(base_key), grid_of(key), on_progress=_progress,
+    base, grid = config_of(base_key), grid_of(key)
+    seconds = estimate_sweep_seconds(validate_grid(base, grid))
+    # a sweep takes a CPU slot like a training run (and tells the runs queued behind it how long it takes)
+    with TRAIN_SLOTS.slot(seconds, _progress.cancelled if _progress is not None else None):
+        frame = sweep(base, grid, on_progress=_progress,
                       should_stop=_progress.should_stop if _progress is not None else None)
     if frame.attrs.get("stopped"):
         raise SweepCancelled

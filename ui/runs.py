@@ -2,17 +2,21 @@
 
 Results are cached per config with st.cache_data (bounded, immutable copies for every session).
 Training runs in a worker thread so the page can redraw the progress bar and curves while it
-trains; if the user stops the script or navigates away, the worker is cancelled and nothing
-partial is cached.
+trains; if the user stops the script or navigates away, the worker is cancelled (within one
+optimizer step) and nothing partial is cached. At most TRAIN_SLOTS.slots trainings run at once;
+a run waiting for a slot says so ("Queued: position k, about N s").
 """
 
 from __future__ import annotations
 
+import contextlib
+import heapq
+import itertools
 import os
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, TypeVar
 from urllib.parse import parse_qsl, urlencode
 
@@ -31,17 +35,112 @@ if TYPE_CHECKING:     # torch-heavy modules are imported on first use, not on th
 T = TypeVar("T")
 MAX_RUNS = 64
 UPDATE_EVERY = 0.4   # seconds between live redraws while training
-WAIT_AT_MOST = 1.0   # a waiting script wakes at least this often (to notice Stop / a rerun)
-# At most this many trainings run at once in the process; the rest queue (first come, first served
-# in practice). One core is left to the server's event loop, which sends every session its results.
-# bench/load_test.py, 30 sessions / 20 configs on 2 cores: 1 slot p50 12.7 s, p95 21.0 s; 2 slots
-# p50 11.8 s, p95 20.4 s (the big win was switching off the file watcher, see .streamlit/config.toml).
-TRAIN_SLOTS = threading.BoundedSemaphore(
-    max(1, int(os.environ.get("NNDL_TRAIN_SLOTS", (os.cpu_count() or 2) - 1))))
+WAIT_AT_MOST = 0.5   # a waiting script wakes at least this often (to notice Stop / a rerun)
+QUEUE_POLL = 0.5     # a queued run re-checks its cancel flag and its place at least this often
 
 
 class TrainingCancelled(Exception):
     """Raised inside a cached training call whose page went away; nothing gets cached."""
+
+
+class SlotQueue:
+    """At most `slots` runs at once; the others wait in a first-come, first-served queue.
+
+    Each run takes a ticket with its estimated seconds (core.budget), so a waiting run can say where
+    it stands: position(ticket) (1 = next) and wait_seconds(ticket), the estimated time until it
+    starts, from the remaining estimates of the running runs and the estimates of the runs ahead.
+    Thread-safe (one lock); a waiting run that is cancelled leaves the queue.
+
+        with TRAIN_SLOTS.slot(seconds, cancelled, on_wait):   # raises TrainingCancelled if cancelled
+            train(...)
+    """
+
+    def __init__(self, slots: int):
+        self.slots = max(1, int(slots))
+        self._cond = threading.Condition()
+        self._numbers = itertools.count(1)
+        self._waiting: list[int] = []                 # tickets in arrival order
+        self._running: dict[int, float] = {}          # ticket -> monotonic start
+        self._seconds: dict[int, float] = {}          # ticket -> estimated seconds
+
+    def join(self, seconds: float) -> int:
+        """Queue a run estimated at `seconds`; returns its ticket."""
+        with self._cond:
+            ticket = next(self._numbers)
+            self._waiting.append(ticket)
+            self._seconds[ticket] = max(0.0, float(seconds))
+            return ticket
+
+    def position(self, ticket: int) -> int:
+        """1-based place of a waiting ticket (1 = next to start); 0 once it runs (or has left)."""
+        with self._cond:
+            return self._waiting.index(ticket) + 1 if ticket in self._waiting else 0
+
+    def wait_seconds(self, ticket: int) -> float:
+        """Estimated seconds until `ticket` starts (0 once it runs)."""
+        with self._cond:
+            return self._wait_seconds(ticket)
+
+    def _wait_seconds(self, ticket: int) -> float:
+        if ticket not in self._waiting:
+            return 0.0
+        now = time.monotonic()
+        free = [max(0.0, self._seconds[t] - (now - start)) for t, start in self._running.items()]
+        free += [0.0] * max(0, self.slots - len(free))
+        heapq.heapify(free)
+        for ahead in self._waiting[: self._waiting.index(ticket)]:     # each run ahead takes the first free slot
+            heapq.heappush(free, heapq.heappop(free) + self._seconds[ahead])
+        return free[0]
+
+    def _may_start(self, ticket: int) -> bool:
+        return self._waiting.index(ticket) < self.slots - len(self._running)
+
+    def acquire(self, ticket: int, cancelled: threading.Event | None = None,
+                on_wait: Callable[[int, float], None] | None = None) -> bool:
+        """Wait until `ticket` may run, calling on_wait(position, seconds) whenever its place changes (and
+        every QUEUE_POLL s; it must be quick). False if `cancelled` was set first (the ticket has left)."""
+        with self._cond:
+            while not self._may_start(ticket):
+                if cancelled is not None and cancelled.is_set():
+                    self._leave(ticket)
+                    return False
+                if on_wait is not None:
+                    on_wait(self._waiting.index(ticket) + 1, self._wait_seconds(ticket))
+                self._cond.wait(QUEUE_POLL)
+            self._waiting.remove(ticket)
+            self._running[ticket] = time.monotonic()
+            return True
+
+    def release(self, ticket: int) -> None:
+        """The run of `ticket` is over (or it leaves the queue): the next one may start."""
+        with self._cond:
+            self._leave(ticket)
+
+    def _leave(self, ticket: int) -> None:
+        if ticket in self._waiting:
+            self._waiting.remove(ticket)
+        self._running.pop(ticket, None)
+        self._seconds.pop(ticket, None)
+        self._cond.notify_all()
+
+    @contextlib.contextmanager
+    def slot(self, seconds: float = 0.0, cancelled: threading.Event | None = None,
+             on_wait: Callable[[int, float], None] | None = None) -> Iterator[int]:
+        """Hold a slot for the block (waiting for it first); raises TrainingCancelled if cancelled while waiting."""
+        ticket = self.join(seconds)
+        try:
+            if not self.acquire(ticket, cancelled, on_wait) or (cancelled is not None and cancelled.is_set()):
+                raise TrainingCancelled
+            yield ticket
+        finally:
+            self.release(ticket)
+
+
+# At most this many trainings (and sweeps) run at once in the process; the rest queue, first come,
+# first served. One core is left to the server's event loop, which sends every session its results.
+# bench/load_test.py, 30 sessions / 20 configs on 2 cores: 1 slot p50 12.7 s, p95 21.0 s; 2 slots
+# p50 11.8 s, p95 20.4 s (the big win was switching off the file watcher, see .streamlit/config.toml).
+TRAIN_SLOTS = SlotQueue(max(1, int(os.environ.get("NNDL_TRAIN_SLOTS", (os.cpu_count() or 2) - 1))))
 
 
 def config_key(config: RunConfig) -> str:
@@ -54,11 +153,13 @@ def config_of(key: str) -> RunConfig:
 
 
 class Progress:
-    """What the worker thread reports: the latest epoch and partial history; a cancel flag."""
+    """What the worker thread reports: its place in the queue, then the latest epoch and partial history;
+    a cancel flag (train() polls should_stop before every optimizer step)."""
 
     def __init__(self) -> None:
         self.epoch = 0
         self.history: pd.DataFrame | None = None
+        self.queued: tuple[int, float] | None = None   # (position, estimated seconds) while waiting for a slot
         self.cancelled = threading.Event()
         self.changed = threading.Event()     # set on every report and when the worker ends
 
@@ -68,29 +169,72 @@ class Progress:
         self.epoch, self.history = epoch, history
         self.changed.set()
 
+    def should_stop(self) -> bool:
+        return self.cancelled.is_set()
+
+    def queue(self, position: int, seconds: float) -> None:
+        """SlotQueue.acquire's on_wait: the run is waiting at `position`, about `seconds` from starting."""
+        if self.queued != (position, round(seconds)):
+            self.queued = (position, round(seconds))
+            self.changed.set()
+
+    def started(self) -> None:
+        if self.queued is not None:
+            self.queued = None
+            self.changed.set()
+
 
 class UploadStore:
-    """Uploaded files by content digest (points or a state_dict), bounded, shared by all sessions.
+    """Uploaded files by content digest (points or a state_dict), shared by all sessions, bounded both in items
+    and in bytes (the sum of the storage sizes of the tensors held); the least recently used go first.
 
     Content-addressed, so two students uploading the same file share one entry, and nothing in it
     is ever mutated (cached results are keyed by the digest).
     """
 
-    def __init__(self, max_items: int = 64):
+    def __init__(self, max_items: int = 64, max_bytes: int = 64_000_000):
         self.items: OrderedDict[str, object] = OrderedDict()
-        self.max_items = max_items
+        self.sizes: dict[str, int] = {}
+        self.max_items, self.max_bytes = max_items, max_bytes
         self.lock = threading.Lock()
 
-    def put(self, digest: str, value: object) -> None:
+    @property
+    def total_bytes(self) -> int:
+        return sum(self.sizes.values())
+
+    def put(self, digest: str, value: object) -> bool:
+        """Keep `value` (tensors in a tuple, list or dict), evicting the least recently used; False if
+        it alone is larger than max_bytes (then it is not kept)."""
+        size = self.size_of(value)
         with self.lock:
-            self.items[digest] = value
-            self.items.move_to_end(digest)
-            while len(self.items) > self.max_items:
-                self.items.popitem(last=False)
+            self.items.pop(digest, None)
+            self.sizes.pop(digest, None)
+            if size > self.max_bytes:
+                return False
+            self.items[digest], self.sizes[digest] = value, size
+            while len(self.items) > self.max_items or self.total_bytes > self.max_bytes:
+                oldest, _ = self.items.popitem(last=False)
+                del self.sizes[oldest]
+            return True
 
     def get(self, digest: str) -> object | None:
         with self.lock:
+            if digest in self.items:
+                self.items.move_to_end(digest)
             return self.items.get(digest)
+
+    @staticmethod
+    def size_of(value: object) -> int:
+        """Bytes a value holds: the storage size of each tensor in it (a view counts its whole storage)."""
+        import torch
+
+        if isinstance(value, torch.Tensor):
+            return value.untyped_storage().nbytes()
+        if isinstance(value, dict):
+            value = list(value.values())
+        if isinstance(value, (tuple, list)):
+            return sum(UploadStore.size_of(item) for item in value)
+        raise TypeError(f"the upload store holds tensors, not {type(value).__name__}")
 
 
 @st.cache_resource
@@ -113,13 +257,34 @@ def data_for(key: str, data: str) -> Splits | None:
 
 @st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
 def cached_train(key: str, data: str = "", _progress: Progress | None = None) -> RunResult:
-    """train() of the config `key` on its own dataset, or on the uploaded one with digest `data`."""
+    """train() of the config `key` on its own dataset, or on the uploaded one with digest `data`.
+
+    Only a cache miss trains, so only a miss waits for a slot (TRAIN_SLOTS), reporting its place in the
+    queue to _progress. A run cancelled while queued never trains; one cancelled while training stops
+    within an optimizer step; either raises TrainingCancelled, so nothing is cached.
+    """
+    from core.budget import estimate_seconds
     from core.training import train
 
-    with TRAIN_SLOTS:          # only a cache miss trains, so only a miss waits for a slot
-        if _progress is not None and _progress.cancelled.is_set():
-            raise TrainingCancelled         # the page went away while this run was queued
-        return train(config_of(key), on_progress=_progress, data=data_for(key, data))
+    config, splits = config_of(key), data_for(key, data)
+    seconds = estimate_seconds(config, *((len(splits.y_train), len(splits.y_dev)) if splits is not None else ()))
+    cancelled = _progress.cancelled if _progress is not None else None
+    with TRAIN_SLOTS.slot(seconds, cancelled, _progress.queue if _progress is not None else None):
+        if _progress is not None:
+            _progress.started()
+        result = train(config, on_progress=_progress, data=splits,
+                       should_stop=_progress.should_stop if _progress is not None else None)
+    if result.stopped:
+        raise TrainingCancelled
+    return result
+
+
+def _yield_to_script() -> None:
+    """Let Streamlit stop or rerun the calling script here if the user asked (reading session state is one
+    of its yield points), even when nothing is drawn: a long epoch or a queued run reports nothing for a
+    while. Outside a script run it does nothing."""
+    if get_script_run_ctx(suppress_warning=True) is not None:
+        _ = "_nndl_yield" in st.session_state
 
 
 def run_in_worker(compute: Callable[[], T], cancelled: threading.Event, changed: threading.Event,
@@ -129,7 +294,8 @@ def run_in_worker(compute: Callable[[], T], cancelled: threading.Event, changed:
 
     The script thread sleeps on the event rather than polling: with a class of sessions waiting, every
     wake-up competes for the GIL with the event loop that sends results to browsers. If the script is
-    stopped or rerun meanwhile (Streamlit raises inside on_tick), `cancelled` is set so the worker
+    stopped or rerun meanwhile (Streamlit raises inside on_tick, or at the yield point checked on every
+    wake-up, so within WAIT_AT_MOST s even when on_tick draws nothing), `cancelled` is set so the worker
     stops, and its cached function raises instead of caching a partial result.
     """
     box: dict = {}
@@ -150,6 +316,7 @@ def run_in_worker(compute: Callable[[], T], cancelled: threading.Event, changed:
         while worker.is_alive():
             changed.wait(WAIT_AT_MOST)
             changed.clear()
+            _yield_to_script()
             if on_tick is not None and worker.is_alive():
                 on_tick()
     finally:
@@ -160,22 +327,62 @@ def run_in_worker(compute: Callable[[], T], cancelled: threading.Event, changed:
     return box["result"]
 
 
+def queue_text(position: int, seconds: float, lang: str) -> str:
+    """'Queued: position k, about N s' (zh '排队中：第 k 位，约 N 秒')."""
+    from ui.i18n import t
+
+    return t("run_queued", lang, k=position, s=seconds)
+
+
 def train_live(config: RunConfig, on_update: Callable[[int, pd.DataFrame], None] | None = None,
-               data: str = "") -> RunResult:
+               data: str = "", on_queue: Callable[[int | None, float], None] | None = None) -> RunResult:
     """The cached RunResult of `config`; on a cache miss trains in a worker thread, calling
-    on_update(epoch, partial_history) from the script thread as training progresses."""
+    on_update(epoch, partial_history) from the script thread as training progresses.
+
+    While the run waits for a training slot, on_queue(position, seconds) is called whenever its place
+    or estimated wait changes, and on_queue(None, 0) once it starts. Without on_queue (and with
+    on_update, i.e. a page that shows progress) a caption below says "Queued: position k, about N s"
+    until the run starts.
+    """
     key, progress = config_key(config), Progress()
-    shown = {"epoch": 0, "at": 0.0}
+    shown: dict = {"epoch": 0, "at": 0.0, "queued": None}
+    if on_queue is None and on_update is not None:
+        on_queue = _queue_caption()
 
     def tick() -> None:
+        if on_queue is not None and progress.queued != shown["queued"]:
+            shown["queued"] = progress.queued
+            on_queue(*(progress.queued or (None, 0.0)))
         # redraw at most every UPDATE_EVERY s: drawing holds the GIL the training thread needs
         due = time.monotonic() - shown["at"] >= UPDATE_EVERY
         if on_update is not None and due and progress.epoch != shown["epoch"] and progress.history is not None:
             shown["epoch"], shown["at"] = progress.epoch, time.monotonic()
             on_update(progress.epoch, progress.history)
 
-    return run_in_worker(lambda: cached_train(key, data, progress), progress.cancelled, progress.changed,
-                         tick, "train-worker")
+    result = run_in_worker(lambda: cached_train(key, data, progress), progress.cancelled, progress.changed,
+                           tick, "train-worker")
+    if on_queue is not None and shown["queued"] is not None:     # it started and ended between two ticks
+        on_queue(None, 0.0)
+    return result
+
+
+def _queue_caption() -> Callable[[int | None, float], None]:
+    """A default on_queue: a caption (created on first use, where the page is drawing) that says where the
+    run stands in the queue, emptied when it starts."""
+    from ui.state import lang
+
+    box: dict = {}
+
+    def show(position: int | None, seconds: float) -> None:
+        if position is None:
+            if "slot" in box:
+                box["slot"].empty()
+            return
+        if "slot" not in box:
+            box["slot"] = st.empty()
+        box["slot"].caption("⏳ " + queue_text(position, seconds, lang()))
+
+    return show
 
 
 def splits_of(key: str, data: str = "") -> Splits:
@@ -199,6 +406,11 @@ def cached_boundary(key: str, extent_mode: str = "book", data: str = "",
 
     config = config_of(key)
     state = upload_store().get(model) if model else cached_train(key, data).state_dict
+    if state is None:
+        from core.upload import UploadError
+
+        raise UploadError("The uploaded model is no longer on the server: please upload the file again.",
+                          "服务器上已没有上传的模型：请重新上传文件。")
     extent = BOOK_EXTENT if extent_mode == "book" else data_extent(splits_of(key, data))
     return probability_grid(model_from_state(config, state), extent, 200), extent
 

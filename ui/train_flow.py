@@ -1,6 +1,7 @@
 """The Train button flow shared by the Train page and the Your-data page.
 
-Press Train -> progress bar and live loss curve while a worker thread trains -> the result view.
+Press Train -> "Queued: position k, about N s" while the run waits for a training slot -> progress bar
+and live loss curve while a worker thread trains -> the result view.
 Torch, pandas and altair are imported only once there is something to train or draw.
 """
 
@@ -10,7 +11,7 @@ import streamlit as st
 
 from core.config import RunConfig
 from ui.i18n import t
-from ui.runs import config_key, train_live
+from ui.runs import config_key, queue_text, train_live
 
 
 def train_and_show(config: RunConfig, lang: str, data: str = "") -> None:
@@ -31,7 +32,13 @@ def train_and_show(config: RunConfig, lang: str, data: str = "") -> None:
         if len(history):
             live.vega_lite_chart(spec=charts.live_curves_spec(history, lang), width="content")
 
-    result = train_live(config, on_update if clicked else None, data)
+    def on_queue(position: int | None, seconds: float) -> None:
+        if position is None:        # started
+            bar.progress(0.0, text=t("training_progress", lang, epoch=0, epochs=config.epochs))
+        else:
+            bar.progress(0.0, text=queue_text(position, seconds, lang))
+
+    result = train_live(config, on_update if clicked else None, data, on_queue if clicked else None)
     trained.add(run_id)
     if bar is not None:
         bar.empty()
