@@ -12,10 +12,12 @@ import time
 import streamlit as st
 
 from ui import state
+from ui.guard import guarded
 from ui.i18n import t
 from ui.nav import PAGE_PRESETS, PAGES
 from ui.runs import warm_up_imports
 from ui.sidebar import draw_sidebar
+from ui.text import literal
 
 started = time.perf_counter()
 st.set_page_config(page_title="NNDL ch.4 · MLP dashboard", page_icon="🧠", layout="wide")
@@ -26,9 +28,14 @@ navigation = st.navigation([
     for i, (path, title, icon, url) in enumerate(PAGES)
 ])
 state.open_on_preset(PAGE_PRESETS.get(navigation.url_path))
-draw_sidebar()
+with guarded(lang, "sidebar"):
+    draw_sidebar()
+missing = state.unknown_page([url for *_, url in PAGES])
+if missing:
+    st.info(t("unknown_page", lang, page=literal(missing, 60)), icon=":material/help:")
 try:
-    navigation.run()
+    with guarded(lang, f"page {navigation.url_path or '/'}"):
+        navigation.run()
 finally:
     warm_up_imports()    # after the first render: torch/pandas/altair load while the user reads the page
     if os.environ.get("NNDL_TIMING"):   # the browser tests read script times from the server log

@@ -9,6 +9,7 @@ from ui import state
 from ui.charts.data import points_chart
 from ui.i18n import t
 from ui.runs import cached_points, config_key, upload_store
+from ui.text import literal
 from ui.train_flow import train_and_show
 
 lang = state.lang()
@@ -28,7 +29,7 @@ content = file.getvalue()
 try:
     X, y = parse_points_csv(content)
 except UploadError as err:
-    st.error(err.message(lang))
+    st.error(literal(err.message(lang)))
     st.stop()
 
 data = "points-" + digest(content)
@@ -43,4 +44,4 @@ with st.expander(t("data_preview", lang), expanded=True):
 try:
     train_and_show(config, lang, data)
 except (UploadError, ConfigError) as err:   # upload dropped by the server, or over the compute budget
-    st.error(err.message(lang))
+    st.error(literal(err.message(lang)))

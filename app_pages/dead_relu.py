@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import ACTIVATIONS
+from core.config import ACTIVATIONS, ConfigError
 from core.gradients import dead_unit_table, layer_summary, norm_table
 from ui import state
 from ui.charts import gradients as charts
@@ -20,6 +20,7 @@ from ui.gradient_runs import (
 )
 from ui.i18n import t
 from ui.runs import config_key
+from ui.text import literal
 
 PRESET = "dead_relu"
 DEFAULT_ACTS = ["relu", "leaky_relu", "elu"]
@@ -95,7 +96,11 @@ st.altair_chart(charts.slope_chart(cached_slope_sweep(key), lang, config.leaky_s
 # ---- after training -------------------------------------------------------------------------------------------
 st.subheader(t("dead_relu_training", lang))
 st.markdown(t("dead_relu_training_caption", lang, epochs=config.epochs))
-runs = {act: config.replace(activation=act) for act in acts}
+try:
+    runs = {act: config.replace(activation=act) for act in acts}
+except ConfigError as err:                         # another activation may not fit the time budget
+    st.error(literal(err.message(lang)))
+    st.stop()
 labels = {act: _name(act) for act in acts}
 results = train_runs(runs, labels, lang, button_key="dead_relu_train")
 if results is not None:

@@ -10,6 +10,7 @@ from ui import state
 from ui.charts import grid as charts
 from ui.i18n import t
 from ui.runs import config_key
+from ui.text import literal
 
 lang = state.lang()
 config = state.config()
@@ -57,7 +58,7 @@ try:
     grid, configs = gr.parse_grid(config, texts)
     seconds = gr.check_time(configs)
 except ConfigError as err:
-    st.error(t("grid_invalid", lang, msg=err.message(lang)), icon="🚫")
+    st.error(t("grid_invalid", lang, msg=literal(err.message(lang))), icon="🚫")
     st.stop()
 
 fields = list(grid)
@@ -87,8 +88,8 @@ if frame is None:
 
     try:
         frame = gr.sweep_live(base_key, key, on_update)
-    except Exception as err:  # noqa: BLE001 - shown as a message, never a traceback
-        st.error(t("grid_failed", lang, msg=str(err)[:300]), icon="🚫")
+    except ConfigError as err:
+        st.error(t("grid_failed", lang, msg=literal(err.message(lang))), icon="🚫")
         st.stop()
     finally:
         bar.empty()

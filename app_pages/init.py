@@ -9,6 +9,7 @@ from ui import state
 from ui.charts.init import weights_table
 from ui.i18n import t
 from ui.runs import cached_points, config_key
+from ui.text import literal
 
 QP = "query-params"   # bound widgets write their option text into the URL: options are language-neutral ids
 lang = state.lang()
@@ -103,7 +104,7 @@ if st.button(t("init_cmp_deeper", lang), key="init_deeper", help=t("init_cmp_dee
 try:
     keys = runs.compare_keys(config, names, int(epochs))
 except ConfigError as err:
-    st.error(err.message(lang))
+    st.error(literal(err.message(lang)))
     st.stop()
 if not keys:
     st.info(t("init_cmp_none", lang))

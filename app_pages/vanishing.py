@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import ACTIVATIONS
+from core.config import ACTIVATIONS, ConfigError
 from core.gradients import BASELINE, REMEDIES, norm_table, remedy_configs, run_summary
 from ui import state
 from ui.charts import gradients as charts
 from ui.gradient_runs import act_name, cached_first_step, heatmap_frame, setting_caption, train_runs
 from ui.i18n import t
 from ui.runs import config_key
+from ui.text import literal
 
 PRESET = "vanishing"
 DEFAULT_ACTS = ["sigmoid", "relu"]
@@ -67,7 +68,11 @@ st.markdown(t("vanishing_training_caption", lang, act=base_name))
 chosen = [name for col, name in zip(st.columns(len(REMEDIES)), REMEDIES)
           if col.toggle(t(f"vanishing_fix_{name}", lang), value=True, key=FIX_KEYS[name], bind="query-params",
                         help=t(f"vanishing_fix_{name}_help", lang))]
-runs = remedy_configs(config, chosen)
+try:
+    runs = remedy_configs(config, chosen)          # a remedy (e.g. batch norm) may not fit the time budget
+except ConfigError as err:
+    st.error(literal(err.message(lang)))
+    st.stop()
 labels = {name: t("vanishing_run_baseline", lang, act=base_name) if name == BASELINE
           else t(f"vanishing_run_{name}", lang) for name in runs}
 results = train_runs(runs, labels, lang, button_key="vanishing_train")

@@ -7,12 +7,18 @@ keyed by the resulting frozen `RunConfig`.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import dataclasses
 import math
 import re
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from . import budget as _budget
+from .budget import MAX_SECONDS
 
 DATASETS = ("moons", "circles", "xor", "gauss", "spiral")
 ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "identity")
@@ -25,8 +31,10 @@ OPTIMIZERS = ("sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamax", "nadam"
 MAX_LAYERS = 8
 MAX_WIDTH = 64
 MAX_TEXT = 200          # longest URL/CLI value we even try to parse
-MAX_WORK = 3e10         # epochs * train rows * parameters (about a minute on one core)
-MAX_STEPS = 300_000     # optimizer steps (epochs * batches per epoch)
+# The compute budget bounds a run's estimated wall time (core.budget: a cost model of train(),
+# calibrated by bench/bench_budget.py); RunConfig refuses configs estimated above MAX_SECONDS.
+BUDGET_FIELDS = ("epochs", "batch_size", "n_samples", "train_frac", "dev_frac", "hidden", "optimizer",
+                 "momentum", "weight_decay", "batch_norm", "clip_norm", "l1")     # what the estimate depends on
 
 
 @dataclass(frozen=True)
@@ -187,8 +195,9 @@ class ConfigError(ValueError):
         return f"{self.field}={shown} is invalid{extra}; allowed: {self.allowed}"
 
 
-def _short(value: Any) -> str:
-    text = repr(value)
+def _short(value: Any, quote: bool = True) -> str:
+    """A value as shown in a message: repr (or str), cut to 40 characters."""
+    text = repr(value) if quote else str(value)
     return text if len(text) <= 40 else text[:37] + "..."
 
 
@@ -236,6 +245,9 @@ _DIGITS = re.compile(r"[0-9]{1,9}")
 
 
 def _parse_text(field: Field, text: str) -> Any:
+    """Parse a URL/CLI value. Full-width digits and punctuation (a Chinese input method's ５，３ or ０．２)
+    read as their ASCII forms in every field, so every field accepts the same digits."""
+    text = unicodedata.normalize("NFKC", text)
     bad = ConfigError(field.name, text, field.allowed())
     if field.kind == "layers":
         if text in ("", "none", "0"):
@@ -389,29 +401,73 @@ def _check_cross_fields(c: RunConfig) -> None:
         raise ConfigError("batch_size", c.batch_size, ">= 2 with batch norm (or 0 = full batch)",
                           "batch norm needs at least 2 rows per batch", "批量规范化每批至少需要 2 个样本",
                           related=("batch_norm",), allowed_zh=">= 2（使用批量规范化时；0 表示全批量）")
-    check_budget(c, c.split_counts[0])
+    if _BUDGET_CHECKED.get():
+        check_budget(c, c.split_counts[0])
 
 
-def check_budget(c: RunConfig, n_train: int) -> None:
-    """Raise ConfigError if training `c` on n_train rows exceeds the compute budget.
+_BUDGET_CHECKED: contextvars.ContextVar[bool] = contextvars.ContextVar("budget_checked", default=True)
 
-    RunConfig checks it for its own dataset; train() checks it again for data passed in
+
+@contextlib.contextmanager
+def budget_unchecked() -> Iterator[None]:
+    """Within this block (this thread / context only) RunConfig does not check the compute budget.
+
+    For what does not train (the CLI's grads and data commands, estimates of refused configs):
+    train() always checks the budget itself.
+    """
+    token = _BUDGET_CHECKED.set(False)
+    try:
+        yield
+    finally:
+        _BUDGET_CHECKED.reset(token)
+
+
+# what to change, per part of the estimate (core.budget.parts): (fields, en, zh)
+_BUDGET_ADVICE = {
+    "steps": (("epochs", "batch_size", "n_samples", "train_frac"),
+              "lower epochs or raise batch_size (0 = full batch: one step per epoch)",
+              "减少训练轮数或增大批大小（0 表示全批量：每轮一步）"),
+    "optimizer": (("optimizer", "momentum", "weight_decay", "epochs", "batch_size"),
+                  "use plain SGD (optimizer sgd, momentum 0, weight_decay 0), or fewer steps",
+                  "改用普通 SGD（优化器 sgd、动量 0、权重衰减 0），或减少优化步数"),
+    "batch_norm": (("batch_norm", "batch_size", "epochs"), "switch batch_norm off or raise batch_size",
+                   "关闭批量规范化或增大批大小"),
+    "penalties": (("clip_norm", "l1", "batch_size", "epochs"), "set clip_norm and l1 to 0, or use fewer steps",
+                  "把梯度截断和 L1 正则设为 0，或减少优化步数"),
+    "arithmetic": (("n_samples", "hidden", "epochs", "train_frac", "dev_frac"),
+                   "lower n_samples, the number or width of hidden layers, or epochs",
+                   "减少样本数、隐藏层的层数或宽度，或训练轮数"),
+}
+
+
+def check_budget(c: RunConfig, n_train: int, n_dev: int | None = None) -> float:
+    """Raise ConfigError if training `c` on n_train (and n_dev) rows is estimated to take more than
+    MAX_SECONDS on the reference machine (core.budget); else return the estimate in seconds.
+
+    RunConfig checks it for its own dataset; train() checks it again for the data it is given
     (an uploaded CSV can have far more rows than the config's n_samples).
     """
-    steps = c.epochs * (1 if c.batch_size <= 0 or c.batch_size >= n_train else math.ceil(n_train / c.batch_size))
-    if steps > MAX_STEPS:
-        raise ConfigError("epochs", c.epochs, f"epochs x batches per epoch <= {MAX_STEPS:,}",
-                          "too many optimizer steps: lower epochs or raise batch_size",
-                          "优化步数过多：请减少训练轮数或增大批大小",
-                          related=("batch_size", "n_samples", "train_frac"),
-                          allowed_zh=f"训练轮数 × 每轮批次数 <= {MAX_STEPS:,}")
-    work = float(c.epochs) * n_train * c.n_params
-    if work > MAX_WORK:
-        raise ConfigError("epochs", c.epochs, f"epochs x train rows x parameters <= {MAX_WORK:.0e}",
-                          f"compute budget exceeded ({work:.1e}): lower epochs, samples or layer widths",
-                          f"超出计算预算（{work:.1e}）：请减少训练轮数、样本数或每层神经元个数",
-                          related=("n_samples", "hidden", "train_frac"),
-                          allowed_zh=f"训练轮数 × 训练样本数 × 参数个数 <= {MAX_WORK:.0e}")
+    seconds = _budget.estimate_seconds(c, n_train, n_dev)
+    if seconds <= MAX_SECONDS:
+        return seconds
+    shares = _budget.parts(c, n_train, n_dev)
+    ranked = [k for k in sorted(shares, key=shares.get, reverse=True) if shares[k] >= 0.15 * seconds][:2]
+    fields = list(dict.fromkeys(f for k in ranked for f in _BUDGET_ADVICE[k][0]))
+    en = "; or ".join(_BUDGET_ADVICE[k][1] for k in ranked)
+    zh = "；或".join(_BUDGET_ADVICE[k][2] for k in ranked)
+    # epochs scales every part, so it is the field named first, unless even one epoch is too long
+    with budget_unchecked():
+        one_epoch = _budget.estimate_seconds(dataclasses.replace(c, epochs=1), n_train, n_dev)
+    if one_epoch > MAX_SECONDS:
+        fields = [f for f in fields if f != "epochs"] or ["batch_size"]
+    else:
+        fields = ["epochs", *fields]
+    related = tuple(dict.fromkeys([*fields, *BUDGET_FIELDS]))
+    field = related[0]
+    raise ConfigError(field, getattr(c, field), f"an estimated training time <= {MAX_SECONDS:.0f} s",
+                      f"estimated {seconds:,.0f} s of training, above the {MAX_SECONDS:.0f} s compute budget: {en}",
+                      f"预计训练约 {seconds:,.0f} 秒，超过 {MAX_SECONDS:.0f} 秒的计算时间预算：请{zh}",
+                      related=related[1:], allowed_zh=f"预计训练时间 <= {MAX_SECONDS:.0f} 秒")
 
 
 # --------------------------------------------------------------------------- URL / text
@@ -439,18 +495,39 @@ def to_params(config: RunConfig, only_changed: bool = False) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class ParamWarning:
-    """A URL/CLI parameter that was ignored; the default was used instead."""
+    """A URL/CLI parameter that was not used as given; says which one, with the value the user gave.
+
+    error None: an unknown parameter (ignored). repeated > 1: the key appeared that many times and the
+    last value was used. Otherwise the value broke the spec, alone (error.field == field) or together
+    with other settings (a cross-field rule or the compute budget), and the default was used instead.
+    """
 
     field: str
     value: str
     error: ConfigError | None = None
+    repeated: int = 0
 
     def message(self, lang: str = "en") -> str:
+        zh = lang == "zh"
+        field = _short(self.field, quote=False)
+        if self.repeated > 1:
+            return (f"参数 {field} 出现了 {self.repeated} 次；使用最后一个值 {self.value}" if zh
+                    else f"{field} is given {self.repeated} times; the last value, {self.value}, is used")
         if self.error is None:
-            return (f"未知参数 {self.field} 已忽略" if lang == "zh"
-                    else f"unknown parameter {self.field!r} ignored")
-        suffix = "；已改用默认值" if lang == "zh" else "; the default is used instead"
-        return self.error.message(lang) + suffix
+            return f"未知参数 {field} 已忽略" if zh else f"unknown parameter {field} ignored"
+        suffix = "；已改用默认值" if zh else "; the default is used instead"
+        err = self.error
+        if err.field == self.field:
+            return err.message(lang) + suffix
+        # a cross-field rule: the error describes the rule (possibly with another field's default value)
+        reason = (err.reason_zh or err.reason) if zh else err.reason
+        if zh:
+            spec = FIELD_BY_NAME.get(self.field)
+            name = f"{spec.zh}（{field}）" if spec is not None else field
+            return (f"参数 {name} 的值 {self.value} 未被采用：与其他设置一起不满足 {err.field} 的规则"
+                    f"（{reason}；允许：{err.allowed_zh}）{suffix}")
+        return (f"{field}={self.value} is not used: together with the other settings it breaks the rule on "
+                f"{err.field} ({reason}; allowed: {err.allowed}){suffix}")
 
 
 def parse_params(params: Mapping[str, Any]) -> RunConfig:
@@ -474,12 +551,15 @@ def from_params(params: Mapping[str, Any], ignore: tuple[str, ...] = ()) -> tupl
     defaults one at a time until the config is valid.
     """
     values: dict[str, Any] = {}
+    given: dict[str, str] = {}          # the text the user gave for each field, for messages
     warnings: list[ParamWarning] = []
     for key, raw in params.items():
         key = str(key)[:MAX_TEXT]
         if key in ignore:
             continue
-        if isinstance(raw, list):  # repeated query keys: the last one wins
+        if isinstance(raw, list):  # repeated query keys: the last one wins, and the user is told
+            if len(raw) > 1 and key in FIELD_BY_NAME:
+                warnings.append(ParamWarning(key, _short(raw[-1], quote=False), repeated=len(raw)))
             raw = raw[-1] if raw else ""
         field = FIELD_BY_NAME.get(key)
         if field is None:
@@ -492,6 +572,7 @@ def from_params(params: Mapping[str, Any], ignore: tuple[str, ...] = ()) -> tupl
             warnings.append(ParamWarning(key, _short(raw), err))
             continue
         values[key] = value
+        given[key] = _short(raw, quote=not isinstance(raw, str))
     for _ in range(len(FIELDS) + 1):
         try:
             return RunConfig(**values), warnings
@@ -499,7 +580,8 @@ def from_params(params: Mapping[str, Any], ignore: tuple[str, ...] = ()) -> tupl
             culprit = next((name for name in (err.field, *err.related) if name in values), None)
             if culprit is None:  # pragma: no cover - defaults are always valid
                 raise
-            warnings.append(ParamWarning(culprit, _short(values.pop(culprit)), err))
+            values.pop(culprit)
+            warnings.append(ParamWarning(culprit, given[culprit], err))
     return RunConfig(), warnings  # pragma: no cover
 
 

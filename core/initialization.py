@@ -14,12 +14,13 @@ import numpy as np
 import pandas as pd
 import torch
 
+from .budget import check_runs_time
 from .config import INITS, ConfigError, RunConfig
 from .models import init_weight, theoretical_std
-from .probes import symmetric_units
+from .probes import SYMMETRY_RTOL, identical_tolerance, symmetric_units
 from .training import N_SNAPSHOTS, RunResult
 
-RTOL = 1e-5                  # rows equal up to float32 rounding count as identical (see probes.symmetric_units)
+RTOL = SYMMETRY_RTOL         # rows equal up to float32 rounding count as identical (see probes.identical_tolerance)
 N_SAMPLES = 10_000           # samples per scheme for the histograms (as in the book)
 HISTOGRAM_SCHEMES = tuple(s for s in INITS if s not in ("zeros", "constant"))
 DEFAULT_HISTOGRAMS = ("normal", "uniform", "xavier_normal", "kaiming_normal", "orthogonal")
@@ -48,10 +49,11 @@ def snapshot_state(snapshots: pd.DataFrame, step: int) -> dict[str, torch.Tensor
     if rows.empty:
         raise ValueError(f"no snapshot for step {step}")
     state = {}
-    for (layer, param), part in rows.groupby(["layer", "param"], sort=False):
+    for (layer, param), part in rows.groupby(["layer", "param"], sort=False, observed=True):
         shape = (int(part["row"].max()) + 1, int(part["col"].max()) + 1)
         values = torch.zeros(shape, dtype=torch.float64)
-        values[part["row"].to_numpy(), part["col"].to_numpy()] = torch.from_numpy(part["value"].to_numpy())
+        entries = torch.from_numpy(part["value"].to_numpy(dtype=np.float64))
+        values[part["row"].to_numpy(), part["col"].to_numpy()] = entries
         state[f"{layer}.{param}"] = values if param == "weight" else values[:, 0]
     return state
 
@@ -73,9 +75,9 @@ def unit_parameters(state: Mapping[str, torch.Tensor], layer: int) -> torch.Tens
 
 
 def identical_groups(units: torch.Tensor, rtol: float = RTOL) -> list[int]:
-    """Group id per row of `units` [n, d]: rows within rtol x max|value| of each other share the id
-    of the first such row. A row in no group with another has its own index as id."""
-    tol = rtol * float(units.abs().max()) if units.numel() else 0.0
+    """Group id per row of `units` [n, d]: rows within probes.identical_tolerance of each other share
+    the id of the first such row. A row in no group with another has its own index as id."""
+    tol = identical_tolerance(units, rtol)
     groups = [-1] * units.shape[0]
     for i in range(units.shape[0]):
         if groups[i] >= 0:
@@ -203,6 +205,8 @@ def scheme_configs(base: RunConfig, names: Sequence[str], epochs: int | None = N
         if epochs is not None:
             changes["epochs"] = epochs
         configs[name] = base.replace(**changes)
+    if configs:
+        check_runs_time(list(configs.values()))
     return configs
 
 

@@ -84,16 +84,35 @@ def first_step_gradients(config: RunConfig, data: Splits | None = None) -> pd.Da
     return gradient_table(model, data.X_train, data.y_train, config.l1)
 
 
-def symmetric_units(weight: torch.Tensor, rtol: float = 1e-5) -> int:
+SYMMETRY_RTOL = 1e-5   # rows within this fraction of the layer's largest |value| count as identical ...
+SYMMETRY_ATOL = 1e-6   # ... and so do rows that differ by less than this, whatever the layer's scale
+
+
+def identical_tolerance(values: torch.Tensor, rtol: float = SYMMETRY_RTOL, atol: float = SYMMETRY_ATOL) -> float:
+    """The largest difference at which two rows of `values` still count as the same unit.
+
+    Rows that are equal in exact arithmetic come out of float32 kernels equal only up to rounding,
+    and how a CPU rounds depends on its kernels (vector width, summation order). Rounding noise is
+    relative to the magnitudes that went *into* a sum, not to its result: under zero init on
+    balanced classes fc2's gradient is a sum of +-0.25-sized terms that cancel to ~1e-10, so the
+    layer's own scale is noise and a purely relative test splits units by chance. The inputs,
+    activations and probabilities here are of order 1, so differences below `atol` (far above
+    float32 rounding of such sums, far below any difference a person could see in a plot or a
+    table of 4 digits) are rounding, and above that the test is relative to the layer's scale.
+    """
+    scale = float(values.detach().abs().max()) if values.numel() else 0.0
+    return max(rtol * scale, atol)
+
+
+def symmetric_units(weight: torch.Tensor, rtol: float = SYMMETRY_RTOL, atol: float = SYMMETRY_ATOL) -> int:
     """Size of the largest group of identical rows of a weight [units, inputs] (1 = no symmetry).
 
-    Rows count as identical when they differ by at most rtol x the largest |w| of the layer:
-    float32 matrix products may round rows that are equal in exact arithmetic differently
-    (about 1e-7 relative). Under zero (or any constant) initialization every hidden unit gets
-    the same update, so all rows stay identical and this returns the layer width.
+    Rows count as identical when they differ by at most identical_tolerance(weight). Under zero
+    (or any constant) initialization every hidden unit gets the same update, so all rows stay
+    identical and this returns the layer width, on any CPU.
     """
     w = weight.detach()
-    tol = rtol * float(w.abs().max()) if w.numel() else 0.0
+    tol = identical_tolerance(w, rtol, atol)
     best = 1 if w.shape[0] else 0
     for i in range(w.shape[0]):
         same = (w - w[i]).abs().amax(dim=1) <= tol

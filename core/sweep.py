@@ -11,9 +11,14 @@ and initial weights (taken from ``build_model(config)``), so every row equals wh
 ``core.training.train(config)`` reports. The batched ops mirror train()'s (forward
 ``addmm``/``baddbmm`` with the bias as the added term, backward over the train+dev columns with
 zero weight on dev rows, autograd's own activation-backward kernels, torch.optim's own update
-arithmetic), and on this CPU/BLAS the rows come out bit-identical to train(); other BLAS builds
-may sum in another order (differences then of float32 rounding size). Every other config (other
-optimizers, mini-batches, batch norm, L1, clipping) falls back to ``train(config)``.
+arithmetic). Whether a batched row is bit-identical to train()'s depends on the CPU: where the BLAS
+rounds a batched product like a single one (the AMD EPYC / MKL development machine), it is; where
+it sums in another order (seen on an AVX-512 Xeon), the two differ by float32 rounding carried
+through training: same divergence epoch, best dev accuracy within one dev point, test loss within
+~1e-6 x epochs relative, except for chaotic settings (Adam with beta2 < 0.99), where only the
+accuracies agree (tests/numeric.py has the measurements). The same sweep run twice on one machine is
+always bit-identical. Every other config (other optimizers, mini-batches, batch norm, L1,
+clipping) falls back to ``train(config)`` and gives its numbers exactly.
 
 Semantics per config are train()'s: epoch t's train metrics come from theta_t, one step gives
 theta_{t+1}, dev is evaluated with theta_{t+1}; the best model is the first epoch with the
@@ -43,17 +48,15 @@ from typing import Any
 import pandas as pd
 import torch
 
-from . import config as config_module
+from . import budget
 from .config import FIELD_BY_NAME, ConfigError, RunConfig
 from .data import Splits, make_splits
 from .models import build_model
 from .training import _row_stats, evaluate, train
 
 MAX_CONFIGS = 200
-# The sum of RunConfig.work over a sweep's configs may be at most WORK_FACTOR * core.config.MAX_WORK
-# (3 x 3e10 = 9e10). The 36-config benchmark grid (3000 epochs, 2-5-1 to 2-5-3-1 nets) is 2.1e9,
-# the 18-config grid in the module docstring 1.0e9.
-WORK_FACTOR = 3
+# A sweep's estimated wall time (estimate_sweep_seconds) may be at most sweep_time_cap() =
+# core.budget.SWEEP_FACTOR x core.budget.MAX_SECONDS (3 x 60 s); each config alone must fit MAX_SECONDS.
 # Fields that may differ inside one batched group; group_key compares everything else that matters
 # for full-batch plain SGD (data, hidden, activation, leaky_slope for leaky_relu, epochs).
 BATCH_FREE = ("lr", "seed", "weight_init", "weight_mean", "weight_std", "weight_low", "weight_high",
@@ -68,14 +71,14 @@ MAX_CHUNK = 250          # epochs between metric updates / progress calls / stop
 SAFE_LOGIT = 1e30        # |logit| below this on every row: the BCE sum is finite (rows <= 20000)
 CHUNK_WORK = 1e8         # ... and fewer when a chunk's work (configs x rows x parameters x epochs) exceeds this
 
-# on_progress(fraction_done in [0, 1], completed_rows, total_rows); fraction counts RunConfig.work
+# on_progress(fraction_done in [0, 1], completed_rows, total_rows); fraction counts estimated seconds
 Progress = Callable[[float, int, int], Any]
 StopCheck = Callable[[], bool]
 
 
-def sweep_work_cap() -> float:
-    """The largest allowed sum of RunConfig.work over one sweep (read at call time)."""
-    return WORK_FACTOR * config_module.MAX_WORK
+def sweep_time_cap() -> float:
+    """The largest allowed estimated wall time of one sweep, in seconds (read at call time)."""
+    return budget.SWEEP_FACTOR * budget.MAX_SECONDS
 
 
 # --------------------------------------------------------------------------- grid validation
@@ -84,7 +87,7 @@ def validate_grid(base: RunConfig, grid: Mapping[str, Sequence[Any]]) -> list[Ru
 
     Raises ConfigError naming the field for: unknown field names, empty or non-list value
     lists, values the spec rejects (alone or in combination with the base/other values), more
-    than MAX_CONFIGS configs, or a total compute budget above sweep_work_cap().
+    than MAX_CONFIGS configs, or an estimated time (estimate_sweep_seconds) above sweep_time_cap().
     """
     if not isinstance(grid, Mapping):
         raise ConfigError("grid", grid, "a mapping of RunConfig field names to lists of values")
@@ -133,16 +136,18 @@ def validate_grid(base: RunConfig, grid: Mapping[str, Sequence[Any]]) -> list[Ru
             shown = ", ".join(f"{k}={v!r}" for k, v in zip(fields, combo))
             raise ConfigError(err.field, err.value, err.allowed, f"in the combination {shown}: {err.reason}",
                               f"组合 {shown} 中：{err.reason_zh or err.reason}") from None
-    total = sum(c.work for c in configs)
-    cap = sweep_work_cap()
+    total = estimate_sweep_seconds(configs)
+    cap = sweep_time_cap()
     if total > cap:
         widest = max(fields, key=lambda nm: len(grid[nm])) if fields else "epochs"
-        raise ConfigError("epochs", grid.get("epochs", base.epochs),
-                          f"sum over configs of epochs x train rows x parameters <= {cap:.0e}",
-                          f"sweep compute budget exceeded ({total:.1e}): lower epochs, n_samples or layer "
-                          f"widths, or the number of values of {widest}",
-                          f"超出网格搜索的计算预算（{total:.1e}）：请减少训练轮数、样本数、每层神经元个数或 "
-                          f"{widest} 的取值个数")
+        raise ConfigError("epochs", grid.get("epochs", base.epochs), f"an estimated sweep time <= {cap:.0f} s",
+                          f"sweep time budget exceeded (estimated {total:,.0f} s): lower epochs, n_samples or "
+                          f"layer widths, or the number of values of {widest}, or use full-batch SGD or Adam "
+                          f"without L1, clipping or batch norm (trained together in batches)",
+                          f"超出网格搜索的时间预算（预计 {total:,.0f} 秒）：请减少训练轮数、样本数、每层神经元个数或 "
+                          f"{widest} 的取值个数，或使用不带 L1、梯度截断和批量规范化的全批量 SGD 或 Adam"
+                          f"（可批量并行训练）",
+                          allowed_zh=f"预计网格搜索时间 <= {cap:.0f} 秒")
     return configs
 
 
@@ -173,6 +178,53 @@ def group_key(config: RunConfig) -> tuple:
 
 def _data_key(config: RunConfig) -> tuple:
     return (config.dataset, config.n_samples, config.noise, config.train_frac, config.dev_frac, config.data_seed)
+
+
+def _part_size(config: RunConfig, n_rows: int) -> int:
+    """Configs per part of a batched group, so that its hidden activations stay within MAX_BUFFER elements."""
+    return max(1, MAX_BUFFER // (n_rows * max(config.hidden, default=1)))
+
+
+# --------------------------------------------------------------------------- time estimate
+def config_seconds(configs: list[RunConfig]) -> list[float]:
+    """Estimated seconds of each config inside a sweep over `configs` (a batched group's estimate is shared
+    equally by its configs; a config trained alone costs core.budget.estimate_seconds)."""
+    groups: dict[tuple, list[int]] = {}
+    for i, config in enumerate(configs):
+        groups.setdefault(group_key(config), []).append(i)
+    out = [0.0] * len(configs)
+    for key, members in groups.items():
+        first = configs[members[0]]
+        if key[0] == "single":
+            for i in members:
+                out[i] = budget.estimate_seconds(configs[i])
+            continue
+        n_train, n_dev, _ = first.split_counts
+        size = _part_size(first, n_train + n_dev)
+        for start in range(0, len(members), size):
+            part = members[start:start + size]
+            seconds = budget.estimate_group_seconds([configs[i] for i in part], n_train, n_dev)
+            for i in part:
+                out[i] = seconds / len(part)
+    return out
+
+
+def estimate_sweep_seconds(configs: list[RunConfig]) -> float:
+    """Estimated wall time of sweep() over `configs` on the reference machine, in seconds (core.budget's
+    cost model: train()'s for configs trained alone, the batched rates for groups)."""
+    return sum(config_seconds(configs))
+
+
+def check_sweep_time(configs: list[RunConfig], limit_s: float) -> float:
+    """The estimate of a sweep over `configs`; raises ConfigError (field epochs) if it is above limit_s seconds."""
+    seconds = estimate_sweep_seconds(configs)
+    if seconds > limit_s:
+        raise ConfigError("epochs", sorted({c.epochs for c in configs}), f"≤ {limit_s:.0f} s",
+                          f"this grid would take about {seconds:,.0f} s: lower epochs or the number of values, or "
+                          f"use full-batch SGD or Adam (trained together in batches)",
+                          f"该网格约需 {seconds:,.0f} 秒：请减少训练轮数或取值个数，"
+                          f"或使用全批量的 SGD 或 Adam（可批量并行训练）", allowed_zh=f"≤ {limit_s:.0f} 秒")
+    return seconds
 
 
 # --------------------------------------------------------------------------- batched training
@@ -216,6 +268,10 @@ def _act_backward(name: str, slope: float, grad: torch.Tensor, h: torch.Tensor, 
     raise ValueError(f"unknown activation {name!r}")  # pragma: no cover
 
 
+class _GroupStopped(Exception):
+    """should_stop() said stop inside a batched group's chunk; the group's partial state is dropped."""
+
+
 class _Group:
     """C configs of one network shape trained together by full-batch SGD, parameters stacked on axis 0.
 
@@ -226,9 +282,10 @@ class _Group:
     dev rows classified right (the loss values themselves are not needed for a sweep row).
     """
 
-    def __init__(self, configs: list[RunConfig], data: Splits):
+    def __init__(self, configs: list[RunConfig], data: Splits, should_stop: StopCheck | None = None):
         c0 = configs[0]
         self.configs, self.data = configs, data
+        self.should_stop = should_stop        # polled before every epoch and between forward and backward
         self.C = C = len(configs)
         self.E = c0.epochs
         self.act, self.slope = c0.activation, c0.leaky_slope
@@ -357,7 +414,12 @@ class _Group:
 
     def epoch(self, k: int) -> None:
         """Forward with theta_{a+k}, backward of the mean train BCE, SGD step into ring[k + 1]."""
+        stop = self.should_stop
+        if stop is not None and stop():
+            raise _GroupStopped
         self.forward(k)
+        if stop is not None and stop():        # one epoch of a large group can take a second
+            raise _GroupStopped
         L = self.L
         views, gviews = self.views[k], self.gviews
         # d(mean train BCE)/d(logit) = (sigmoid(z) - y) / n_train on train rows, 0 on dev rows (as train())
@@ -448,6 +510,8 @@ class _Group:
                     fc.weight.copy_(theta[w0:b0].view(self.C, n_out, n_in)[c])
                     fc.bias.copy_(theta[b0:b0 + self.C * n_out].view(self.C, n_out)[c])
             test_loss, test_acc = evaluate(model, self.data.X_test, self.data.y_test)
+            if best_s < 1:         # no usable model (as train() reports it)
+                test_loss = test_acc = float("nan")
             d = int(self.diverged_at[c])
             out.append({
                 "test_acc": test_acc, "test_loss": test_loss,
@@ -482,8 +546,7 @@ def _row_from_result(result) -> dict[str, Any]:
 
 def _split_group(configs: list[RunConfig], data: Splits) -> list[list[RunConfig]]:
     """Cut a batched group so that its hidden activations stay within MAX_BUFFER elements."""
-    per_config = (len(data.y_train) + len(data.y_dev)) * max(configs[0].hidden, default=1)
-    size = max(1, MAX_BUFFER // per_config)
+    size = _part_size(configs[0], len(data.y_train) + len(data.y_dev))
     return [configs[i:i + size] for i in range(0, len(configs), size)]
 
 
@@ -502,13 +565,16 @@ def sweep(base_config: RunConfig, grid: Mapping[str, Sequence[Any]], on_progress
       batched               whether the config was trained in a batched group (else by train(config))
 
     on_progress(fraction, completed_rows, total_rows) is called after every chunk of epochs of a
-    batched group and every ~5 % of a fallback run. should_stop() is polled between chunks; when it
-    returns True the sweep stops and returns only the rows completed so far (df.attrs["stopped"]).
+    batched group and every ~5 % of a fallback run (fraction of the estimated seconds). should_stop() is
+    polled before every epoch of a batched group (and between its forward and backward passes) and before
+    every optimizer step of a fallback run; when it returns True the sweep stops and returns only the
+    rows completed so far (df.attrs["stopped"]).
     Raises ConfigError (from validate_grid) before training anything.
     """
     configs = validate_grid(base_config, grid)
     fields = list(grid)
-    total_work = sum(c.work for c in configs) or 1.0
+    weights = config_seconds(configs)            # progress counts estimated seconds
+    total_work = sum(weights) or 1.0
     groups: dict[tuple, list[int]] = {}
     for i, config in enumerate(configs):
         groups.setdefault(group_key(config), []).append(i)
@@ -538,28 +604,30 @@ def sweep(base_config: RunConfig, grid: Mapping[str, Sequence[Any]], on_progress
             for i in members:
                 config = configs[i]
 
-                def progress(epochs_done: int, _history: pd.DataFrame, config: RunConfig = config) -> bool:
-                    report(config.work * epochs_done / config.epochs)
+                def progress(epochs_done: int, _history: pd.DataFrame, config: RunConfig = config,
+                             weight: float = weights[i]) -> bool:
+                    report(weight * epochs_done / config.epochs)
                     return stop_now()
 
-                result = train(config, on_progress=progress, data=data)
+                result = train(config, on_progress=progress, data=data, should_stop=stop_now)
                 if result.stopped:
                     stopped = True
                     break
                 results[i] = _row_from_result(result)
-                done_work += config.work
+                done_work += weights[i]
                 report(0.0)
             continue
         for part in _split_group([configs[i] for i in members], data):
             idx = members[: len(part)]
             members = members[len(part):]
-            rows = _run_group(part, data, lambda frac, w=sum(c.work for c in part): report(frac * w), stop_now)
+            part_weight = sum(weights[i] for i in idx)
+            rows = _run_group(part, data, lambda frac, w=part_weight: report(frac * w), stop_now)
             if rows is None:
                 stopped = True
                 break
             for i, row in zip(idx, rows):
                 results[i] = row
-            done_work += sum(c.work for c in part)
+            done_work += part_weight
             report(0.0)
         if stopped:
             break
@@ -581,11 +649,14 @@ def _run_group(configs: list[RunConfig], data: Splits, on_chunk: Callable[[float
     """Train one batched group; None if should_stop() asked to stop before it finished."""
     start = time.perf_counter()
     with torch.no_grad():
-        group = _Group(configs, data)
+        group = _Group(configs, data, should_stop)
         done = 0
         while done < group.E:
             end = min(group.E, done + group.chunk)
-            group.run_chunk(done, end)
+            try:
+                group.run_chunk(done, end)
+            except _GroupStopped:
+                return None
             done = end
             if group.all_diverged:   # nothing later can be a candidate of any config
                 break
@@ -599,5 +670,5 @@ def _run_group(configs: list[RunConfig], data: Splits, on_chunk: Callable[[float
     return rows
 
 
-__all__ = ["MAX_CONFIGS", "RESULT_COLUMNS", "WORK_FACTOR", "batchable", "expand_grid", "group_key", "sweep",
-           "sweep_work_cap", "validate_grid"]
+__all__ = ["MAX_CONFIGS", "RESULT_COLUMNS", "batchable", "check_sweep_time", "config_seconds", "estimate_sweep_seconds",
+           "expand_grid", "group_key", "sweep", "sweep_time_cap", "validate_grid"]

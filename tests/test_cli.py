@@ -15,6 +15,22 @@ def test_train_json_summary():
     assert 0.5 <= summary["test_acc"] <= 1.0 and summary["diverged_at"] is None
 
 
+def test_a_run_with_no_usable_model_prints_valid_json_with_nulls():
+    out = run_cli("train", "--weight-std", "100", "--activation", "identity", "--hidden", ",".join(["64"] * 8),
+                  "--epochs", "3", "--json")
+    assert out.returncode == 0, out.stderr
+
+    def no_nan(token: str):
+        raise AssertionError(f"{token} is not JSON")
+
+    summary = json.loads(out.stdout, parse_constant=no_nan)
+    assert summary["best_epoch"] == -1 and summary["diverged_at"] == 0
+    assert summary["test_acc"] is None and summary["test_loss"] is None and summary["best_dev_acc"] is None
+    text = run_cli("train", "--weight-std", "100", "--activation", "identity", "--hidden", ",".join(["64"] * 8),
+                   "--epochs", "3")
+    assert "no usable model" in text.stdout and "nan" not in text.stdout
+
+
 def test_train_text_summary():
     out = run_cli("train", "--epochs", "50")
     assert out.returncode == 0 and "test acc" in out.stdout and "best epoch" in out.stdout
@@ -43,3 +59,16 @@ def test_bad_values_exit_2_with_the_config_error_and_no_traceback():
         assert out.returncode == 2, args
         assert "Traceback" not in out.stderr and "allowed" in out.stderr
         assert args[0].lstrip("-").replace("-", "_") in out.stderr
+
+
+def test_commands_that_do_not_train_are_not_held_to_the_training_budget():
+    too_long = ["--hidden", ",".join(["64"] * 4), "--epochs", "20000", "--batch-size", "1"]    # minutes to train
+    out = run_cli("grads", *too_long, "--json")
+    assert out.returncode == 0, out.stderr
+    assert [r["layer"] for r in json.loads(out.stdout)][-1] == "fc5"
+    data = run_cli("data", *too_long, "--n-samples", "100")
+    assert data.returncode == 0 and len(data.stdout.strip().splitlines()) == 101
+    refused = run_cli("train", *too_long)
+    assert refused.returncode == 2 and "compute budget" in refused.stderr and "Traceback" not in refused.stderr
+    bad = run_cli("grads", "--hidden", "65")                     # every other check still applies
+    assert bad.returncode == 2 and "hidden" in bad.stderr

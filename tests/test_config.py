@@ -5,10 +5,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from core.budget import estimate_seconds
 from core.config import (
     FIELD_BY_NAME,
     FIELDS,
-    MAX_WORK,
+    MAX_SECONDS,
     ConfigError,
     RunConfig,
     from_params,
@@ -115,7 +116,7 @@ def test_parse_params_is_strict():
 def test_any_strings_give_a_valid_config_and_warnings(params):
     config, warnings = from_params(params)
     assert isinstance(config, RunConfig)
-    assert math.isfinite(config.lr) and config.work <= MAX_WORK
+    assert math.isfinite(config.lr) and estimate_seconds(config) <= MAX_SECONDS
     for w in warnings:
         assert w.message("en") and w.message("zh")
 
@@ -160,7 +161,7 @@ def test_runconfig_raises_only_config_error(values):
     except ConfigError as err:
         assert err.field in FIELD_BY_NAME
     else:
-        assert config.work <= MAX_WORK
+        assert estimate_seconds(config) <= MAX_SECONDS
 
 
 def test_chinese_messages_say_what_is_allowed_in_chinese():
@@ -169,7 +170,7 @@ def test_chinese_messages_say_what_is_allowed_in_chinese():
     assert "每层 1–64 个神经元" in info.value.message("zh")
     with pytest.raises(ConfigError) as info:
         RunConfig(epochs=20000, hidden=(64, 64, 64, 64))
-    assert "训练轮数 × 训练样本数 × 参数个数" in info.value.message("zh")
+    assert "预计训练时间 <= 60 秒" in info.value.message("zh") and "计算时间预算" in info.value.message("zh")
 
 
 def test_huge_integers_and_batch_norm_batches_of_one_are_config_errors():
@@ -183,3 +184,41 @@ def test_huge_integers_and_batch_norm_batches_of_one_are_config_errors():
 def test_chinese_messages_name_the_field_by_its_label_too():
     _, warnings = from_params({"epochs": "0"})
     assert "训练轮数（epochs）" in warnings[0].message("zh")
+
+
+# --------------------------------------------------------------------------- warnings name what the user gave
+@pytest.mark.parametrize("params, named, never", [
+    ({"train_frac": "0.9", "dev_frac": "0.5"}, ["train_frac=0.9", "dev_frac=0.5"], ["dev_frac=0.16"]),
+    ({"weight_init": "uniform", "weight_low": "5", "weight_high": "-5"}, ["weight_low=5", "weight_high=-5"],
+     ["weight_low=-1"]),
+    ({"hidden": ",".join(["64"] * 8), "n_samples": "20000", "epochs": "20000", "batch_size": "1"},   # time budget
+     ["epochs=20000", "batch_size=1", "n_samples=20000"], ["epochs=3000"]),
+])
+def test_cross_field_fallbacks_name_the_parameters_the_user_gave(params, named, never):
+    config, warnings = from_params(params)
+    text = " | ".join(w.message("en") for w in warnings)
+    for shown in named:
+        assert shown in text, (shown, text)
+    for default in never:
+        assert default not in text, (default, text)
+    assert {w.field for w in warnings} <= set(params)
+    zh = " | ".join(w.message("zh") for w in warnings)
+    assert all(w.field in zh for w in warnings) and "已改用默认值" in zh
+
+
+def test_repeated_keys_are_reported_and_the_last_value_is_used():
+    config, warnings = from_params({"hidden": ["5,3", "7"], "lr": ["0.5"]})
+    assert config.hidden == (7,) and config.lr == 0.5
+    assert [w.message("en") for w in warnings] == ["hidden is given 2 times; the last value, 7, is used"]
+    assert "出现了 2 次" in warnings[0].message("zh")
+
+
+def test_echoed_unknown_keys_are_cut():
+    _, warnings = from_params({"k" * 3_000_000: "1"})
+    assert len(warnings[0].message("en")) < 100 and len(warnings[0].message("zh")) < 100
+
+
+def test_full_width_digits_read_the_same_in_every_field():
+    config, warnings = from_params({"hidden": "５，３", "epochs": "１２０", "lr": "０．５"})
+    assert not warnings
+    assert (config.hidden, config.epochs, config.lr) == ((5, 3), 120, 0.5)

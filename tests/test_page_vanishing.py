@@ -74,3 +74,11 @@ def test_training_shows_the_remedies_side_by_side():
     assert first["+ gradient clipping"] == first["baseline (Sigmoid)"]     # recorded before clipping
     at.run()                                                    # trained in this session: shown without a click
     assert len(at.get("vega_lite_chart")) == 2 and not at.exception
+
+
+def test_a_lesson_button_is_held_to_a_time_budget_for_all_its_runs():
+    at = page(hidden="64,64,64,64", epochs="8000", n_samples="2000")     # each run alone is allowed
+    assert not at.exception
+    errors = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "lower epochs" in errors or "lower n_samples" in errors
+    assert "Something went wrong" not in errors            # a clear reason, not the guard's fallback

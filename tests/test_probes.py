@@ -54,6 +54,8 @@ def test_flags():
     ([[1.0, 2.0], [1.0, 2.0], [3.0, 4.0]], 2),
     ([[1.0, 2.0], [2.0, 1.0]], 1),
     ([[1.0, 2.0], [1.0 + 1e-7, 2.0], [1.0, 2.1]], 2),
+    ([[3e-10, 0.0], [-4e-10, 0.0], [1e-10, 0.0]], 3),        # all rounding noise around 0: one unit, thrice
+    ([[3e-3, 0.0], [3e-3 + 1e-4, 0.0]], 1),                  # small but visibly different
 ])
 def test_symmetric_units(rows, expected):
     assert symmetric_units(torch.tensor(rows)) == expected

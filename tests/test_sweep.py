@@ -1,26 +1,50 @@
-import math
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from core import ConfigError, RunConfig, train
-from core.config import ACTIVATIONS, MAX_WORK
-from core.sweep import MAX_CONFIGS, RESULT_COLUMNS, expand_grid, sweep, sweep_work_cap, validate_grid
+from core import ConfigError, RunConfig, budget, train
+from core.config import ACTIVATIONS, MAX_SECONDS
+from core.sweep import (
+    MAX_CONFIGS,
+    RESULT_COLUMNS,
+    estimate_sweep_seconds,
+    expand_grid,
+    sweep,
+    sweep_time_cap,
+    validate_grid,
+)
+from tests.numeric import assert_same_outcome
 
 
-def _compare(frame: pd.DataFrame, configs: list[RunConfig], tol: float = 1e-5) -> list:
-    """Assert every row equals train(config) alone; return the RunResults."""
+def row_result(row) -> SimpleNamespace:
+    """A sweep row in the shape of a RunResult's summary (for assert_same_outcome)."""
+    return SimpleNamespace(test_loss=row.test_loss, test_acc=row.test_acc, best_dev_acc=row.best_dev_acc,
+                           diverged_at=None if row.diverged_at is pd.NA else int(row.diverged_at))
+
+
+def _compare(frame: pd.DataFrame, configs: list[RunConfig]) -> list:
+    """Assert every row agrees with train(config) alone up to float32 rounding (tests/numeric.py);
+    return the RunResults."""
     results = [train(c) for c in configs]
     assert len(frame) == len(configs)
-    for row, r in zip(frame.itertuples(), results):
-        assert abs(row.test_loss - r.test_loss) < tol or (math.isnan(row.test_loss) and math.isnan(r.test_loss))
-        assert row.best_epoch == r.best_epoch
-        assert row.test_acc == r.test_acc
-        assert row.diverged == (r.diverged_at is not None)
-        if r.best_epoch >= 0:
-            assert row.best_dev_acc == pytest.approx(r.best_dev_acc, abs=1e-12)
+    for row, c, r in zip(frame.itertuples(), configs, results):
+        diverged_at = None if row.diverged_at is pd.NA else int(row.diverged_at)
+        assert row.diverged == (diverged_at is not None)
+        assert_same_outcome(c, test_loss=row.test_loss, test_acc=row.test_acc, best_dev_acc=row.best_dev_acc,
+                            diverged_at=diverged_at, other=r)
+        if row.diverged:
+            assert row.best_epoch <= row.diverged_at
     return results
+
+
+def test_the_same_sweep_twice_is_bit_identical():
+    """What one machine guarantees: one code path, one config, the same bits (no global RNG, no races)."""
+    base = RunConfig(epochs=200)
+    grid = {"hidden": [(5,), (4, 3)], "lr": [0.2, 5.0], "optimizer": ["sgd", "adam"]}
+    first, second = sweep(base, grid), sweep(base, grid)
+    pd.testing.assert_frame_equal(first.drop(columns="seconds"), second.drop(columns="seconds"))
 
 
 # --------------------------------------------------------------------------- batched == train
@@ -29,10 +53,7 @@ def test_batched_grid_equals_train_per_config():
     grid = {"hidden": [(5,), (5, 3)], "lr": [0.01, 0.2, 1], "seed": [0, 1]}
     frame = sweep(base, grid)
     assert frame["batched"].all()
-    configs = expand_grid(base, grid)
-    results = _compare(frame, configs)
-    diff = max(abs(row.test_loss - r.test_loss) for row, r in zip(frame.itertuples(), results))
-    assert diff < 1e-5
+    _compare(frame, expand_grid(base, grid))
     assert not frame["diverged"].any()
     assert frame["test_acc"].max() >= 0.8       # the grid does learn something
 
@@ -68,24 +89,17 @@ def test_diverging_configs_do_not_poison_the_batch():
     configs = expand_grid(base, grid)
     assert frame["batched"].all()
     assert frame["diverged"].any() and not frame["diverged"].all()
-    for row, c in zip(frame.itertuples(), configs):
-        r = train(c)
-        if r.diverged_at is None:
-            assert not row.diverged and row.diverged_at is pd.NA
-        else:
-            assert row.diverged and row.diverged_at == r.diverged_at
-        assert row.best_epoch == r.best_epoch and row.test_acc == r.test_acc
-        assert row.test_loss == pytest.approx(r.test_loss, rel=1e-6)
-        if row.diverged:
-            assert row.best_epoch <= row.diverged_at
-    # the healthy configs alone give bit-identical rows
+    _compare(frame, configs)
+    # the healthy configs trained without the diverging ones give the same rows
     healthy = [c for c, d in zip(configs, frame["diverged"]) if not d]
     alone = sweep(base, {"lr": sorted({c.lr for c in healthy}), "seed": [0, 1, 2]})
     mixed = frame[~frame["diverged"]].set_index(["lr", "seed"])
+    by_key = {(c.lr, c.seed): c for c in configs}
     for row in alone.itertuples():
         if (row.lr, row.seed) in mixed.index:
-            assert mixed.loc[(row.lr, row.seed), "test_loss"] == row.test_loss
-            assert mixed.loc[(row.lr, row.seed), "best_epoch"] == row.best_epoch
+            other = mixed.loc[(row.lr, row.seed)]
+            assert_same_outcome(by_key[(row.lr, row.seed)], test_loss=other.test_loss, test_acc=other.test_acc,
+                                best_dev_acc=other.best_dev_acc, diverged_at=None, other=row_result(row))
 
 
 # --------------------------------------------------------------------------- fallback
@@ -96,7 +110,7 @@ def test_fallback_path_gives_train_numbers():
     assert list(frame["batched"]) == [True, True, True, True, False, False]      # rmsprop runs train()
     results = _compare(frame, expand_grid(base, grid))
     for row, r in zip(frame.itertuples(), results):
-        if not row.batched:
+        if not row.batched:        # the fallback *is* train(): one code path, the same bits
             assert row.test_loss == r.test_loss and row.best_epoch == r.best_epoch
 
 
@@ -108,8 +122,7 @@ def test_momentum_nesterov_weight_decay_and_adam_are_batched_and_equal_train():
     for grid in (sgd, adam):
         frame = sweep(base, grid)
         assert frame["batched"].all()
-        for row, r in zip(frame.itertuples(), _compare(frame, expand_grid(base, grid))):
-            assert row.test_loss == pytest.approx(r.test_loss, abs=1e-5)
+        _compare(frame, expand_grid(base, grid))
 
 
 def test_mini_batches_fall_back():
@@ -189,6 +202,37 @@ def test_should_stop_inside_a_fallback_run_drops_that_row():
     assert len(frame) == 0 and frame.attrs["stopped"]
 
 
+def test_a_fallback_run_is_stopped_within_one_optimizer_step():
+    """A fallback config of batch size 1 (640 steps per epoch): should_stop is polled before every step, so
+    the sweep stops at the poll that says so, not at the end of an epoch."""
+    polls = []
+
+    def should_stop():
+        polls.append(1)
+        return len(polls) >= 50
+
+    frame = sweep(RunConfig(batch_size=1, epochs=2), {"optimizer": ["rmsprop", "adagrad"]}, should_stop=should_stop)
+    assert frame.attrs["stopped"] and len(frame) == 0
+    assert len(polls) == 50                     # nothing ran after the poll that said stop
+
+
+def test_a_batched_group_is_stopped_within_an_epoch(monkeypatch):
+    from core import sweep as sweep_module
+
+    forwards = []
+    original = sweep_module._Group.forward
+    monkeypatch.setattr(sweep_module._Group, "forward", lambda self, k: (forwards.append(k), original(self, k))[1])
+    polls = []
+
+    def should_stop():
+        polls.append(1)
+        return len(polls) >= 6
+
+    frame = sweep(RunConfig(epochs=3000), {"seed": [0, 1]}, should_stop=should_stop)
+    assert frame.attrs["stopped"] and len(frame) == 0
+    assert len(forwards) <= 3                   # polled every epoch, not every chunk of 250 epochs
+
+
 # --------------------------------------------------------------------------- validation
 def test_unknown_field_is_named():
     with pytest.raises(ConfigError) as err:
@@ -226,18 +270,37 @@ def test_too_many_configs():
     assert len(expand_grid(RunConfig(), {"seed": list(range(MAX_CONFIGS))})) == MAX_CONFIGS
 
 
-def test_compute_budget():
-    base = RunConfig(hidden=(64, 64), epochs=10_000)
-    assert base.work <= MAX_WORK                    # each config alone is fine
+def test_time_budget():
+    base = RunConfig(hidden=(64, 64), epochs=10_000, optimizer="rmsprop")     # trained one by one (fallback)
+    assert budget.estimate_seconds(base) <= MAX_SECONDS                      # each config alone is fine
     with pytest.raises(ConfigError) as err:
-        validate_grid(base, {"seed": [0, 1, 2, 3]})
+        validate_grid(base, {"seed": list(range(10))})
     assert err.value.field == "epochs"
     assert "budget" in str(err.value) and "lower epochs" in str(err.value) and "seed" in str(err.value)
+    assert "时间预算" in err.value.message("zh")
     # the default grid of the brief and the benchmark grid pass comfortably
     small = {"hidden": [(5,), (5, 3)], "lr": [0.01, 1, 5], "seed": [0, 1, 2]}
     bench = {"hidden": [(5,), (5, 3), (8,)], "lr": [0.01, 0.1, 1, 5], "seed": [0, 1, 2]}
     for grid in (small, bench):
-        assert sum(c.work for c in validate_grid(RunConfig(), grid)) < 0.1 * sweep_work_cap()
+        assert estimate_sweep_seconds(validate_grid(RunConfig(), grid)) < 0.1 * sweep_time_cap()
+
+
+def test_a_grid_of_slow_small_configs_is_refused():
+    """Ten configs each far inside the old arithmetic budget (8x1 nets), each ~20 s of NAdam steps with
+    clipping and L1 at batch size 1: the sweep's budget counts time, so the grid is refused."""
+    base = RunConfig(hidden=(1,) * 8, optimizer="nadam", clip_norm=1.0, l1=0.001, batch_size=1, epochs=10)
+    with pytest.raises(ConfigError) as err:
+        validate_grid(base, {"seed": list(range(10))})
+    assert "budget" in str(err.value)
+
+
+def test_the_sweep_estimate_is_the_single_run_estimate_for_fallbacks_and_the_group_rate_for_groups():
+    fallback = expand_grid(RunConfig(batch_size=32, epochs=100), {"seed": [0, 1, 2]})
+    assert estimate_sweep_seconds(fallback) == pytest.approx(sum(budget.estimate_seconds(c) for c in fallback))
+    batched = expand_grid(RunConfig(epochs=3000), {"seed": [0, 1, 2]})
+    n_train, n_dev, _ = batched[0].split_counts
+    assert estimate_sweep_seconds(batched) == pytest.approx(budget.estimate_group_seconds(batched, n_train, n_dev))
+    assert estimate_sweep_seconds(batched) < sum(budget.estimate_seconds(c) for c in batched)    # batching pays
 
 
 def test_no_global_rng_touched():

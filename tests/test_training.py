@@ -1,3 +1,4 @@
+import math
 import threading
 
 import numpy as np
@@ -185,7 +186,7 @@ def test_batch_norm_with_a_one_row_last_batch_trains():
 
 
 def test_data_passed_in_is_held_to_the_compute_budget():
-    config = RunConfig(n_samples=20, epochs=20000, batch_size=1, hidden=(64,) * 4)   # valid for 20 rows
+    config = RunConfig(n_samples=20, epochs=2000, batch_size=1, hidden=(64,) * 4)   # valid for 20 rows
     X = torch.randn(20000, 2, generator=torch.Generator().manual_seed(0))
     y = (X[:, 0] > 0).float()
     from core.config import ConfigError
@@ -194,3 +195,80 @@ def test_data_passed_in_is_held_to_the_compute_budget():
     with pytest.raises(ConfigError) as info:
         train(config, data=points_splits(X, y, config))
     assert info.value.field == "epochs" and "lower" in str(info.value)
+
+
+def test_a_run_that_diverges_at_epoch_0_has_no_model_to_test():
+    config = RunConfig(weight_std=100.0, activation="identity", hidden=(64,) * 8, epochs=5)
+    result = train(config)
+    assert result.diverged_at == 0 and result.best_epoch == -1
+    assert math.isnan(result.best_dev_acc) and math.isnan(result.test_acc) and math.isnan(result.test_loss)
+
+
+@pytest.mark.parametrize("config", [RunConfig(hidden=(64,) * 8, epochs=200, n_samples=2000), RunConfig(epochs=20_000)],
+                         ids=["8x64", "20000-epochs"])
+def test_a_cached_result_stays_small(config):
+    """Results are cached per config for every user of a server (README, 'Caching and many users')."""
+    import pickle
+
+    result = train(config)
+    assert len(pickle.dumps(result)) < 3_000_000
+    assert set(result.grad_norms["layer"]) == {f"fc{k}" for k in range(1, len(config.hidden) + 2)}
+
+
+# --------------------------------------------------------------------------- cancellation
+def test_a_cancel_from_another_thread_acts_within_one_step_of_a_long_epoch():
+    """One epoch is 12,800 optimizer steps (batch size 1 on 20,000 samples), seconds long: the cancel is
+    seen before the next step, not at the end of the epoch."""
+    config = RunConfig(n_samples=20_000, batch_size=1, epochs=2)
+    cancel, running = threading.Event(), threading.Event()
+    polls = {"before": 0, "after": 0}
+
+    def should_stop() -> bool:
+        if cancel.is_set():
+            polls["after"] += 1
+            return True
+        polls["before"] += 1
+        if polls["before"] == 100:
+            running.set()
+        return False
+
+    out = {}
+    worker = threading.Thread(target=lambda: out.setdefault("result", train(config, should_stop=should_stop)))
+    worker.start()
+    assert running.wait(60)
+    cancel.set()
+    steps_at_cancel = polls["before"]
+    worker.join(60)                      # generous: it returns after at most one more step
+    assert not worker.is_alive()
+    result = out["result"]
+    assert result.stopped and result.epochs_run == 0                 # the first epoch never completed
+    assert polls["before"] - steps_at_cancel <= 1 and polls["after"] == 1   # at most the step under way
+    assert steps_at_cancel < 12_800
+
+
+def test_should_stop_is_polled_before_every_full_batch_epoch():
+    calls = []
+
+    def stop_at_10() -> bool:
+        calls.append(1)
+        return len(calls) >= 10
+
+    result = train(RunConfig(epochs=3000), should_stop=stop_at_10)
+    assert result.stopped and result.epochs_run == 9 and len(calls) == 10
+    assert len(result.history) == 9 and result.history["dev_loss"].notna().all()
+    assert 0 <= result.best_epoch < 9
+    for batch_size in (0, 64):                  # stopped before the first step: nothing trained, a valid result
+        nothing = train(RunConfig(epochs=50, batch_size=batch_size), should_stop=lambda: True)
+        assert nothing.stopped and nothing.epochs_run == 0 and nothing.best_epoch == -1
+
+
+def test_should_stop_mid_epoch_keeps_the_complete_epochs():
+    calls = []
+
+    def stop_at_25() -> bool:                # 10 steps per epoch: the 25th is epoch 2's fifth step
+        calls.append(1)
+        return len(calls) >= 25
+
+    result = train(RunConfig(batch_size=64, epochs=100), should_stop=stop_at_25)
+    assert result.stopped and result.epochs_run == 2 and len(calls) == 25
+    assert result.history[["train_loss", "dev_loss"]].notna().all().all()

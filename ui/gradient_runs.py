@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from core.config import FIELD_BY_NAME, RunConfig
+from core.config import FIELD_BY_NAME, ConfigError, RunConfig
 from ui import state
 from ui.i18n import choice_label, t
 from ui.runs import cached_train, config_key, config_of, train_live
+from ui.text import literal
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -84,6 +85,13 @@ def train_runs(configs: dict[str, RunConfig], labels: dict[str, str], lang: str,
     Returns None while some run has not been trained in this session and the button was not pressed.
     Training shows one progress bar over all runs; cached runs return at once.
     """
+    from core.budget import check_runs_time
+
+    try:
+        check_runs_time(list(configs.values()))         # a lesson button is held to a sweep's time budget
+    except ConfigError as err:
+        st.error(literal(err.message(lang)))
+        return None
     trained: set = st.session_state.setdefault(TRAINED, set())
     keys = {name: config_key(c) for name, c in configs.items()}
     epochs = max(c.epochs for c in configs.values())

@@ -58,6 +58,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "preset_defaults": ("All defaults", "全部恢复默认"),
     "param_ignored": ("URL parameter ignored — {msg}", "链接参数已忽略 —— {msg}"),
     "config_invalid": ("Settings adjusted — {msg}", "设置已调整 —— {msg}"),
+    "failed_view": ("Something went wrong while drawing this view; the rest of the app still works. Try other "
+                    "settings, or reload the page. (The details are in the server log.)",
+                    "绘制这一部分时出错；应用的其余部分仍可使用。请换一组设置，或刷新页面。（详细信息记录在服务器日志中。）"),
+    "unknown_page": ("There is no page “{page}”: this is the Train page.", "没有名为“{page}”的页面：这里是训练页面。"),
     "share_link": ("Link to these exact settings", "当前设置的分享链接"),
     "share_help": ("Copy this link: it reproduces this run on any machine.",
                    "复制此链接：在任何机器上都能复现这次运行。"),
@@ -74,6 +78,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "metric_best_dev": ("Best dev accuracy", "验证集最佳准确率"),
     "metric_best_epoch": ("Best epoch", "最佳轮次"),
     "metric_seconds": ("Training time", "训练用时"),
+    "no_usable_model": ("No epoch produced a usable model: the loss was not finite already at epoch {epoch}, so "
+                        "there is no best model to test. Lower the learning rate or the initial weights "
+                        "(or clip the gradient norm).",
+                        "没有任何一轮得到可用的模型：第 {epoch} 轮的损失就已不是有限值，因此没有可供测试的最优模型。"
+                        "请降低学习率或初始权重（或截断梯度范数）。"),
+    "no_usable_boundary": ("No decision boundary: training produced no usable model.",
+                           "没有决策边界：训练没有得到可用的模型。"),
     "diverged": ("Training diverged at epoch {epoch} (loss or weights became NaN/inf). "
                  "Try a smaller learning rate or gradient clipping.",
                  "训练在第 {epoch} 轮发散（损失或参数变为 NaN/inf）。请减小学习率或开启梯度截断。"),

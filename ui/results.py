@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import streamlit as st
 import torch
@@ -12,12 +13,23 @@ from core.training import RunResult, compare_runs
 from ui import charts
 from ui.i18n import t
 from ui.runs import cached_boundary, cached_points, cached_train, config_key, config_of, upload_store
+from ui.text import literal
+
+try:   # Streamlit holds this lock while it switches Altair's global data transformer and theme
+    from streamlit.elements.vega_charts import _altair_globals_lock as _ALTAIR_LOCK
+except ImportError:  # pragma: no cover - a Streamlit without it: nothing to coordinate with
+    _ALTAIR_LOCK = threading.Lock()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
                splits: tuple[str, ...] = ("train", "dev", "test"), data: str = "", model: str = "") -> dict:
-    """The Vega-Lite spec of one result chart, cached: a rerun redraws without rebuilding charts."""
+    """The Vega-Lite spec of one result chart, cached: a rerun redraws without rebuilding charts.
+
+    The builders bound every chart's data rows (ui.charts.sizing), so the spec is small for any run.
+    It is serialized under Streamlit's Altair lock: st.altair_chart in another session's thread switches
+    Altair's global data transformer while it converts, and a spec serialized meanwhile would come out
+    (and be cached) with its data missing."""
     result = cached_train(key, data)
     if kind == "curves":
         chart = charts.curves_chart(result.history, lang, result.best_epoch)
@@ -26,7 +38,8 @@ def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
     else:
         probs, extent = cached_boundary(key, extent_mode, data, model)
         chart = charts.boundary_chart(probs, extent, cached_points(key, data), lang, splits)
-    return chart.to_dict()
+    with _ALTAIR_LOCK:
+        return chart.to_dict()
 
 
 def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") -> None:
@@ -36,13 +49,16 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
     """
     key = config_key(config)
     pins: list = st.session_state.setdefault("pins", [])
+    usable = result.best_epoch >= 0          # some epoch produced a model with a finite dev loss
     cols = st.columns(5)
-    cols[0].metric(t("metric_test_acc", lang), f"{result.test_acc:.4f}")
-    cols[1].metric(t("metric_test_loss", lang), f"{result.test_loss:.4f}")
-    cols[2].metric(t("metric_best_dev", lang), f"{result.best_dev_acc:.4f}")
-    cols[3].metric(t("metric_best_epoch", lang), str(result.best_epoch))
+    cols[0].metric(t("metric_test_acc", lang), f"{result.test_acc:.4f}" if usable else "—")
+    cols[1].metric(t("metric_test_loss", lang), f"{result.test_loss:.4f}" if usable else "—")
+    cols[2].metric(t("metric_best_dev", lang), f"{result.best_dev_acc:.4f}" if usable else "—")
+    cols[3].metric(t("metric_best_epoch", lang), str(result.best_epoch) if usable else "—")
     cols[4].metric(t("metric_seconds", lang), t("seconds_fmt", lang, s=result.seconds))
-    if result.diverged_at is not None:
+    if not usable:
+        st.error(t("no_usable_model", lang, epoch=result.diverged_at))
+    elif result.diverged_at is not None:
         st.error(t("diverged", lang, epoch=result.diverged_at))
 
     tabs = st.tabs([t(k, lang) for k in ("tab_curves", "tab_boundary", "tab_gradients", "tab_compare",
@@ -56,7 +72,11 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
                                format_func=lambda m: t(f"extent_{m}", lang))
         splits = c2.multiselect(t("show_splits", lang), ["train", "dev", "test"], default=["train", "dev", "test"],
                                 format_func=lambda s: t(s, lang), key=f"boundary_splits_{lang}")
-        st.vega_lite_chart(spec=chart_spec("boundary", key, lang, extent_mode, tuple(splits), data), width="content")
+        if usable:
+            st.vega_lite_chart(spec=chart_spec("boundary", key, lang, extent_mode, tuple(splits), data),
+                               width="content")
+        else:
+            st.info(t("no_usable_boundary", lang))
 
     with tabs[2]:
         st.caption(t("grads_legend", lang))
@@ -97,12 +117,15 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
         buffer = io.BytesIO()
         torch.save(result.state_dict, buffer)
         d3.download_button(t("download_model", lang), buffer.getvalue(), "best_model.pt",
-                           "application/octet-stream", key="dl_model")
+                           "application/octet-stream", key="dl_model", disabled=not usable)
         _uploaded_model(result, config, lang, data)
 
 
 def _uploaded_model(result: RunResult, config: RunConfig, lang: str, data: str) -> None:
-    """Upload a saved state_dict: checked against the current network, then its boundary and test score."""
+    """Upload a saved state_dict: checked against the current network, then its boundary and test score.
+
+    The shared upload store keeps only compact copies of the network's own tensors, never the file's storages.
+    """
     from core.upload import UploadError, check_state_dict, digest, load_state_dict
 
     st.subheader(t("upload_model", lang))
@@ -111,15 +134,18 @@ def _uploaded_model(result: RunResult, config: RunConfig, lang: str, data: str) 
         return
     content = file.getvalue()
     try:
-        state = load_state_dict(content)
-        check_state_dict(state, config)
+        state = check_state_dict(load_state_dict(content), config)    # compact copies of the expected tensors
     except UploadError as err:
-        st.error(err.message(lang))
+        st.error(literal(err.message(lang)))
         return
     model_digest = "model-" + digest(content)
     upload_store().put(model_digest, state)
     key = config_key(config)
-    probs, _ = cached_boundary(key, "book", data, model_digest)
+    try:
+        probs, _ = cached_boundary(key, "book", data, model_digest)
+    except UploadError as err:          # dropped from the shared store (bounded by bytes) meanwhile
+        st.error(literal(err.message(lang)))
+        return
     best, _ = cached_boundary(key, "book", data)
     same = bool((probs == best).all())
     st.success(t("upload_model_same" if same else "upload_model_differs", lang))

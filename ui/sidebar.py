@@ -12,6 +12,7 @@ import streamlit as st
 from core.config import FIELD_BY_NAME, FIELDS, GROUPS, MAX_LAYERS, MAX_WIDTH, Field, RunConfig
 from ui import state
 from ui.i18n import LANG_NAMES, LANGS, choice_label, t
+from ui.text import literal
 
 EXPANDED = {"data": False, "network": True, "init": True, "training": True}
 PRESET_KEYS = {"book_251": "preset_book_251", "book_2531": "preset_book_2531"}
@@ -33,7 +34,7 @@ def draw_sidebar() -> RunConfig:
                               width="stretch")
     config, warnings = state.current_config()
     for w in warnings:
-        st.sidebar.warning(t("config_invalid", lang, msg=w.message(lang)), icon="⚠️")
+        st.sidebar.warning(t("config_invalid", lang, msg=literal(w.message(lang))), icon="⚠️")
     state.sync_url(config)
     with st.sidebar.expander(t("share_link", lang)):
         st.caption(t("share_help", lang))

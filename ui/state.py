@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.config import FIELD_BY_NAME, FIELDS, PRESETS, ConfigError, ParamWarning, RunConfig, from_params, to_params
 from ui.i18n import LANGS, t
+from ui.text import literal
 
 CFG = "cfg"                 # dict field -> typed value
 LANG = "lang"
@@ -48,14 +49,14 @@ def init_session() -> None:
         if pending:
             set_values(pending)
         return
-    params = st.query_params.to_dict()
-    lang = params.get("lang", "en")
+    params = {key: st.query_params.get_all(key) for key in st.query_params}   # repeated keys are reported
+    lang = params.pop("lang", ["en"])[-1]
     warnings: list[ParamWarning] = []
     if lang not in LANGS:
         warnings.append(ParamWarning("lang", str(lang)[:40], ConfigError("lang", lang, "en, zh")))
         lang = "en"
     page_params = tuple(k for k in params if k.startswith(PAGE_PARAM_PREFIX))
-    config, more = from_params(params, ignore=NON_CONFIG_PARAMS + page_params)
+    config, more = from_params(params, ignore=NON_CONFIG_PARAMS + STREAMLIT_PARAMS + page_params)
     st.session_state[CFG] = config.to_dict()
     st.session_state[LANG] = lang
     st.session_state[URL_WARNINGS] = warnings + more
@@ -121,18 +122,43 @@ def current_config() -> tuple[RunConfig, list[ParamWarning]]:
         return from_params(values)
 
 
+STREAMLIT_PARAMS = ("embed", "embed_options")     # query parameters Streamlit itself reads
+
+
 def sync_url(config: RunConfig) -> None:
-    """Write lang + the fields that differ from the defaults into the address bar.
+    """Write lang + the fields that differ from the defaults into the address bar, and remove keys the
+    app does not know (a shared link must not carry them on).
 
     Keys are set one by one: page-local widgets bound to the URL (p_...) keep their own keys.
     """
     wanted = {"lang": lang(), **to_params(config, only_changed=True)}
     for key in [*NON_CONFIG_PARAMS, *FIELD_BY_NAME]:
         if key in wanted:
-            if st.query_params.get(key) != wanted[key]:
+            if st.query_params.get_all(key) != [wanted[key]]:     # also collapses a repeated key
                 st.query_params[key] = wanted[key]
         elif key in st.query_params:
             del st.query_params[key]
+    for key in list(st.query_params):
+        known = key in wanted or key in FIELD_BY_NAME or key in STREAMLIT_PARAMS or key.startswith(PAGE_PARAM_PREFIX)
+        if not known:
+            del st.query_params[key]
+
+
+def unknown_page(url_paths: list[str]) -> str | None:
+    """On a session's first run, the page name of the address if no page has it (the router then
+    showed the default page); None otherwise."""
+    if not st.session_state.get(FIRST_RUN):
+        return None
+    from urllib.parse import unquote, urlsplit
+
+    try:
+        path = unquote(urlsplit(st.context.url or "").path)
+    except Exception:  # noqa: BLE001 - st.context is unavailable outside a browser session
+        return None
+    base = "/" + str(st.get_option("server.baseUrlPath") or "").strip("/")
+    path = path[len(base):] if path.startswith(base) else path
+    name = path.strip("/")
+    return None if name in ("", *url_paths) else name
 
 
 def share_url(config: RunConfig) -> str:
@@ -160,4 +186,4 @@ def config() -> RunConfig:
 def show_url_warnings() -> None:
     """Tell which URL parameters were ignored and why (they fell back to their defaults)."""
     for w in st.session_state.get(URL_WARNINGS, []):
-        st.warning(t("param_ignored", lang(), msg=w.message(lang())), icon="⚠️")
+        st.warning(t("param_ignored", lang(), msg=literal(w.message(lang()))), icon="⚠️")
