@@ -57,6 +57,7 @@ left, right = st.columns([4, 1], vertical_alignment="bottom")
 acts = left.multiselect(t("dead_relu_acts", lang), list(ACTIVATIONS), default=DEFAULT_ACTS, key=ACTS_KEY,
                         bind="query-params", format_func=act_name, help=t("dead_relu_acts_help", lang))
 right.button(t("dead_relu_reset", lang), on_click=_reset, key="dead_relu_reset", help=t("dead_relu_reset_help", lang))
+state.report_page_params()
 st.caption(setting_caption(config, lang))
 if not acts:
     st.info(t("vanishing_pick_one", lang))

@@ -53,6 +53,7 @@ with st.container(border=True):
               width="stretch")
     if extra:
         texts[extra] = extra_text
+state.report_page_params()
 
 try:
     grid, configs = gr.parse_grid(config, texts)

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from core.config import ConfigError
-from core.initialization import COMPARE_SCHEMES, HISTOGRAM_SCHEMES, N_SAMPLES
+from core.initialization import COMPARE_SCHEMES, HISTOGRAM_SCHEMES, N_SAMPLES, first_steps_config
 from ui import init_runs as runs
 from ui import state
 from ui.charts.init import weights_table
@@ -34,25 +34,31 @@ else:
     if n_hidden > 1:
         layer = st.selectbox(t("init_layer", lang), list(range(1, n_hidden + 1)), key="p_init_layer", bind=QP,
                              index=0, format_func=lambda k: f"fc{k}")
-    table, by_step = runs.first_steps(key, layer)
-    counts = by_step[by_step["layer"] == f"fc{layer}"]
-    width = config.hidden[layer - 1]
-    st.metric(t("init_metric_identical", lang, layer=f"fc{layer}", step=int(counts["step"].iloc[-1])),
-              t("init_identical_value", lang, k=int(counts["identical"].iloc[-1]), n=width))
-    st.caption(t("init_table_caption", lang, layer=f"fc{layer}"))
-    st.dataframe(weights_table(table, lang), hide_index=True)
-    st.caption(t("init_step_counts", lang, counts=" · ".join(
-        f"θ{s}: {t('init_identical_value', lang, k=int(k), n=width)}"
-        for s, k in zip(counts["step"], counts["identical"]))))
-    points = cached_points(key)
-    train_labels = points.loc[points["split"] == "train", "label"]
-    if config.weight_init in ("zeros", "constant") and 2 * int(train_labels.sum()) == len(train_labels):
-        st.caption(t("init_balance_note", lang, n1=int(train_labels.sum()), n=len(train_labels)))
+    steps_config = first_steps_config(config)      # e.g. tiny mini-batches make even 5 epochs slow
+    steps_clicked = not runs.is_cheap(steps_config) and st.button(
+        t("init_train_button", lang, epochs=steps_config.epochs), key="init_steps_train", type="primary")
+    if runs.run_with_progress(steps_config, lang, steps_clicked) is None:
+        st.info(t("init_press_train", lang))
+    else:
+        table, by_step = runs.first_steps(key, layer)
+        counts = by_step[by_step["layer"] == f"fc{layer}"]
+        width = config.hidden[layer - 1]
+        st.metric(t("init_metric_identical", lang, layer=f"fc{layer}", step=int(counts["step"].iloc[-1])),
+                  t("init_identical_value", lang, k=int(counts["identical"].iloc[-1]), n=width))
+        st.caption(t("init_table_caption", lang, layer=f"fc{layer}"))
+        st.dataframe(weights_table(table, lang), hide_index=True)
+        st.caption(t("init_step_counts", lang, counts=" · ".join(
+            f"θ{s}: {t('init_identical_value', lang, k=int(k), n=width)}"
+            for s, k in zip(counts["step"], counts["identical"]))))
+        points = cached_points(key)
+        train_labels = points.loc[points["split"] == "train", "label"]
+        if config.weight_init in ("zeros", "constant") and 2 * int(train_labels.sum()) == len(train_labels):
+            st.caption(t("init_balance_note", lang, n1=int(train_labels.sum()), n=len(train_labels)))
 
 st.subheader(t("init_run_header", lang))
 st.markdown(t("init_run_explain", lang))
 clicked = False
-if config.work > runs.CHEAP_WORK:
+if not runs.is_cheap(config):
     clicked = st.button(t("init_train_button", lang, epochs=config.epochs), key="init_train", type="primary")
 result = runs.run_with_progress(config, lang, clicked)
 if result is None:
@@ -99,6 +105,7 @@ names = c1.multiselect(t("init_cmp_schemes", lang), list(COMPARE_SCHEMES), defau
 epochs = c2.number_input(t("init_cmp_epochs", lang), 1, 20_000, defaults["p_init_epochs"], step=100,
                          key="p_init_epochs", bind=QP)
 split = c3.radio(t("init_cmp_split", lang), ["train", "dev"], key="p_init_split", bind=QP, horizontal=True)
+state.report_page_params()
 if st.button(t("init_cmp_deeper", lang), key="init_deeper", help=t("init_cmp_deeper_help", lang)):
     state.request_values({"hidden": (3, 3, 3, 3)})
 try:

@@ -34,6 +34,7 @@ if ignored:
     st.info(t("manual_ignored", lang, lr=f"{config.lr:g}", fields=fields), icon="ℹ️")
 fused = st.checkbox(t("manual_fused", lang), key="p_fused", help=t("manual_fused_help", lang),
                     bind="query-params")
+state.report_page_params()
 
 from ui.charts import manual as charts  # noqa: E402  (pandas/altair once the page's header is drawn)
 

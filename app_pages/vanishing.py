@@ -39,6 +39,7 @@ left, right = st.columns([4, 1], vertical_alignment="bottom")
 acts = left.multiselect(t("vanishing_acts", lang), list(ACTIVATIONS), default=DEFAULT_ACTS, key=ACTS_KEY,
                         bind="query-params", format_func=act_name, help=t("vanishing_acts_help", lang))
 right.button(t("vanishing_reset", lang), on_click=_reset, key="vanishing_reset", help=t("vanishing_reset_help", lang))
+state.report_page_params()
 st.caption(setting_caption(config, lang))
 key = config_key(config)
 
@@ -68,6 +69,7 @@ st.markdown(t("vanishing_training_caption", lang, act=base_name))
 chosen = [name for col, name in zip(st.columns(len(REMEDIES)), REMEDIES)
           if col.toggle(t(f"vanishing_fix_{name}", lang), value=True, key=FIX_KEYS[name], bind="query-params",
                         help=t(f"vanishing_fix_{name}_help", lang))]
+state.report_page_params()
 try:
     runs = remedy_configs(config, chosen)          # a remedy (e.g. batch norm) may not fit the time budget
 except ConfigError as err:

@@ -107,3 +107,23 @@ def test_page_controls_come_from_the_link_and_do_not_block_the_preset():
     assert at.number_input(key="p_init_fan_in").value == 64
     stats = at.dataframe[1].value
     assert list(stats["scheme"]) == ["orthogonal"] and round(float(stats["std (theory)"][0]), 4) == 0.125
+
+
+def test_a_slow_first_steps_setting_waits_for_a_click():
+    # five epochs of batch size 1 on 12,800 training rows are 64,000 optimizer steps: not for a page load
+    at = open_page(weight_init="zeros", epochs="5", batch_size="1", n_samples="20000")
+    assert at.button(key="init_steps_train").label == "Train this setting (5 epochs)"
+    assert "Identical units in fc1 (θ5)" not in metrics(at)
+    assert any("press the button" in i.value for i in at.info)
+
+
+def test_page_values_a_link_gives_that_a_control_cannot_take_are_named():
+    at = open_page(p_init_fan_in="abc", p_init_fan_out="64", p_init_split="nope", p_init_epochs="99999999")
+    shown = " ".join(w.value.replace("\\", "") for w in at.warning)
+    for given in ("p_init_fan_in=abc", "p_init_split=nope", "p_init_epochs=99999999"):
+        assert given in shown
+    assert "p_init_fan_out" not in shown and at.number_input(key="p_init_fan_out").value == 64   # taken as given
+    at = open_page(lang="zh", p_init_split="nope")
+    assert any("本页无法使用" in w.value for w in at.warning)
+    at.number_input(key="p_init_fan_in").set_value(8).run()         # said once, on the link's first view
+    assert not any("p\\_init\\_split" in w.value for w in at.warning)

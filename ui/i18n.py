@@ -61,6 +61,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "failed_view": ("Something went wrong while drawing this view; the rest of the app still works. Try other "
                     "settings, or reload the page. (The details are in the server log.)",
                     "绘制这一部分时出错；应用的其余部分仍可使用。请换一组设置，或刷新页面。（详细信息记录在服务器日志中。）"),
+    "page_param_ignored": ("This page cannot use {name}={value} from the link; its default is used instead.",
+                           "本页无法使用链接中的 {name}={value}；已改用默认值。"),
     "unknown_page": ("There is no page “{page}”: this is the Train page.", "没有名为“{page}”的页面：这里是训练页面。"),
     "share_link": ("Link to these exact settings", "当前设置的分享链接"),
     "share_help": ("Copy this link: it reproduces this run on any machine.",

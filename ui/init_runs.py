@@ -28,7 +28,7 @@ from ui.i18n import t
 from ui.runs import cached_train, config_key, config_of, train_live
 
 MAX_ENTRIES = 32
-CHEAP_WORK = 1e7        # RunConfig.work trained on page load (~0.2 s); above it the page asks for a click
+CHEAP_SECONDS = 0.5     # runs estimated (core.budget) at most this long train on page load; others wait for a click
 DONE = "init_done"      # session set of run ids (tuples of config keys) this session has trained
 COMPARE_EPOCHS = 3000   # the book's epochs for the comparison runs
 
@@ -67,11 +67,18 @@ def curves_spec(key: str, lang: str) -> dict:
     return curves_chart(result.history, lang, result.best_epoch).to_dict()
 
 
+def is_cheap(config: RunConfig) -> bool:
+    """Whether a run is quick enough (core.budget's estimate) to train on page load without a click."""
+    from core.budget import estimate_seconds
+
+    return estimate_seconds(config) <= CHEAP_SECONDS
+
+
 def run_with_progress(config: RunConfig, lang: str, clicked: bool) -> RunResult | None:
     """The config's run: trained at once when cheap, else after a click (or if this session trained it)."""
     key = config_key(config)
     done: set = st.session_state.setdefault(DONE, set())
-    if config.work > CHEAP_WORK and not clicked and (key,) not in done:
+    if not is_cheap(config) and not clicked and (key,) not in done:
         return None
     bar = st.progress(0.0) if clicked else None
 

@@ -36,6 +36,8 @@ PAGE_PARAM_PREFIX = "p_"    # URL keys of page-local widgets (bind="query-params
 APPLIED_PRESETS = "applied_presets"
 FROM_LINK = "from_link"           # the session started from a URL carrying config values
 FIRST_RUN = "first_run"           # this script run is the session's first
+PAGE_GIVEN = "page_params_given"  # the link's page-local values (p_...), to report those a page could not use
+MAX_ECHO_VALUE = 60
 
 
 def init_session() -> None:
@@ -63,6 +65,7 @@ def init_session() -> None:
     # a link that names any config field is an exact setting: the page it opens must not replace it with
     # its preset (other pages visited later in the session still open on their textbook setting)
     st.session_state[FROM_LINK] = any(k in FIELD_BY_NAME for k in params)
+    st.session_state[PAGE_GIVEN] = {k: [str(v)[:MAX_ECHO_VALUE] for v in params[k]] for k in page_params}
     st.session_state[FIRST_RUN] = True
     st.session_state[APPLIED_PRESETS] = set()
 
@@ -142,6 +145,40 @@ def sync_url(config: RunConfig) -> None:
         known = key in wanted or key in FIELD_BY_NAME or key in STREAMLIT_PARAMS or key.startswith(PAGE_PARAM_PREFIX)
         if not known:
             del st.query_params[key]
+
+
+def _same(value: Any, given: list[str]) -> bool:
+    """Whether a bound widget's value is what the link gave (as text, a number or a list of options)."""
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value] == given
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return float(given[-1]) == float(value)
+        except ValueError:
+            return False
+    return str(value) == given[-1] or str(value).lower() == given[-1].lower()
+
+
+def page_param_warnings() -> list[str]:
+    """On a session's first run, after the page drew its widgets: the link's page-local values (p_...)
+    that a widget of this page could not take (Streamlit then drops them silently and uses the default)."""
+    if not st.session_state.get(FIRST_RUN):
+        return []
+    out = []
+    pending = st.session_state.get(PAGE_GIVEN, {})
+    for key in [k for k in pending if k in st.session_state]:     # widgets drawn so far; each checked once
+        given = pending.pop(key)
+        if not _same(st.session_state[key], given):
+            shown = ",".join(given)
+            shown = shown if len(shown) <= MAX_ECHO_VALUE else shown[: MAX_ECHO_VALUE - 1] + "…"
+            out.append(t("page_param_ignored", lang(), name=key, value=shown))
+    return out
+
+
+def report_page_params() -> None:
+    """Called by a page right after its URL-bound widgets: warn about link values they could not take."""
+    for text in page_param_warnings():
+        st.warning(literal(text), icon="⚠️")
 
 
 def unknown_page(url_paths: list[str]) -> str | None:

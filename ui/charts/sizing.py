@@ -57,7 +57,7 @@ def thin_epochs(frame: pd.DataFrame, keep: Iterable[int | None] = (), max_points
     work = frame.reset_index(drop=True)
     epochs = work["epoch"].to_numpy(dtype=np.int64)
     if keys:
-        groups = work.groupby(keys, sort=False, dropna=False)
+        groups = work.groupby(keys, sort=False, dropna=False, observed=True)
         gid = groups.ngroup().to_numpy(dtype=np.int64)
         lo = groups["epoch"].transform("min").to_numpy(dtype=np.int64)
         hi = groups["epoch"].transform("max").to_numpy(dtype=np.int64)
