@@ -6,12 +6,18 @@ session's numbers equal a solo core.train run of its config, the server's CPU ti
 memory.
 
     python -m bench.load_test [--sessions 30] [--distinct 20] [--epochs 1000] [--client ws|browser]
+                              [--hostile ROUNDS]
 
 `--client ws` (default) speaks Streamlit's own websocket protocol (what the browser sends: a
 rerun with the URL's query string, then a rerun with the Train button's trigger), so the
 machine's two cores serve the server, not 30 browsers. `--client browser` drives real Debian
 chromium pages through Playwright instead (end to end, but the browsers then compete with the
 server for the same cores). Traffic goes to 127.0.0.1 only; every wait is bounded.
+
+`--hostile ROUNDS` adds one more session, in Debian chromium, that uploads the largest files allowed
+while the class trains: each round a different 20,000-row CSV on the Your-data page (trained on), and
+on the Train page's Downloads tab a 5 MB-limit .pt whose fc1.weight is a view onto a 256 MiB storage
+compressed inside the archive (a zip bomb). It reports whether every bomb was refused with a message.
 """
 
 from __future__ import annotations
@@ -42,6 +48,80 @@ def session_configs(sessions: int, distinct: int, epochs: int) -> list[RunConfig
     pool = [RunConfig(epochs=epochs, seed=i // len(lrs), lr=lrs[i % len(lrs)], hidden=(5,) if i % 2 else (5, 3))
             for i in range(distinct)]
     return [pool[i % distinct] for i in range(sessions)]
+
+
+def largest_csv(seed: int, rows: int = 20_000) -> bytes:
+    """A CSV of `rows` points (two Gaussian blobs, labels 0/1), different for every seed."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    labels = rng.integers(0, 2, rows)
+    points = rng.normal(size=(rows, 2)) + labels[:, None] * 2.0
+    lines = ["x1,x2,label", *(f"{a:.6f},{b:.6f},{int(c)}" for (a, b), c in zip(points, labels))]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def zip_bomb(config: RunConfig, storage_mib: int = 256) -> bytes:
+    """A torch.save archive of the config's state_dict whose fc1.weight is a view onto a huge zero
+    storage, re-packed with deflate so the file stays small (the attack the upload checks refuse)."""
+    import io
+    import zipfile
+
+    import torch
+
+    from core.models import build_model
+
+    state = build_model(config).state_dict()
+    big = torch.zeros(storage_mib * 2**20 // 4)
+    shape = state["fc1.weight"].shape
+    state["fc1.weight"] = big[: shape.numel()].view(shape)
+    raw = io.BytesIO()
+    torch.save(state, raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for item in src.infolist():
+            dst.writestr(item.filename, src.read(item.filename))
+    return out.getvalue()
+
+
+async def hostile_session(url: str, rounds: int, timeout_s: float) -> dict:
+    """Upload the largest allowed CSVs (and train on them) and zip-bomb model files, `rounds` times."""
+    from playwright.async_api import async_playwright
+
+    bomb = zip_bomb(RunConfig(epochs=50))
+    refused, errors = 0, []
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+                                          args=CHROMIUM_ARGS)
+        page = await browser.new_page(viewport={"width": 1300, "height": 900})
+
+        async def idle() -> None:
+            await page.wait_for_selector(SIDEBAR_READY, state="attached", timeout=timeout_s * 1000)
+            await page.wait_for_timeout(200)
+            await page.wait_for_selector(IDLE, timeout=timeout_s * 1000)
+
+        try:
+            for i in range(rounds):
+                await page.goto(f"{url}/data?epochs=50")
+                await idle()
+                await page.locator("input[type='file']").first.set_input_files(
+                    {"name": f"class{i}.csv", "mimeType": "text/csv", "buffer": largest_csv(i)})
+                await idle()
+                await page.get_by_role("button", name="Train", exact=True).click()
+                await page.wait_for_selector("[data-testid='stMetric']", timeout=timeout_s * 1000)
+                await idle()
+                await page.get_by_role("tab", name="Downloads").click()
+                await page.locator("input[type='file']").last.set_input_files(
+                    {"name": "best_model.pt", "mimeType": "application/octet-stream", "buffer": bomb})
+                await idle()
+                refused += await page.locator("[data-testid='stAlertContentError']").count() > 0
+                if await page.locator("[data-testid='stException']").count():
+                    errors.append(f"round {i}: exception on page")
+        except Exception as err:  # noqa: BLE001 - reported, not raised
+            errors.append(f"{type(err).__name__}: {str(err)[:200]}")
+        finally:
+            await browser.close()
+    return {"rounds": rounds, "bomb_bytes": len(bomb), "refused": refused, "errors": errors}
 
 
 def peak_rss_mb(pid: int) -> float:
@@ -177,6 +257,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per session step")
     parser.add_argument("--client", choices=("ws", "browser"), default="ws")
     parser.add_argument("--warm-up", type=float, default=5.0, help="seconds between server start and load")
+    parser.add_argument("--hostile", type=int, default=0, metavar="ROUNDS",
+                        help="add a browser session uploading the largest CSVs and zip-bomb models ROUNDS times")
     args = parser.parse_args()
 
     configs = session_configs(args.sessions, args.distinct, args.epochs)
@@ -186,7 +268,14 @@ def main() -> None:
         cpu_before = cpu_seconds(server.pid)
         started = time.perf_counter()
         runner = run_ws_load if args.client == "ws" else run_load
-        results = asyncio.run(runner(f"http://127.0.0.1:{args.port}", configs, args.timeout))
+        url = f"http://127.0.0.1:{args.port}"
+
+        async def everything() -> tuple[list[dict], dict | None]:
+            hostile = hostile_session(url, args.hostile, args.timeout) if args.hostile else asyncio.sleep(0)
+            class_results, hostile_result = await asyncio.gather(runner(url, configs, args.timeout), hostile)
+            return class_results, hostile_result
+
+        results, hostile = asyncio.run(everything())
         wall = time.perf_counter() - started
         peak = peak_rss_mb(server.pid)
         server_cpu = cpu_seconds(server.pid) - cpu_before
@@ -222,7 +311,13 @@ def main() -> None:
               f"mean {statistics.mean(trains):.2f} s")
     print(f"all sessions done in {wall:.1f} s; server CPU {server_cpu:.1f} s; "
           f"server peak memory (VmHWM) {peak:.0f} MB")
-    sys.exit(1 if errors or mismatches else 0)
+    if hostile:
+        size = hostile["bomb_bytes"] / 1e6
+        print(f"hostile session: {hostile['rounds']} rounds of a 20,000-row CSV + a {size:.1f} MB zip bomb; "
+              f"bombs refused with a message: {hostile['refused']}/{hostile['rounds']}; "
+              f"errors: {len(hostile['errors'])}" + (f" first: {hostile['errors'][0]}" if hostile["errors"] else ""))
+    bad_hostile = bool(hostile) and (hostile["errors"] or hostile["refused"] < hostile["rounds"])
+    sys.exit(1 if errors or mismatches or bad_hostile else 0)
 
 
 if __name__ == "__main__":
