@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import ACTIVATIONS, ConfigError
-from core.gradients import BASELINE, REMEDIES, norm_table, remedy_configs, run_summary
+from core.config import ACTIVATIONS
+from core.gradients import BASELINE, REMEDIES, norm_table, refused_remedies, remedy_configs, run_summary
 from ui import state
 from ui.charts import gradients as charts
 from ui.gradient_runs import act_name, cached_first_step, heatmap_frame, setting_caption, train_runs
@@ -70,11 +70,11 @@ chosen = [name for col, name in zip(st.columns(len(REMEDIES)), REMEDIES)
           if col.toggle(t(f"vanishing_fix_{name}", lang), value=True, key=FIX_KEYS[name], bind="query-params",
                         help=t(f"vanishing_fix_{name}_help", lang))]
 state.report_page_params()
-try:
-    runs = remedy_configs(config, chosen)          # a remedy (e.g. batch norm) may not fit the time budget
-except ConfigError as err:
-    st.error(literal(err.message(lang)))
-    st.stop()
+refused = refused_remedies(config, chosen)         # e.g. batch norm can push a large net over the time budget
+for name, err in refused.items():
+    reason = err.reason_zh if lang == "zh" and err.reason_zh else err.reason
+    st.warning(t("vanishing_remedy_refused", lang, remedy=t(f"vanishing_fix_{name}", lang), reason=literal(reason)))
+runs = remedy_configs(config, [name for name in chosen if name not in refused])
 labels = {name: t("vanishing_run_baseline", lang, act=base_name) if name == BASELINE
           else t(f"vanishing_run_{name}", lang) for name in runs}
 results = train_runs(runs, labels, lang, button_key="vanishing_train")

@@ -195,6 +195,12 @@ class ConfigError(ValueError):
         return f"{self.field}={shown} is invalid{extra}; allowed: {self.allowed}"
 
 
+def _label_zh(name: str) -> str:
+    """A field as a Chinese message names it: 学习率（lr）; unknown names as given (cut)."""
+    spec = FIELD_BY_NAME.get(name)
+    return f"{spec.zh}（{name}）" if spec is not None else _short(name, quote=False)
+
+
 def _short(value: Any, quote: bool = True) -> str:
     """A value as shown in a message: repr (or str), cut to 40 characters."""
     text = repr(value) if quote else str(value)
@@ -511,8 +517,8 @@ class ParamWarning:
         zh = lang == "zh"
         field = _short(self.field, quote=False)
         if self.repeated > 1:
-            return (f"参数 {field} 出现了 {self.repeated} 次；使用最后一个值 {self.value}" if zh
-                    else f"{field} is given {self.repeated} times; the last value, {self.value}, is used")
+            return (f"参数 {_label_zh(self.field)} 出现了 {self.repeated} 次（{self.value}）；使用最后一个值" if zh
+                    else f"{field} is given {self.repeated} times ({self.value}); the last value is used")
         if self.error is None:
             return f"未知参数 {field} 已忽略" if zh else f"unknown parameter {field} ignored"
         suffix = "；已改用默认值" if zh else "; the default is used instead"
@@ -522,10 +528,8 @@ class ParamWarning:
         # a cross-field rule: the error describes the rule (possibly with another field's default value)
         reason = (err.reason_zh or err.reason) if zh else err.reason
         if zh:
-            spec = FIELD_BY_NAME.get(self.field)
-            name = f"{spec.zh}（{field}）" if spec is not None else field
-            return (f"参数 {name} 的值 {self.value} 未被采用：与其他设置一起不满足 {err.field} 的规则"
-                    f"（{reason}；允许：{err.allowed_zh}）{suffix}")
+            return (f"参数 {_label_zh(self.field)} 的值 {self.value} 未被采用：与其他设置一起不满足"
+                    f"{_label_zh(err.field)}的规则（{reason}；允许：{err.allowed_zh}）{suffix}")
         return (f"{field}={self.value} is not used: together with the other settings it breaks the rule on "
                 f"{err.field} ({reason}; allowed: {err.allowed}){suffix}")
 
@@ -559,7 +563,7 @@ def from_params(params: Mapping[str, Any], ignore: tuple[str, ...] = ()) -> tupl
             continue
         if isinstance(raw, list):  # repeated query keys: the last one wins, and the user is told
             if len(raw) > 1 and key in FIELD_BY_NAME:
-                warnings.append(ParamWarning(key, _short(raw[-1], quote=False), repeated=len(raw)))
+                warnings.append(ParamWarning(key, _short(" | ".join(map(str, raw)), quote=False), repeated=len(raw)))
             raw = raw[-1] if raw else ""
         field = FIELD_BY_NAME.get(key)
         if field is None:

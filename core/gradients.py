@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .config import ACTIVATIONS, RunConfig
+from .config import ACTIVATIONS, ConfigError, RunConfig
 from .data import make_splits
 from .probes import first_step_gradients
 
@@ -84,7 +84,8 @@ def remedy_configs(base: RunConfig, remedies: Iterable[str]) -> dict[str, RunCon
     """{'baseline': base, remedy: base with that remedy applied, ...} (see REMEDIES).
 
     A remedy that leaves the config unchanged (e.g. 'relu' when the base already uses ReLU) is
-    left out. Raises ValueError for an unknown remedy name.
+    left out. Raises ValueError for an unknown remedy name, ConfigError for a remedy whose run the
+    spec refuses (e.g. batch norm pushing a large net over the time budget; see refused_remedies).
     """
     runs = {BASELINE: base}
     for name in dict.fromkeys(remedies):
@@ -94,6 +95,17 @@ def remedy_configs(base: RunConfig, remedies: Iterable[str]) -> dict[str, RunCon
         if config != base:
             runs[name] = config
     return runs
+
+
+def refused_remedies(base: RunConfig, remedies: Iterable[str]) -> dict[str, ConfigError]:
+    """{remedy: why its run is refused} for the remedies whose config the spec does not accept."""
+    refused = {}
+    for name in dict.fromkeys(remedies):
+        try:
+            base.replace(**REMEDIES.get(name, {}))
+        except ConfigError as err:
+            refused[name] = err
+    return refused
 
 
 def epoch_grid(grad_norms: pd.DataFrame, max_epochs: int = MAX_HEATMAP_EPOCHS) -> pd.DataFrame:

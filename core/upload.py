@@ -99,9 +99,9 @@ def parse_points_csv(content: bytes, max_rows: int = MAX_ROWS) -> tuple[torch.Te
     rows = _data_rows(_csv_text(content))
     values = []
     try:
-        for line, row in enumerate(rows, start=1):
-            if line > max_rows:
-                total = line + sum(1 for _ in rows)
+        for count, (line, row) in enumerate(rows, start=1):
+            if count > max_rows:
+                total = count + sum(1 for _ in rows)
                 raise UploadError(f"Too many rows: {total} (at most {max_rows}).",
                                   f"行数过多：{total}（最多 {max_rows} 行）。")
             values.append(_point(line, row))
@@ -133,32 +133,34 @@ def _csv_text(content: bytes) -> str:
     return text
 
 
-def _data_rows(text: str) -> Iterator[list[str]]:
-    """The non-blank CSV rows, without a header row (a first row whose first cell is not a number)."""
-    rows = (row for row in csv.reader(io.StringIO(text)) if any(cell.strip() for cell in row))
+def _data_rows(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(line of the file, row) of the non-blank CSV rows, without a header row (a first row whose
+    first cell is not a number). Lines count as a text editor or spreadsheet shows them (from 1)."""
+    reader = csv.reader(io.StringIO(text))
+    rows = ((reader.line_num, row) for row in reader if any(cell.strip() for cell in row))
     first = next(rows, None)
-    if first is not None and _is_number(first[0].strip()):
+    if first is not None and _is_number(first[1][0].strip()):
         yield first
     yield from rows
 
 
 def _point(line: int, row: list[str]) -> tuple[float, float, float]:
-    """(x1, x2, label) of data row number `line`, or UploadError saying what is wrong with it."""
+    """(x1, x2, label) of the row on line `line` of the file, or UploadError saying what is wrong with it."""
     if len(row) != 3:
-        raise UploadError(f"Row {line} has {len(row)} columns; expected 3: x1, x2, label.",
+        raise UploadError(f"Line {line} has {len(row)} columns; expected 3: x1, x2, label.",
                           f"第 {line} 行有 {len(row)} 列；应为 3 列：x1, x2, label。")
     try:
         x1, x2, label = (float(cell) for cell in row)
     except ValueError:
-        raise UploadError(f"Row {line} contains text where a number is expected: {_shown(row)}.",
+        raise UploadError(f"Line {line} contains text where a number is expected: {_shown(row)}.",
                           f"第 {line} 行在应为数字的位置出现文本：{_shown(row)}。") from None
     if not (math.isfinite(x1) and math.isfinite(x2) and math.isfinite(label)):
-        raise UploadError(f"Row {line} contains NaN or infinity.", f"第 {line} 行包含 NaN 或无穷大。")
+        raise UploadError(f"Line {line} contains NaN or infinity.", f"第 {line} 行包含 NaN 或无穷大。")
     if label not in (0.0, 1.0):
-        raise UploadError(f"Row {line}: the label must be 0 or 1, not {label:g}.",
+        raise UploadError(f"Line {line}: the label must be 0 or 1, not {label:g}.",
                           f"第 {line} 行：标签必须是 0 或 1，而不是 {label:g}。")
     if abs(x1) > 1e6 or abs(x2) > 1e6:
-        raise UploadError(f"Row {line}: feature values must lie within ±1e6.",
+        raise UploadError(f"Line {line}: feature values must lie within ±1e6.",
                           f"第 {line} 行：特征值须在 ±1e6 之内。")
     return x1, x2, label
 

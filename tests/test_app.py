@@ -120,3 +120,16 @@ def test_a_page_opens_on_its_textbook_setting_once_but_a_link_keeps_its_values()
     assert linked.session_state["config"].hidden == (4, 4)
     linked.switch_page("app_pages/dead_relu.py").run()                 # other pages still open on their setting
     assert linked.session_state["config"].bias_init == -8.0
+
+
+def test_a_run_with_no_usable_model_says_so_instead_of_showing_numbers():
+    at = open_app("app_pages/train.py", weight_std="100", activation="identity", hidden=",".join(["64"] * 8),
+                  epochs="5")
+    at.button(key="train").click().run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Test accuracy"] == shown["Best epoch"] == shown["Best dev accuracy"] == "—"
+    assert any("No epoch produced a usable model" in e.value for e in at.error)
+    assert not at.get("vega_lite_chart")                              # no empty curves, no boundary of θ0
+    model = next(b for b in at.get("download_button") if b.proto.label.startswith("Best"))
+    assert model.proto.disabled

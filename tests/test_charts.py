@@ -311,10 +311,11 @@ def test_boundary_points_are_a_stratified_sample_with_a_caption():
     assert set(shown) == set(full) == {(s, c) for s in ("train", "dev", "test") for c in (0, 1)}
     for stratum, n in full.items():
         assert abs(shown[stratum] - n * len(dots) / len(points)) <= 2      # every split and class keeps its share
-    subtitle = spec["title"]["subtitle"]
-    assert "showing 3,000 of 20,000 points" in subtitle and "sampled for display" in subtitle
+    subtitle = spec["title"]["subtitle"]          # two short lines: one long line was cut at 420 px
+    assert len(subtitle) == 2 and all(len(line) <= 60 for line in subtitle)
+    assert "showing 3,000 of 20,000 points" in subtitle[0] and "sampled for display" in subtitle[0]
     zh = charts.boundary_chart(probs, extent, points, "zh").to_dict()
-    assert "20,000" in zh["title"]["subtitle"] and "抽样" in zh["title"]["subtitle"]
+    assert "20,000" in zh["title"]["subtitle"][0] and "抽样" in zh["title"]["subtitle"][0]
     # the same data draws the same sample; a selection that fits is drawn whole, without caption
     again = _values_by(charts.boundary_chart(probs, extent, points, "en").to_dict(),
                        lambda layer: layer.get("mark", {}).get("type") == "point")
@@ -334,7 +335,7 @@ def test_data_preview_samples_both_classes_of_a_sorted_upload():
     assert len(rows) <= 3_010
     counts = pd.Series([r["cls"] for r in rows]).value_counts()
     assert abs(counts["1"] / len(rows) - 0.25) < 0.01
-    assert "showing 3,000 of 20,000 points, sampled for display" == spec["title"]["subtitle"]
+    assert " ".join(spec["title"]["subtitle"]) == "showing 3,000 of 20,000 points, sampled for display"
     small = data_charts.points_chart(points.iloc[::100], "zh").to_dict()
     assert small["title"] == "你的数据点" and len(next(iter(small["datasets"].values()))) == 200
 
@@ -385,7 +386,7 @@ def test_train_page_with_7900_points_draws_every_view():
     specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
     assert len(specs) == 3                                      # curves, decision boundary, gradient norms
     titles = [json.dumps(s.get("title", ""), ensure_ascii=False) for s in specs]
-    assert any("showing 3,000 of 7,900 points, sampled for display" in title for title in titles)
+    assert any("showing 3,000 of 7,900 points, sampled for display" in title for title in titles)   # line 1
     assert any(i.value == "No pinned runs yet." for i in at.info)                     # the Compare tab
     assert len(at.get("download_button")) == 3                                        # the Downloads tab
 

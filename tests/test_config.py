@@ -209,8 +209,8 @@ def test_cross_field_fallbacks_name_the_parameters_the_user_gave(params, named, 
 def test_repeated_keys_are_reported_and_the_last_value_is_used():
     config, warnings = from_params({"hidden": ["5,3", "7"], "lr": ["0.5"]})
     assert config.hidden == (7,) and config.lr == 0.5
-    assert [w.message("en") for w in warnings] == ["hidden is given 2 times; the last value, 7, is used"]
-    assert "出现了 2 次" in warnings[0].message("zh")
+    assert [w.message("en") for w in warnings] == ["hidden is given 2 times (5,3 | 7); the last value is used"]
+    assert "隐藏层（hidden） 出现了 2 次" in warnings[0].message("zh")
 
 
 def test_echoed_unknown_keys_are_cut():

@@ -524,3 +524,9 @@ def test_the_upload_store_still_bounds_items():
     for i in range(5):
         store.put(str(i), torch.zeros(1))
     assert [store.get(str(i)) is not None for i in range(5)] == [False, False, True, True, True]
+
+
+def test_a_bad_row_is_named_by_its_line_in_the_file():
+    with pytest.raises(UploadError) as info:
+        parse_points_csv(b"x1,x2,label\n1,2,0\n\n3,abc,1\n")
+    assert "Line 4 " in info.value.message("en") and "第 4 行" in info.value.message("zh")

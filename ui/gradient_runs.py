@@ -90,7 +90,8 @@ def train_runs(configs: dict[str, RunConfig], labels: dict[str, str], lang: str,
     try:
         check_runs_time(list(configs.values()))         # a lesson button is held to a sweep's time budget
     except ConfigError as err:
-        st.error(literal(err.message(lang)))
+        reason = err.reason_zh if lang == "zh" and err.reason_zh else err.reason
+        st.error(t("lesson_too_slow", lang, reason=literal(reason)))
         return None
     trained: set = st.session_state.setdefault(TRAINED, set())
     keys = {name: config_key(c) for name, c in configs.items()}

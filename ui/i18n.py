@@ -85,6 +85,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "(or clip the gradient norm).",
                         "没有任何一轮得到可用的模型：第 {epoch} 轮的损失就已不是有限值，因此没有可供测试的最优模型。"
                         "请降低学习率或初始权重（或截断梯度范数）。"),
+    "lesson_too_slow": ("These runs are too slow for one button: {reason}.", "这些训练对一次点击来说太慢：{reason}。"),
+    "no_usable_curves": ("Nothing to draw over training: the loss was already not finite at epoch {epoch}. The "
+                         "first step's gradients (Gradients tab) show why: look for huge or infinite values.",
+                         "训练过程中没有可画的内容：第 {epoch} 轮的损失就已不是有限值。第一步的梯度（梯度标签页）"
+                         "说明了原因：留意极大或无穷大的数值。"),
     "no_usable_boundary": ("No decision boundary: training produced no usable model.",
                            "没有决策边界：训练没有得到可用的模型。"),
     "diverged": ("Training diverged at epoch {epoch} (loss or weights became NaN/inf). "

@@ -64,7 +64,10 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
     tabs = st.tabs([t(k, lang) for k in ("tab_curves", "tab_boundary", "tab_gradients", "tab_compare",
                                           "tab_downloads")])
     with tabs[0]:
-        st.vega_lite_chart(spec=chart_spec("curves", key, lang, data=data), width="content")
+        if usable:
+            st.vega_lite_chart(spec=chart_spec("curves", key, lang, data=data), width="content")
+        else:                   # one epoch whose loss is not finite: nothing to draw
+            st.info(t("no_usable_curves", lang, epoch=result.diverged_at))
 
     with tabs[1]:
         c1, c2 = st.columns(2)
@@ -82,9 +85,12 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
         st.caption(t("grads_legend", lang))
         st.subheader(t("grads_first", lang))
         st.dataframe(charts.grad_table(result.grads_first, lang), hide_index=True)
-        st.subheader(t("grads_last", lang))
-        st.dataframe(charts.grad_table(result.grads_last, lang), hide_index=True)
-        st.vega_lite_chart(spec=chart_spec("grad_norms", key, lang, data=data), width="content")
+        if usable:
+            st.subheader(t("grads_last", lang))
+            st.dataframe(charts.grad_table(result.grads_last, lang), hide_index=True)
+            st.vega_lite_chart(spec=chart_spec("grad_norms", key, lang, data=data), width="content")
+        else:                   # the final weights are not finite: their gradients say nothing
+            st.info(t("no_usable_curves", lang, epoch=result.diverged_at))
 
     with tabs[3]:
         st.caption(t("compare_help", lang))

@@ -152,7 +152,7 @@ def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float],
     shown = sample_points(selected, max_points, by=("split", "label")).assign(
         split_name=lambda d: d["split"].map(lambda s: t(s, lang)),
         cls=lambda d: d["label"].astype(str))
-    subtitle = (t("chart_sampled_strata", lang, shown=len(shown), total=len(selected))
+    subtitle = (t("chart_sampled_strata", lang, shown=len(shown), total=len(selected)).split("\n")
                 if len(shown) < len(selected) else "")
     dots = alt.Chart(shown).mark_point(filled=True, size=28, opacity=0.85, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("x1:Q", scale=x_scale), y=alt.Y("x2:Q", scale=y_scale),

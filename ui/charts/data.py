@@ -19,7 +19,8 @@ def points_chart(points: pd.DataFrame, lang: str, max_points: int = MAX_SHOWN_PO
     shown = sample.assign(cls=lambda d: d["label"].astype(int).astype(str))
     title: str | alt.TitleParams = t("data_points_title", lang)
     if len(sample) < len(points):
-        title = alt.TitleParams(title, subtitle=t("chart_sampled", lang, shown=len(sample), total=len(points)))
+        title = alt.TitleParams(title, subtitle=t("chart_sampled", lang, shown=len(sample),
+                                                              total=len(points)).split("\n"))
     return alt.Chart(shown).mark_point(filled=True, size=24, opacity=0.8).encode(
         x=alt.X("x1:Q", scale=alt.Scale(zero=False)), y=alt.Y("x2:Q", scale=alt.Scale(zero=False)),
         color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS))),

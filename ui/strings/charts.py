@@ -1,12 +1,13 @@
 """Strings the chart builders (ui/charts/) add when they reduce a large run for display."""
 
 STRINGS = {
-    "chart_sampled": ("showing {shown:,} of {total:,} points, sampled for display",
-                      "显示 {total:,} 个数据点中的 {shown:,} 个（为便于显示而抽样）"),
-    "chart_sampled_strata": ("showing {shown:,} of {total:,} points, sampled for display "
-                             "(every split and class keeps its share)",
-                             "显示 {total:,} 个数据点中的 {shown:,} 个"
-                             "（为便于显示而抽样，各数据集、各类别按比例保留）"),
+    # "\n" starts a second subtitle line (charts are ~420 px wide; one long line was cut)
+    "chart_sampled": ("showing {shown:,} of {total:,} points,\nsampled for display",
+                      "显示 {total:,} 个数据点中的 {shown:,} 个\n（为便于显示而抽样）"),
+    "chart_sampled_strata": ("showing {shown:,} of {total:,} points, sampled for display;\n"
+                             "every split and class keeps its share",
+                             "显示 {total:,} 个数据点中的 {shown:,} 个（为便于显示而抽样）\n"
+                             "各数据集、各类别按比例保留"),
     "chart_zero_marks_thinned": ("▼ on the dashed line = exactly 0 (thinned for display: one ▼ stands for up to "
                                  "{n:,} epochs of its layer)",
                                  "虚线上的 ▼ = 精确为 0（为便于显示已精简：每个 ▼ 代表该层最多 {n:,} 轮）"),

@@ -64,6 +64,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "from the baseline in that remedy only. Every run records the gradient of every layer at every epoch.",
         "基线就是侧边栏的设置（{act}）；下面每打开一种改进方法，就多训练一个只在这一点上与基线不同的运行。"
         "每个运行都会记录每一轮每一层的梯度。"),
+    "vanishing_remedy_refused": ("The {remedy} run is left out: {reason}.", "“{remedy}”这一组训练未运行：{reason}。"),
     "vanishing_fix_relu": ("ReLU", "ReLU 激活函数"),
     "vanishing_fix_relu_help": ("Hidden activation ReLU instead of the sidebar's.", "隐藏层改用 ReLU 激活函数。"),
     "vanishing_fix_he_init": ("He init", "He 初始化"),
