@@ -267,3 +267,9 @@ def test_chinese_labels_and_link_parameters():
     assert "热力图的行" in {s.label for s in at.selectbox}
     spec = json.loads(at.get("vega_lite_chart")[0].proto.spec)
     assert spec["title"].startswith("测试集平均准确率")
+
+
+def test_a_long_list_from_a_link_is_counted_as_given():
+    at = open_app("app_pages/grid.py", p_hidden=";".join(["5"] * 600))
+    errors = " ".join(e.value.replace("\\", "") for e in at.error)
+    assert "600 values" in errors and "500 values" not in errors

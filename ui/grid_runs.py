@@ -29,7 +29,8 @@ AXIS_KEYS = {"hidden": "p_hidden", "lr": "p_lr", "seed": "p_seeds", "epochs": "p
 DEFAULT_TEXTS = {"hidden": "5;5,3", "lr": "0.01,1,5", "seed": "0,1,2", "epochs": "3000"}
 # one more axis over any other field (e.g. activation "sigmoid,relu" or optimizer "sgd,adam")
 EXTRA_FIELDS = tuple(f.name for f in FIELDS if f.name not in AXIS_KEYS)
-MAX_TEXT = 1000           # characters of one axis text box (201 seeds "0,...,200" need 690)
+MAX_TEXT = 4000           # characters of one axis text box: more than MAX_CONFIGS items of any field fit, so a
+                          # long list from a link is counted as given (Streamlit cuts a longer value to the box)
 MAX_SWEEPS = 16           # cached grid results
 
 # The page refuses grids estimated (core.sweep.estimate_sweep_seconds: core.budget's cost model, calibrated by

@@ -37,7 +37,8 @@ APPLIED_PRESETS = "applied_presets"
 FROM_LINK = "from_link"           # the session started from a URL carrying config values
 FIRST_RUN = "first_run"           # this script run is the session's first
 PAGE_GIVEN = "page_params_given"  # the link's page-local values (p_...), to report those a page could not use
-MAX_ECHO_VALUE = 60
+MAX_ECHO_VALUE = 60              # characters of a page value shown in a message
+MAX_GIVEN = 10_000              # characters of a page value kept to compare (longer ones are refused anyway)
 
 
 def init_session() -> None:
@@ -65,7 +66,7 @@ def init_session() -> None:
     # a link that names any config field is an exact setting: the page it opens must not replace it with
     # its preset (other pages visited later in the session still open on their textbook setting)
     st.session_state[FROM_LINK] = any(k in FIELD_BY_NAME for k in params)
-    st.session_state[PAGE_GIVEN] = {k: [str(v)[:MAX_ECHO_VALUE] for v in params[k]] for k in page_params}
+    st.session_state[PAGE_GIVEN] = {k: [str(v)[:MAX_GIVEN] for v in params[k]] for k in page_params}
     st.session_state[FIRST_RUN] = True
     st.session_state[APPLIED_PRESETS] = set()
 
