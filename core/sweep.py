@@ -52,7 +52,7 @@ from . import budget
 from .config import FIELD_BY_NAME, ConfigError, RunConfig
 from .data import Splits, make_splits
 from .models import build_model
-from .training import _row_stats, evaluate, train
+from .training import evaluate, row_stats, train
 
 MAX_CONFIGS = 200
 # A sweep's estimated wall time (estimate_sweep_seconds) may be at most sweep_time_cap() =
@@ -83,7 +83,7 @@ def sweep_time_cap() -> float:
 
 # --------------------------------------------------------------------------- grid validation
 def validate_grid(base: RunConfig, grid: Mapping[str, Sequence[Any]]) -> list[RunConfig]:
-    """Check a grid against the spec and the sweep caps; return its configs (see expand_grid).
+    """Check a grid against the spec and the sweep caps; return its configs (cartesian product, last field fastest).
 
     Raises ConfigError naming the field for: unknown field names, empty or non-list value
     lists, values the spec rejects (alone or in combination with the base/other values), more
@@ -149,14 +149,6 @@ def validate_grid(base: RunConfig, grid: Mapping[str, Sequence[Any]]) -> list[Ru
                           f"（可批量并行训练）",
                           allowed_zh=f"预计网格搜索时间 <= {cap:.0f} 秒")
     return configs
-
-
-def expand_grid(base: RunConfig, grid: Mapping[str, Sequence[Any]]) -> list[RunConfig]:
-    """The grid's configs: base with each combination of values (cartesian product, last field fastest).
-
-    Values are coerced through the spec (e.g. hidden "5,3" -> (5, 3)). Validates like validate_grid.
-    """
-    return validate_grid(base, grid)
 
 
 # --------------------------------------------------------------------------- grouping
@@ -533,7 +525,7 @@ def _loss_sum_finite(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     safe = (low > -SAFE_LOGIT) & (high < SAFE_LOGIT)
     if bool(safe.all()):
         return safe
-    return torch.isfinite(_row_stats(logits, y.view(1, -1))[..., 0])
+    return torch.isfinite(row_stats(logits, y.view(1, -1))[..., 0])
 
 
 def _row_from_result(result) -> dict[str, Any]:
@@ -553,7 +545,7 @@ def _split_group(configs: list[RunConfig], data: Splits) -> list[list[RunConfig]
 # --------------------------------------------------------------------------- the sweep
 def sweep(base_config: RunConfig, grid: Mapping[str, Sequence[Any]], on_progress: Progress | None = None,
           should_stop: StopCheck | None = None) -> pd.DataFrame:
-    """Train every config of `grid` over `base_config`; one row per config, in expand_grid order.
+    """Train every config of `grid` over `base_config`; one row per config, in validate_grid order.
 
     Columns: one per grid field (its coerced value), then
       test_acc, test_loss   of the best model (first epoch with the maximum dev accuracy)
@@ -671,4 +663,4 @@ def _run_group(configs: list[RunConfig], data: Splits, on_chunk: Callable[[float
 
 
 __all__ = ["MAX_CONFIGS", "RESULT_COLUMNS", "batchable", "check_sweep_time", "config_seconds", "estimate_sweep_seconds",
-           "expand_grid", "group_key", "sweep", "sweep_time_cap", "validate_grid"]
+           "group_key", "sweep", "sweep_time_cap", "validate_grid"]

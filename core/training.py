@@ -120,7 +120,7 @@ def evaluate(model: MLP, X: torch.Tensor, y: torch.Tensor) -> tuple[float, float
     return loss, acc
 
 
-def _row_stats(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+def row_stats(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     """[..., 2] sums over rows (last dim of logits [..., N]) of BCE and of correctness (0/1)."""
     per_row = F.binary_cross_entropy_with_logits(logits, y.expand_as(logits), reduction="none")
     correct = (logits >= 0).eq(y.expand_as(logits) > 0.5)
@@ -260,7 +260,7 @@ class _Run:
             rows = order[start:end] if order is not None else slice(None)
             Xb, yb = d.X_train[rows], d.y_train[rows]
             logits = model(Xb)
-            sums += _row_stats(logits.detach().view(1, -1), yb.view(1, -1))[0]
+            sums += row_stats(logits.detach().view(1, -1), yb.view(1, -1))[0]
             self.step([data_loss(logits, yb)], None, t)
         self.metrics[t, 0] = sums
         self.fill_dev(t + 1)
@@ -272,7 +272,7 @@ class _Run:
         self.model.eval()
         with torch.no_grad():
             logits = self.model(self.data.X_dev).view(1, -1)
-            self.metrics[s, 1] = _row_stats(logits, self.data.y_dev.view(1, -1))[0]
+            self.metrics[s, 1] = row_stats(logits, self.data.y_dev.view(1, -1))[0]
         self.model.train()
         self.candidate(s)
 
@@ -308,8 +308,8 @@ class _Run:
         if self.fused:
             logits = self.logit_buf[:n]
             m = self.metrics[start:end]
-            m[:, 0] = _row_stats(logits[:, : self.n_train], self.data.y_train.view(1, -1))
-            m[:, 1] = _row_stats(logits[:, self.n_train:], self.data.y_dev.view(1, -1))
+            m[:, 0] = row_stats(logits[:, : self.n_train], self.data.y_train.view(1, -1))
+            m[:, 1] = row_stats(logits[:, self.n_train:], self.data.y_dev.view(1, -1))
             if end == self.config.epochs:
                 self.fill_dev(end)
         offset = 0

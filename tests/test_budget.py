@@ -23,7 +23,7 @@ from core.config import (
     check_budget,
     preset,
 )
-from core.sweep import estimate_sweep_seconds, expand_grid
+from core.sweep import estimate_sweep_seconds, validate_grid
 
 # The review's configs: each fit the old arithmetic budget (epochs x rows x parameters <= 3e10, steps <= 300,000)
 # and ran 22-27 minutes on the 2-core machine. They are refused now.
@@ -81,7 +81,7 @@ def test_textbook_settings_are_well_inside_the_cap():
     for name in PRESETS:
         assert estimate_seconds(preset(name)) < 0.05 * MAX_SECONDS, name
     assert estimate_seconds(RunConfig()) < 0.05 * MAX_SECONDS
-    book_grid = expand_grid(RunConfig(), {"hidden": [(5,), (5, 3)], "lr": [0.01, 1, 5], "seed": [0, 1, 2]})
+    book_grid = validate_grid(RunConfig(), {"hidden": [(5,), (5, 3)], "lr": [0.01, 1, 5], "seed": [0, 1, 2]})
     assert estimate_sweep_seconds(book_grid) < 0.05 * budget.SWEEP_FACTOR * MAX_SECONDS
 
 

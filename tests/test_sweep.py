@@ -10,7 +10,6 @@ from core.sweep import (
     MAX_CONFIGS,
     RESULT_COLUMNS,
     estimate_sweep_seconds,
-    expand_grid,
     sweep,
     sweep_time_cap,
     validate_grid,
@@ -53,7 +52,7 @@ def test_batched_grid_equals_train_per_config():
     grid = {"hidden": [(5,), (5, 3)], "lr": [0.01, 0.2, 1], "seed": [0, 1]}
     frame = sweep(base, grid)
     assert frame["batched"].all()
-    _compare(frame, expand_grid(base, grid))
+    _compare(frame, validate_grid(base, grid))
     assert not frame["diverged"].any()
     assert frame["test_acc"].max() >= 0.8       # the grid does learn something
 
@@ -65,28 +64,28 @@ def test_every_activation_and_init_matches_train(activation):
             "lr": [0.5]}
     frame = sweep(base, grid)
     assert frame["batched"].all()
-    _compare(frame, expand_grid(base, grid))
+    _compare(frame, validate_grid(base, grid))
 
 
 def test_logistic_regression_and_three_layers_match_train():
     for hidden in [(), (3, 4, 2)]:
         base = RunConfig(epochs=80, hidden=hidden, dataset="xor")
         grid = {"lr": [0.1, 2.0], "seed": [3, 4]}
-        _compare(sweep(base, grid), expand_grid(base, grid))
+        _compare(sweep(base, grid), validate_grid(base, grid))
 
 
 @pytest.mark.parametrize("epochs", [1, 2, 251])
 def test_short_and_ragged_epoch_counts_match_train(epochs):
     base = RunConfig(epochs=epochs)
     grid = {"lr": [0.2, 3.0], "seed": [5]}
-    _compare(sweep(base, grid), expand_grid(base, grid))
+    _compare(sweep(base, grid), validate_grid(base, grid))
 
 
 def test_diverging_configs_do_not_poison_the_batch():
     base = RunConfig(epochs=60, activation="relu", hidden=(8, 8, 8), weight_std=10.0)
     grid = {"lr": [0.01, 1, 100], "seed": [0, 1, 2]}
     frame = sweep(base, grid)
-    configs = expand_grid(base, grid)
+    configs = validate_grid(base, grid)
     assert frame["batched"].all()
     assert frame["diverged"].any() and not frame["diverged"].all()
     _compare(frame, configs)
@@ -108,7 +107,7 @@ def test_fallback_path_gives_train_numbers():
     grid = {"optimizer": ["sgd", "adam", "rmsprop"], "lr": [0.01, 0.1]}
     frame = sweep(base, grid)
     assert list(frame["batched"]) == [True, True, True, True, False, False]      # rmsprop runs train()
-    results = _compare(frame, expand_grid(base, grid))
+    results = _compare(frame, validate_grid(base, grid))
     for row, r in zip(frame.itertuples(), results):
         if not row.batched:        # the fallback *is* train(): one code path, the same bits
             assert row.test_loss == r.test_loss and row.best_epoch == r.best_epoch
@@ -122,7 +121,7 @@ def test_momentum_nesterov_weight_decay_and_adam_are_batched_and_equal_train():
     for grid in (sgd, adam):
         frame = sweep(base, grid)
         assert frame["batched"].all()
-        _compare(frame, expand_grid(base, grid))
+        _compare(frame, validate_grid(base, grid))
 
 
 def test_mini_batches_fall_back():
@@ -131,7 +130,7 @@ def test_mini_batches_fall_back():
     frame = sweep(base, grid)
     # full batch (0 or >= train rows) is batched, with or without momentum; mini-batches run train()
     assert list(frame["batched"]) == [True, True, False, False, True, True]
-    _compare(frame, expand_grid(base, grid))
+    _compare(frame, validate_grid(base, grid))
 
 
 # --------------------------------------------------------------------------- shape of the result
@@ -147,7 +146,7 @@ def test_rows_columns_and_order():
     assert frame["best_epoch"].between(-1, 29).all()
     assert (frame["seconds"] > 0).all()
     assert frame.attrs == {"stopped": False, "total": 12}
-    assert [c.hidden for c in expand_grid(base, grid)] == list(frame["hidden"])
+    assert [c.hidden for c in validate_grid(base, grid)] == list(frame["hidden"])
 
 
 def test_numpy_value_lists_are_accepted():
@@ -267,7 +266,7 @@ def test_too_many_configs():
         validate_grid(RunConfig(), {"lr": [0.1, 1.0], "seed": list(range(10**6))})
     assert err.value.field == "seed"
     assert f"at most {MAX_CONFIGS}" in str(err.value) and "lower" in str(err.value)
-    assert len(expand_grid(RunConfig(), {"seed": list(range(MAX_CONFIGS))})) == MAX_CONFIGS
+    assert len(validate_grid(RunConfig(), {"seed": list(range(MAX_CONFIGS))})) == MAX_CONFIGS
 
 
 def test_time_budget():
@@ -295,9 +294,9 @@ def test_a_grid_of_slow_small_configs_is_refused():
 
 
 def test_the_sweep_estimate_is_the_single_run_estimate_for_fallbacks_and_the_group_rate_for_groups():
-    fallback = expand_grid(RunConfig(batch_size=32, epochs=100), {"seed": [0, 1, 2]})
+    fallback = validate_grid(RunConfig(batch_size=32, epochs=100), {"seed": [0, 1, 2]})
     assert estimate_sweep_seconds(fallback) == pytest.approx(sum(budget.estimate_seconds(c) for c in fallback))
-    batched = expand_grid(RunConfig(epochs=3000), {"seed": [0, 1, 2]})
+    batched = validate_grid(RunConfig(epochs=3000), {"seed": [0, 1, 2]})
     n_train, n_dev, _ = batched[0].split_counts
     assert estimate_sweep_seconds(batched) == pytest.approx(budget.estimate_group_seconds(batched, n_train, n_dev))
     assert estimate_sweep_seconds(batched) < sum(budget.estimate_seconds(c) for c in batched)    # batching pays
