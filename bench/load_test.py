@@ -117,7 +117,7 @@ async def hostile_session(url: str, rounds: int, timeout_s: float) -> dict:
                 refused += await page.locator("[data-testid='stAlertContentError']").count() > 0
                 if await page.locator("[data-testid='stException']").count():
                     errors.append(f"round {i}: exception on page")
-        except Exception as err:  # noqa: BLE001 - reported, not raised
+        except Exception as err:
             errors.append(f"{type(err).__name__}: {str(err)[:200]}")
         finally:
             await browser.close()
@@ -152,7 +152,7 @@ async def one_session(browser, url: str, config: RunConfig, timeout_s: float) ->
         exceptions = await page.locator("[data-testid='stException']").count()
         return {"config": config, "load_s": clicked - start, "train_s": done - clicked, "total_s": done - start,
                 "values": values, "error": f"{exceptions} exceptions on page" if exceptions else None}
-    except Exception as err:  # noqa: BLE001 - a failed session is a result to report, not a crash
+    except Exception as err:
         return {"config": config, "error": f"{type(err).__name__}: {str(err)[:200]}", "total_s": None}
     finally:
         await context.close()
@@ -198,7 +198,7 @@ async def ws_session(url: str, config: RunConfig, timeout_s: float) -> dict:
         return {"config": config, "load_s": clicked - start, "train_s": done - clicked, "total_s": done - start,
                 "values": values, "error": f"{exceptions} exceptions" if exceptions else
                 (None if values else "no result shown")}
-    except Exception as err:  # noqa: BLE001 - a failed session is a result to report, not a crash
+    except Exception as err:
         return {"config": config, "error": f"{type(err).__name__}: {str(err)[:200]}", "total_s": None}
 
 
@@ -223,7 +223,7 @@ def start_server(port: int) -> subprocess.Popen:
 
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless",
                              "true", "--server.port", str(port), "--server.address", "127.0.0.1"],
-                            cwd=ROOT, stdout=open(os.environ.get("NNDL_SERVER_LOG", os.devnull), "w"),  # noqa: SIM115
+                            cwd=ROOT, stdout=open(os.environ.get("NNDL_SERVER_LOG", os.devnull), "w"),
                             stderr=subprocess.STDOUT,
                             env={**os.environ, "NNDL_TIMING": "1"} if os.environ.get("NNDL_TIMING") else None)
     deadline = time.time() + 60
@@ -245,7 +245,7 @@ def cpu_seconds(pid: int) -> float:
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 def main() -> None:

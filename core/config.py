@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import dataclasses
+import itertools
 import math
 import re
 import unicodedata
@@ -210,29 +211,29 @@ def _short(value: Any, quote: bool = True) -> str:
 # --------------------------------------------------------------------------- coercion
 def _coerce(field: Field, value: Any) -> Any:
     """Turn a Python value (or string) into the field's type, or raise ConfigError."""
-    bad = ConfigError(field.name, value, field.allowed())
     if isinstance(value, str):
         if len(value) > MAX_TEXT:
             raise ConfigError(field.name, value, field.allowed(), "too long", "过长")
         return _parse_text(field, value.strip())
     if field.kind == "layers":
         if not isinstance(value, (tuple, list)):
-            raise bad
+            raise ConfigError(field.name, value, field.allowed())
         return tuple(_coerce_width(field, v) for v in value)
-    if field.kind == "choice":
-        if value not in field.choices:
-            raise bad
+    wrong_choice = field.kind == "choice" and value not in field.choices
+    if wrong_choice or (field.kind == "bool" and not isinstance(value, bool)):
+        raise ConfigError(field.name, value, field.allowed())
+    if field.kind in ("choice", "bool"):
         return value
-    if field.kind == "bool":
-        if not isinstance(value, bool):
-            raise bad
-        return value
+    return _coerce_number(field, value)
+
+
+def _coerce_number(field: Field, value: Any) -> int | float:
+    """An int or float field's value from a Python number (bools, NaN ints and fractions refused)."""
+    bad = ConfigError(field.name, value, field.allowed())
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise bad
     if field.kind == "int":
-        if isinstance(value, float) and not value.is_integer():
-            raise bad
-        if isinstance(value, float) and not math.isfinite(value):
+        if isinstance(value, float) and not (math.isfinite(value) and value.is_integer()):
             raise bad
         return int(value)
     try:
@@ -355,8 +356,8 @@ class RunConfig:
     @property
     def split_counts(self) -> tuple[int, int, int]:
         """(n_train, n_dev, n_test) rows, e.g. (640, 160, 200) for the defaults."""
-        n_train = int(round(self.n_samples * self.train_frac))
-        n_dev = int(round(self.n_samples * self.dev_frac))
+        n_train = round(self.n_samples * self.train_frac)
+        n_dev = round(self.n_samples * self.dev_frac)
         return n_train, n_dev, self.n_samples - n_train - n_dev
 
     @property
@@ -367,7 +368,7 @@ class RunConfig:
     @property
     def n_params(self) -> int:
         sizes = self.layer_sizes
-        return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+        return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
 
     @property
     def steps_per_epoch(self) -> int:

@@ -129,9 +129,9 @@ def split(X: Tensor, y: Tensor, n_train: int | float, n_dev: int | float) -> Spl
     """
     n = X.shape[0]
     if isinstance(n_train, float) and n_train < 1:
-        n_train = int(round(n * n_train))
+        n_train = round(n * n_train)
     if isinstance(n_dev, float) and n_dev < 1:
-        n_dev = int(round(n * n_dev))
+        n_dev = round(n * n_dev)
     n_train, n_dev = int(n_train), int(n_dev)
     if n_train < 1 or n_dev < 1 or n_train + n_dev >= n:
         raise ValueError(f"split {n_train}/{n_dev} leaves no test rows out of {n}")

@@ -89,58 +89,16 @@ def validate_grid(base: RunConfig, grid: Mapping[str, Sequence[Any]]) -> list[Ru
     lists, values the spec rejects (alone or in combination with the base/other values), more
     than MAX_CONFIGS configs, or an estimated time (estimate_sweep_seconds) above sweep_time_cap().
     """
-    if not isinstance(grid, Mapping):
-        raise ConfigError("grid", grid, "a mapping of RunConfig field names to lists of values")
-    fields = list(grid)
-    lists: dict[str, list[Any]] = {}
-    for name in fields:
-        if name not in FIELD_BY_NAME:
-            raise ConfigError(str(name)[:200], grid[name], ", ".join(FIELD_BY_NAME), "unknown parameter",
-                              "未知参数")
-        values = grid[name]
-        if hasattr(values, "tolist") and not isinstance(values, (str, bytes)):   # numpy array / pandas Series
-            values = values.tolist()
-        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or len(values) == 0:
-            raise ConfigError(name, values, f"a non-empty list of values, each: {FIELD_BY_NAME[name].allowed()}",
-                              "not a list of values", "不是取值列表")
-        lists[name] = values
-    grid = lists
-    sizes = [len(grid[name]) for name in fields]
-    n_configs = math.prod(sizes)
-    if n_configs > MAX_CONFIGS:
-        widest = max(fields, key=lambda nm: len(grid[nm]))
-        shape = " x ".join(f"{len(grid[nm])} {nm}" for nm in fields)
-        raise ConfigError(widest, f"{len(grid[widest])} values", f"at most {MAX_CONFIGS} configs in all",
-                          f"the grid has {n_configs} configs ({shape}): lower the number of values of "
-                          f"{widest} or of another field",
-                          f"网格共有 {n_configs} 组配置（{shape}）：请减少 {widest} 或其他参数的取值个数")
-    columns: list[list[Any]] = []
-    for name in fields:
-        coerced = []
-        for value in grid[name]:
-            try:
-                coerced.append(getattr(base.replace(**{name: value}), name))
-            except ConfigError as err:
-                if err.field == name:
-                    raise
-                raise ConfigError(name, value, err.allowed, f"with the base config: {err.message('en')}",
-                                  f"与基础配置冲突：{err.message('zh')}") from None
-            except (TypeError, ValueError) as err:   # pragma: no cover - the spec raises ConfigError
-                raise ConfigError(name, value, FIELD_BY_NAME[name].allowed()) from err
-        columns.append(coerced)
-    configs = []
-    for combo in itertools.product(*columns):
-        try:
-            configs.append(base.replace(**dict(zip(fields, combo))))
-        except ConfigError as err:
-            shown = ", ".join(f"{k}={v!r}" for k, v in zip(fields, combo))
-            raise ConfigError(err.field, err.value, err.allowed, f"in the combination {shown}: {err.reason}",
-                              f"组合 {shown} 中：{err.reason_zh or err.reason}") from None
+    lists = _value_lists(grid)
+    _check_size(lists)
+    fields = list(lists)
+    columns = [_coerced_values(base, name, values) for name, values in lists.items()]
+    configs = [_combination(base, fields, combo) for combo in itertools.product(*columns)]
     total = estimate_sweep_seconds(configs)
     cap = sweep_time_cap()
     if total > cap:
-        widest = max(fields, key=lambda nm: len(grid[nm])) if fields else "epochs"
-        raise ConfigError("epochs", grid.get("epochs", base.epochs), f"an estimated sweep time <= {cap:.0f} s",
+        widest = max(fields, key=lambda nm: len(lists[nm])) if fields else "epochs"
+        raise ConfigError("epochs", lists.get("epochs", base.epochs), f"an estimated sweep time <= {cap:.0f} s",
                           f"sweep time budget exceeded (estimated {total:,.0f} s): lower epochs, n_samples or "
                           f"layer widths, or the number of values of {widest}, or use full-batch SGD or Adam "
                           f"without L1, clipping or batch norm (trained together in batches)",
@@ -149,6 +107,61 @@ def validate_grid(base: RunConfig, grid: Mapping[str, Sequence[Any]]) -> list[Ru
                           f"（可批量并行训练）",
                           allowed_zh=f"预计网格搜索时间 <= {cap:.0f} 秒")
     return configs
+
+
+def _value_lists(grid: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+    """{field: its list of values}: known fields, each with a non-empty list (numpy arrays accepted)."""
+    if not isinstance(grid, Mapping):
+        raise ConfigError("grid", grid, "a mapping of RunConfig field names to lists of values")
+    lists: dict[str, list[Any]] = {}
+    for name, values in grid.items():
+        if name not in FIELD_BY_NAME:
+            raise ConfigError(str(name)[:200], values, ", ".join(FIELD_BY_NAME), "unknown parameter", "未知参数")
+        if hasattr(values, "tolist") and not isinstance(values, (str, bytes)):   # numpy array / pandas Series
+            values = values.tolist()
+        if isinstance(values, (str, bytes)) or not isinstance(values, Sequence) or len(values) == 0:
+            raise ConfigError(name, values, f"a non-empty list of values, each: {FIELD_BY_NAME[name].allowed()}",
+                              "not a list of values", "不是取值列表")
+        lists[name] = list(values)
+    return lists
+
+
+def _check_size(lists: dict[str, list[Any]]) -> None:
+    """At most MAX_CONFIGS combinations; the message names the field with the most values."""
+    n_configs = math.prod(len(values) for values in lists.values())
+    if n_configs > MAX_CONFIGS:
+        widest = max(lists, key=lambda nm: len(lists[nm]))
+        shape = " x ".join(f"{len(values)} {nm}" for nm, values in lists.items())
+        raise ConfigError(widest, f"{len(lists[widest])} values", f"at most {MAX_CONFIGS} configs in all",
+                          f"the grid has {n_configs} configs ({shape}): lower the number of values of "
+                          f"{widest} or of another field",
+                          f"网格共有 {n_configs} 组配置（{shape}）：请减少 {widest} 或其他参数的取值个数")
+
+
+def _coerced_values(base: RunConfig, name: str, values: list[Any]) -> list[Any]:
+    """Each value of one field as the spec reads it over `base` (e.g. hidden "5,3" -> (5, 3))."""
+    coerced = []
+    for value in values:
+        try:
+            coerced.append(getattr(base.replace(**{name: value}), name))
+        except ConfigError as err:
+            if err.field == name:
+                raise
+            raise ConfigError(name, value, err.allowed, f"with the base config: {err.message('en')}",
+                              f"与基础配置冲突：{err.message('zh')}") from None
+        except (TypeError, ValueError) as err:   # pragma: no cover - the spec raises ConfigError
+            raise ConfigError(name, value, FIELD_BY_NAME[name].allowed()) from err
+    return coerced
+
+
+def _combination(base: RunConfig, fields: list[str], combo: tuple) -> RunConfig:
+    """base with one combination of values; a combination the spec refuses is named in full."""
+    try:
+        return base.replace(**dict(zip(fields, combo)))
+    except ConfigError as err:
+        shown = ", ".join(f"{k}={v!r}" for k, v in zip(fields, combo))
+        raise ConfigError(err.field, err.value, err.allowed, f"in the combination {shown}: {err.reason}",
+                          f"组合 {shown} 中：{err.reason_zh or err.reason}") from None
 
 
 # --------------------------------------------------------------------------- grouping
@@ -564,76 +577,88 @@ def sweep(base_config: RunConfig, grid: Mapping[str, Sequence[Any]], on_progress
     Raises ConfigError (from validate_grid) before training anything.
     """
     configs = validate_grid(base_config, grid)
-    fields = list(grid)
-    weights = config_seconds(configs)            # progress counts estimated seconds
-    total_work = sum(weights) or 1.0
+    run = _SweepRun(configs, on_progress, should_stop)
     groups: dict[tuple, list[int]] = {}
     for i, config in enumerate(configs):
         groups.setdefault(group_key(config), []).append(i)
-
-    results: dict[int, dict[str, Any]] = {}
-    done_work = 0.0
-    stopped = False
     splits: dict[tuple, Splits] = {}
-
-    def report(extra_work: float) -> None:
-        if on_progress is not None:
-            on_progress(min(1.0, (done_work + extra_work) / total_work), len(results), len(configs))
-
-    def stop_now() -> bool:
-        return bool(should_stop is not None and should_stop())
-
     for key, members in groups.items():
-        if stopped or stop_now():
-            stopped = True
+        if run.stopped or run.stop_now():
+            run.stopped = True
             break
         first = configs[members[0]]
-        dkey = _data_key(first)
-        if dkey not in splits:
-            splits[dkey] = make_splits(first)
-        data = splits[dkey]
+        if _data_key(first) not in splits:
+            splits[_data_key(first)] = make_splits(first)
+        data = splits[_data_key(first)]
         if key[0] == "single":
-            for i in members:
-                config = configs[i]
+            run.train_singles(members, data)
+        else:
+            run.train_batched(members, data)
+    return run.frame(list(grid))
 
-                def progress(epochs_done: int, _history: pd.DataFrame, config: RunConfig = config,
-                             weight: float = weights[i]) -> bool:
-                    report(weight * epochs_done / config.epochs)
-                    return stop_now()
 
-                result = train(config, on_progress=progress, data=data, should_stop=stop_now)
-                if result.stopped:
-                    stopped = True
-                    break
-                results[i] = _row_from_result(result)
-                done_work += weights[i]
-                report(0.0)
-            continue
-        for part in _split_group([configs[i] for i in members], data):
-            idx = members[: len(part)]
-            members = members[len(part):]
-            part_weight = sum(weights[i] for i in idx)
-            rows = _run_group(part, data, lambda frac, w=part_weight: report(frac * w), stop_now)
+class _SweepRun:
+    """A sweep in progress: finished rows by config index, progress in estimated seconds, the stop flag."""
+
+    def __init__(self, configs: list[RunConfig], on_progress: Progress | None, should_stop: StopCheck | None):
+        self.configs, self.on_progress, self.should_stop = configs, on_progress, should_stop
+        self.weights = config_seconds(configs)            # progress counts estimated seconds
+        self.total_work = sum(self.weights) or 1.0
+        self.done_work = 0.0
+        self.results: dict[int, dict[str, Any]] = {}
+        self.stopped = False
+
+    def report(self, extra_work: float) -> None:
+        if self.on_progress is not None:
+            self.on_progress(min(1.0, (self.done_work + extra_work) / self.total_work), len(self.results),
+                             len(self.configs))
+
+    def stop_now(self) -> bool:
+        return bool(self.should_stop is not None and self.should_stop())
+
+    def train_singles(self, members: list[int], data: Splits) -> None:
+        """Configs the batched engine cannot train: train() each, with progress and stop checks."""
+        for i in members:
+            config, weight = self.configs[i], self.weights[i]
+
+            def progress(epochs_done: int, _history: pd.DataFrame, config: RunConfig = config,
+                         weight: float = weight) -> bool:
+                self.report(weight * epochs_done / config.epochs)
+                return self.stop_now()
+
+            result = train(config, on_progress=progress, data=data, should_stop=self.stop_now)
+            if result.stopped:
+                self.stopped = True
+                return
+            self.results[i] = _row_from_result(result)
+            self.done_work += weight
+            self.report(0.0)
+
+    def train_batched(self, members: list[int], data: Splits) -> None:
+        """One batched group, in parts whose activations fit MAX_BUFFER."""
+        for part in _split_group([self.configs[i] for i in members], data):
+            idx, members = members[: len(part)], members[len(part):]
+            part_weight = sum(self.weights[i] for i in idx)
+            rows = _run_group(part, data, lambda frac, w=part_weight: self.report(frac * w), self.stop_now)
             if rows is None:
-                stopped = True
-                break
-            for i, row in zip(idx, rows):
-                results[i] = row
-            done_work += part_weight
-            report(0.0)
-        if stopped:
-            break
+                self.stopped = True
+                return
+            self.results.update(zip(idx, rows))
+            self.done_work += part_weight
+            self.report(0.0)
 
-    order = sorted(results)
-    frame = pd.DataFrame(
-        [{**{f: getattr(configs[i], f) for f in fields}, **results[i]} for i in order],
-        columns=[*fields, *RESULT_COLUMNS],
-    )
-    frame["diverged_at"] = frame["diverged_at"].astype("Int64")
-    frame.index = pd.Index(order, name="config")
-    frame.attrs["stopped"] = stopped
-    frame.attrs["total"] = len(configs)
-    return frame
+    def frame(self, fields: list[str]) -> pd.DataFrame:
+        """The finished rows in grid order, with the grid's fields first; attrs stopped and total."""
+        order = sorted(self.results)
+        frame = pd.DataFrame(
+            [{**{f: getattr(self.configs[i], f) for f in fields}, **self.results[i]} for i in order],
+            columns=[*fields, *RESULT_COLUMNS],
+        )
+        frame["diverged_at"] = frame["diverged_at"].astype("Int64")
+        frame.index = pd.Index(order, name="config")
+        frame.attrs["stopped"] = self.stopped
+        frame.attrs["total"] = len(self.configs)
+        return frame
 
 
 def _run_group(configs: list[RunConfig], data: Splits, on_chunk: Callable[[float], None],

@@ -176,8 +176,8 @@ def _is_number(text: str) -> bool:
 def points_splits(X: torch.Tensor, y: torch.Tensor, config: RunConfig) -> Splits:
     """Shuffle uploaded points with the config's data_seed and split them by its fractions."""
     n = X.shape[0]
-    n_train = int(round(n * config.train_frac))
-    n_dev = int(round(n * config.dev_frac))
+    n_train = round(n * config.train_frac)
+    n_dev = round(n * config.dev_frac)
     if n_train < 2 or n_dev < 1 or n - n_train - n_dev < 1:
         raise UploadError(f"{n} rows are too few for the train/dev/test split.",
                           f"{n} 行数据不足以划分训练集/验证集/测试集。")
@@ -200,7 +200,7 @@ def load_state_dict(content: bytes) -> dict[str, torch.Tensor]:
         with warnings.catch_warnings():   # torch warns about pickle protocols of files it then refuses
             warnings.simplefilter("ignore", UserWarning)
             state = torch.load(io.BytesIO(content), map_location="cpu", weights_only=True)
-    except Exception as err:  # noqa: BLE001 - any failure to load is the file's fault
+    except Exception as err:
         name = _shown(type(err).__name__)
         raise UploadError(f"Not a safe PyTorch state_dict file ({name}); nothing was executed.",
                           f"不是安全的 PyTorch state_dict 文件（{name}）；未执行任何代码。") from None
@@ -230,13 +230,13 @@ def _archive_pickle(content: bytes) -> bytes:
     _check_zip_end(content)
     try:
         archive = zipfile.ZipFile(io.BytesIO(content))
-    except Exception:  # noqa: BLE001 - any zip error is the file's fault
+    except Exception:
         raise _bad_archive("an unreadable zip directory", "zip 目录无法读取") from None
     prefix = _check_entries(archive.infolist(), len(content))
     try:
         if archive.testzip() is None:      # reads every entry once: local headers and checksums agree
             return archive.read(f"{prefix}/data.pkl")
-    except Exception:  # noqa: BLE001
+    except Exception:
         pass
     raise _bad_archive("a damaged entry", "有损坏的条目")
 
@@ -290,7 +290,7 @@ def _check_globals(pickle: bytes) -> None:
     try:
         named = [arg if op.name == "GLOBAL" else op.name for op, arg, _ in pickletools.genops(pickle)
                  if op.name in _IMPORTING_OPCODES]
-    except Exception:  # noqa: BLE001 - not a pickle
+    except Exception:
         raise _bad_archive("an unreadable data.pkl", "data.pkl 无法读取") from None
     refused = [name for name in named if name not in _SAFE_GLOBALS]
     if refused:

@@ -8,6 +8,7 @@ Large frames are synthesized in the exact layout core produces (checked against 
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -356,7 +357,7 @@ def test_heatmap_bins_epochs_and_keeps_exact_zeros_black():
     assert all(c["grad_l2"] == 0 for c in relu if c["layer"] in {f"fc{k}" for k in range(2, 9)})   # black rows
     fc1 = sorted((c["epoch"], c["epoch_end"], c["grad_l2"]) for c in relu if c["layer"] == "fc1")
     assert fc1[0][0] == 0 and fc1[-1][1] == MAX_EPOCHS                       # cells tile every epoch
-    assert all(a[1] == b[0] for a, b in zip(fc1, fc1[1:]))
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(fc1))
     assert fc1[0][2] == pytest.approx(1e-3) and fc1[-1][2] == 0               # alive, then exactly 0
     assert "each cell spans about" in json.dumps(spec["title"])
     tooltip = {t.get("title") for t in spec["spec"]["layer"][0]["encoding"]["tooltip"]}

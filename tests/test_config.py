@@ -195,7 +195,7 @@ def test_chinese_messages_name_the_field_by_its_label_too():
      ["epochs=20000", "batch_size=1", "n_samples=20000"], ["epochs=3000"]),
 ])
 def test_cross_field_fallbacks_name_the_parameters_the_user_gave(params, named, never):
-    config, warnings = from_params(params)
+    _config, warnings = from_params(params)
     text = " | ".join(w.message("en") for w in warnings)
     for shown in named:
         assert shown in text, (shown, text)

@@ -100,7 +100,7 @@ def test_the_estimate_is_cores_single_run_estimate_for_configs_trained_one_by_on
 
 
 def test_grid_key_round_trip_and_csv():
-    grid, configs = gr.parse_grid(RunConfig(), {"hidden": "5;5,3", "lr": "0.01,1"})
+    grid, _configs = gr.parse_grid(RunConfig(), {"hidden": "5;5,3", "lr": "0.01,1"})
     key = gr.grid_key(grid)
     assert json.loads(key) == {"hidden": ["5", "5,3"], "lr": ["0.01", "1"]}
     assert gr.parse_grid(RunConfig(), {f: ";".join(v) for f, v in gr.grid_of(key).items()})[0] == grid

@@ -123,7 +123,7 @@ def test_larger_network_trains_on_click():
 def test_chinese_labels():
     at = page(lang="zh")
     assert at.title[0].value == "自动微分 vs 手写反向传播"
-    assert [h.value for h in at.header][0] == "1 · 初始参数处的梯度"
+    assert next(h.value for h in at.header) == "1 · 初始参数处的梯度"
     assert "损失（手写）" in metrics(at)
     grads, fd = tables(at)
     assert "参数" in grads.columns and "相对误差" in fd.columns

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import inspect
+import itertools
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
@@ -85,7 +86,7 @@ def timing_sizes(config: RunConfig) -> list[tuple[int, ...]]:
 def n_params(hidden: Sequence[int]) -> int:
     """Weights and biases of the 2 -> hidden -> 1 network."""
     sizes = (2, *hidden, 1)
-    return sum((a + 1) * b for a, b in zip(sizes[:-1], sizes[1:]))
+    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
 
 
 def timing_rows(config: RunConfig) -> int:

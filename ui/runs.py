@@ -303,7 +303,7 @@ def run_in_worker(compute: Callable[[], T], cancelled: threading.Event, changed:
     def work() -> None:
         try:
             box["result"] = compute()
-        except BaseException as err:  # noqa: BLE001 - handed to the script thread
+        except BaseException as err:
             box["error"] = err
         finally:
             changed.set()
@@ -431,7 +431,7 @@ def warm_up_imports(delay: float = 1.0) -> None:
 
 
 def _import_engine() -> None:
-    import core.probes  # noqa: F401
+    import core.probes
     import core.training  # noqa: F401
     import ui.results  # noqa: F401  (pandas, altair, the chart builders)
 

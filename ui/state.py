@@ -191,7 +191,7 @@ def unknown_page(url_paths: list[str]) -> str | None:
 
     try:
         path = unquote(urlsplit(st.context.url or "").path)
-    except Exception:  # noqa: BLE001 - st.context is unavailable outside a browser session
+    except Exception:
         return None
     base = "/" + str(st.get_option("server.baseUrlPath") or "").strip("/")
     path = path[len(base):] if path.startswith(base) else path
@@ -208,7 +208,7 @@ def share_url(config: RunConfig) -> str:
         parts = urlsplit(st.context.url or "")
         if parts.scheme and parts.netloc:
             base = f"{parts.scheme}://{parts.netloc}{parts.path}"
-    except Exception:  # noqa: BLE001 - st.context is unavailable outside a browser session
+    except Exception:
         base = ""
     return f"{base}?{urlencode({'lang': lang(), **to_params(config)})}"
 

@@ -57,7 +57,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "PYTHONUNBUFFERED": "1", "NNDL_TIMING": "1"}   # script times in the log
         self.log_path = ROOT / "test-artifacts" / f"server-{self.port}.log"
-        self.log = open(self.log_path, "w")  # noqa: SIM115
+        self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
              "--server.port", str(self.port), "--server.address", "127.0.0.1",
@@ -136,7 +136,7 @@ def page(browser, request):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     try:
         pg.screenshot(path=str(ARTIFACTS / f"{safe_name(request)}-final.png"), full_page=True)
-    except Exception:  # noqa: BLE001 - a screenshot is best effort at teardown
+    except Exception:
         pass
     context.close()
 

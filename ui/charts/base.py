@@ -25,9 +25,23 @@ from ui.charts.sizing import (
 )
 from ui.i18n import t
 
-__all__ = ["boundary_chart", "compare_chart", "curves_chart", "grad_norm_chart", "grad_table", "live_curves_spec",
-           "probability_image", "thin_epochs", "sample_points", "log_floor", "SPLIT_COLORS", "CLASS_COLORS",
-           "MAX_POINTS", "MAX_CHART_ROWS", "MAX_SHOWN_POINTS"]
+__all__ = [
+    "CLASS_COLORS",
+    "MAX_CHART_ROWS",
+    "MAX_POINTS",
+    "MAX_SHOWN_POINTS",
+    "SPLIT_COLORS",
+    "boundary_chart",
+    "compare_chart",
+    "curves_chart",
+    "grad_norm_chart",
+    "grad_table",
+    "live_curves_spec",
+    "log_floor",
+    "probability_image",
+    "sample_points",
+    "thin_epochs",
+]
 
 SPLIT_COLORS = {"train": "#e4007f", "dev": "#f19ec2", "test": "#7f7f7f"}
 CLASS_COLORS = ("#1f77b4", "#ff7f0e")

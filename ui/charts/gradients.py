@@ -18,8 +18,17 @@ from ui.charts.base import log_floor
 from ui.charts.sizing import MAX_CHART_ROWS, bin_epochs, epochs_per_bin
 from ui.i18n import t
 
-__all__ = ["layer_norm_chart", "grad_heatmap", "slope_chart", "sci_table", "sci_text", "log_floor", "summary_table",
-           "layer_table", "ZERO_COLOR"]
+__all__ = [
+    "ZERO_COLOR",
+    "grad_heatmap",
+    "layer_norm_chart",
+    "layer_table",
+    "log_floor",
+    "sci_table",
+    "sci_text",
+    "slope_chart",
+    "summary_table",
+]
 
 ZERO_COLOR = "#111111"
 HEAT_SCHEME = "viridis"

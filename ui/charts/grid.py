@@ -14,8 +14,15 @@ import pandas as pd
 from core.config import FIELD_BY_NAME, format_value
 from ui.i18n import choice_label, t
 
-__all__ = ["field_title", "value_label", "heatmap_chart", "spread_chart", "summary_table", "runs_table",
-           "BEST_COLOR"]
+__all__ = [
+    "BEST_COLOR",
+    "field_title",
+    "heatmap_chart",
+    "runs_table",
+    "spread_chart",
+    "summary_table",
+    "value_label",
+]
 
 BEST_COLOR = "#e4007f"           # the book's magenta: the best config's cell and rows
 BEST_TINT = "background-color: #fce4f1"

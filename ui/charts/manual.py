@@ -12,8 +12,17 @@ import pandas as pd
 from ui.charts.sizing import MAX_CHART_ROWS, per_series, thin_epochs
 from ui.i18n import t
 
-__all__ = ["GRAD_TOL", "FD_TOL", "IMPL_COLORS", "fd_status", "fd_table", "gradient_table", "grad_compare_chart",
-           "step_time_chart", "training_overlay_chart"]
+__all__ = [
+    "FD_TOL",
+    "GRAD_TOL",
+    "IMPL_COLORS",
+    "fd_status",
+    "fd_table",
+    "grad_compare_chart",
+    "gradient_table",
+    "step_time_chart",
+    "training_overlay_chart",
+]
 
 GRAD_TOL = 1e-10        # hand-written vs autograd, float64: any entry
 FD_TOL = 1e-6           # relative error of the centred finite differences (eps 1e-6, float64)
