@@ -31,11 +31,6 @@ config = state.config()
 n_hidden = len(config.hidden)
 
 
-def _reset() -> None:
-    state.set_values(state.preset_values(PRESET))
-    st.session_state.pop(ACTS_KEY, None)
-
-
 def _name(act: str) -> str:
     return act_name(act, config.leaky_slope)
 
@@ -56,7 +51,8 @@ with c2:
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 acts = left.multiselect(t("dead_relu_acts", lang), list(ACTIVATIONS), default=DEFAULT_ACTS, key=ACTS_KEY,
                         bind="query-params", format_func=act_name, help=t("dead_relu_acts_help", lang))
-right.button(t("dead_relu_reset", lang), on_click=_reset, key="dead_relu_reset", help=t("dead_relu_reset_help", lang))
+right.button(t("dead_relu_reset", lang), on_click=state.reset_page, args=(PRESET, {ACTS_KEY: DEFAULT_ACTS}),
+             key="dead_relu_reset", help=t("dead_relu_reset_help", lang))
 state.report_page_params()
 st.caption(setting_caption(config, lang))
 if not acts:

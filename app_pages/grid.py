@@ -9,6 +9,7 @@ from ui import grid_runs as gr
 from ui import state
 from ui.charts import grid as charts
 from ui.i18n import t
+from ui.run_button import run_button
 from ui.runs import config_key
 from ui.text import literal
 
@@ -18,12 +19,7 @@ LABELS = {"hidden": ("grid_hidden", "grid_hidden_help"), "lr": ("grid_lr", "grid
           "seed": ("grid_seeds", "grid_seeds_help"), "epochs": ("grid_epochs", "grid_list_help")}
 
 
-def _reset() -> None:
-    # set, not deleted: a deleted bound widget would be re-seeded from the URL the session started with
-    for field, key in gr.AXIS_KEYS.items():
-        st.session_state[key] = gr.DEFAULT_TEXTS[field]
-    st.session_state["p_axis"], st.session_state["p_values"] = "", ""
-    state.set_values(state.preset_values("book_251"))
+CONTROLS = {**{key: gr.DEFAULT_TEXTS[field] for field, key in gr.AXIS_KEYS.items()}, "p_axis": "", "p_values": ""}
 
 
 def _stop() -> None:
@@ -49,8 +45,8 @@ with st.container(border=True):
     gr.share_choice("p_axis", extra, "")
     extra_text = c2.text_input(t("grid_extra_values", lang), key="p_values", bind="query-params",
                                max_chars=gr.MAX_TEXT, help=t("grid_extra_help", lang), disabled=not extra)
-    c3.button(t("grid_reset", lang), key="grid_reset", help=t("grid_reset_help", lang), on_click=_reset,
-              width="stretch")
+    c3.button(t("grid_reset", lang), key="grid_reset", help=t("grid_reset_help", lang), on_click=state.reset_page,
+              args=("book_251", CONTROLS), width="stretch")
     if extra:
         texts[extra] = extra_text
 state.report_page_params()
@@ -73,12 +69,12 @@ st.caption(t("grid_plan_note", lang, limit=gr.MAX_TIME_S))
 
 base_key, key = gr.base_key_of(configs), gr.grid_key(grid)
 frame = gr.cached_result(base_key, key)
-if frame is None:
-    if st.session_state.pop("grid_stopped", False):
-        st.warning(t("grid_stopped", lang), icon="⏹️")
-    if not st.button(t("grid_run", lang), type="primary", key="grid_run"):
-        st.info(t("grid_press_run", lang, n=len(configs)))
-        st.stop()
+if frame is None and st.session_state.pop("grid_stopped", False):
+    st.warning(t("grid_stopped", lang), icon="⏹️")
+if run_button((base_key, key), t("grid_run", lang), "grid_run", auto=frame is not None,
+              waiting=t("grid_press_run", lang, n=len(configs))) is None:
+    st.stop()
+if frame is None:                  # clicked: the sweep, with its own progress and Stop button
     bar = st.progress(0.0, text=t("grid_progress", lang, done=0, total=len(configs)))
     stop_slot = st.empty()
     stop_slot.button(t("grid_stop", lang), key="grid_stop", on_click=_stop)

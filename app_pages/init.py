@@ -20,8 +20,8 @@ defaults = runs.CONTROLS
 st.title(t("page_init", lang))
 st.markdown(t("init_intro", lang))
 state.show_url_warnings()
-if st.button(t("init_reset", lang), key="init_reset", help=t("init_reset_help", lang), on_click=runs.reset_controls):
-    state.request_values(state.preset_values("zero_init"))
+st.button(t("init_reset", lang), key="init_reset", help=t("init_reset_help", lang), on_click=state.reset_page,
+          args=("zero_init", runs.CONTROLS))
 
 # ---------------------------------------------------------------- 1. zero init: symmetric units
 st.header(t("init_sym_header", lang))
@@ -35,11 +35,7 @@ else:
         layer = st.selectbox(t("init_layer", lang), list(range(1, n_hidden + 1)), key="p_init_layer", bind=QP,
                              index=0, format_func=lambda k: f"fc{k}")
     steps_config = first_steps_config(config)      # e.g. tiny mini-batches make even 5 epochs slow
-    steps_clicked = not runs.is_cheap(steps_config) and st.button(
-        t("init_train_button", lang, epochs=steps_config.epochs), key="init_steps_train", type="primary")
-    if runs.run_with_progress(steps_config, lang, steps_clicked) is None:
-        st.info(t("init_press_train", lang))
-    else:
+    if runs.run_or_wait(steps_config, lang, "init_steps_train") is not None:
         table, by_step = runs.first_steps(key, layer)
         counts = by_step[by_step["layer"] == f"fc{layer}"]
         width = config.hidden[layer - 1]
@@ -57,13 +53,8 @@ else:
 
 st.subheader(t("init_run_header", lang))
 st.markdown(t("init_run_explain", lang))
-clicked = False
-if not runs.is_cheap(config):
-    clicked = st.button(t("init_train_button", lang, epochs=config.epochs), key="init_train", type="primary")
-result = runs.run_with_progress(config, lang, clicked)
-if result is None:
-    st.info(t("init_press_train", lang))
-else:
+result = runs.run_or_wait(config, lang, "init_train")
+if result is not None:
     last = result.history.iloc[-1]
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("init_metric_train_loss", lang), f"{last['train_loss']:.4f}")
@@ -116,9 +107,7 @@ except ConfigError as err:
 if not keys:
     st.info(t("init_cmp_none", lang))
     st.stop()
-clicked = st.button(t("init_cmp_button", lang, n=len(keys)), key="init_compare", type="primary")
-if not runs.train_compare(keys, lang, clicked):
-    st.info(t("init_cmp_press", lang, n=len(keys), epochs=int(epochs)))
+if not runs.train_compare(keys, lang):
     st.stop()
 curves, scores, table = runs.compare_view(keys, lang, split)
 st.vega_lite_chart(spec=curves, width="content")

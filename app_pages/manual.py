@@ -12,21 +12,20 @@ from core.config import FIELD_BY_NAME
 from ui import manual_runs as runs
 from ui import state
 from ui.i18n import choice_label, t
+from ui.run_button import CLICKED, run_button
 
 PRESET = "book_251"
 lang = state.lang()
 sidebar_config = state.config()
 config, ignored = runs.manual_config(sidebar_config)
 key = runs.config_key(config)
-done: set = st.session_state.setdefault("manual_done", set())   # button-started results shown again on return
 
 st.title(t("page_manual", lang))
 st.markdown(t("manual_intro", lang))
 state.show_url_warnings()
 with st.expander(t("manual_explain_title", lang)):
     st.markdown(t("manual_explain", lang))
-if st.button(t("manual_reset", lang), key="manual_reset"):
-    state.request_values(state.preset_values(PRESET))
+st.button(t("manual_reset", lang), key="manual_reset", on_click=state.reset_page, args=(PRESET,))
 if sidebar_config.batch_norm:
     st.info(t("manual_bn", lang), icon="ℹ️")
 if ignored:
@@ -40,14 +39,8 @@ from ui.charts import manual as charts  # noqa: E402  (pandas/altair once the pa
 
 
 def clicked_or_done(cheap: bool, button_key: str, label: str, what: str) -> bool:
-    """True when a part may run: cheap enough for page load, already run by a click, or clicked now."""
-    if cheap or what in done:
-        return True
-    st.info(t("manual_big", lang), icon="⏱️")
-    if st.button(label, key=button_key):
-        done.add(what)
-        return True
-    return False
+    """True when a part may run: cheap enough for page load, run before in this session, or clicked now."""
+    return run_button(what, label, button_key, auto=cheap, waiting=t("manual_big", lang), remember=True) is not None
 
 
 # ---------------------------------------------------------------- 1 gradients side by side
@@ -104,12 +97,12 @@ st.header(t("manual_sec_time", lang))
 rows = runs.timing_rows(config)
 st.caption(t("manual_time_caption", lang, rows=rows, activation=choice_label("activation", config.activation, lang)))
 timing_key = f"time|{runs.timing_key(config)}"
-if st.button(t("manual_time_button", lang), key="manual_time_run", type="primary"):
+timing = run_button(timing_key, t("manual_time_button", lang), "manual_time_run", always_show=True, remember=True)
+if timing == CLICKED:
     bar = st.progress(0.0)
     runs.step_times(config, lambda i, n: bar.progress(i / n, text=t("manual_time_progress", lang, done=i, total=n)))
     bar.empty()
-    done.add(timing_key)
-if timing_key in done:
+if timing:
     times = runs.step_times(config)
     yours = ",".join(map(str, config.hidden)) or "none"
     mine = times[times["hidden"] == yours].set_index("implementation")["seconds_per_step"] * 1e3

@@ -23,12 +23,7 @@ lang = state.lang()
 config = state.config()
 
 
-def _reset() -> None:
-    state.set_values(state.preset_values(PRESET))
-    for key in (ACTS_KEY, *FIX_KEYS.values()):     # page controls back to their defaults
-        st.session_state.pop(key, None)
-
-
+CONTROLS = {ACTS_KEY: DEFAULT_ACTS, **{key: True for key in FIX_KEYS.values()}}    # page controls, defaults
 st.title(t("page_vanishing", lang))
 st.markdown(t("vanishing_intro", lang))
 with st.expander(t("vanishing_why", lang)):
@@ -38,7 +33,8 @@ state.show_url_warnings()
 left, right = st.columns([4, 1], vertical_alignment="bottom")
 acts = left.multiselect(t("vanishing_acts", lang), list(ACTIVATIONS), default=DEFAULT_ACTS, key=ACTS_KEY,
                         bind="query-params", format_func=act_name, help=t("vanishing_acts_help", lang))
-right.button(t("vanishing_reset", lang), on_click=_reset, key="vanishing_reset", help=t("vanishing_reset_help", lang))
+right.button(t("vanishing_reset", lang), on_click=state.reset_page, args=(PRESET, CONTROLS), key="vanishing_reset",
+             help=t("vanishing_reset_help", lang))
 state.report_page_params()
 st.caption(setting_caption(config, lang))
 key = config_key(config)

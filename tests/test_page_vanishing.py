@@ -84,3 +84,15 @@ def test_a_lesson_button_is_held_to_a_time_budget_for_all_its_runs():
     errors = " ".join(e.value.replace("\\", "") for e in at.error)
     assert "too slow for one button" in errors and "lower epochs" in errors
     assert "Something went wrong" not in errors            # a clear reason, not the guard's fallback
+
+
+def test_reset_restores_the_textbook_setting_in_a_session_opened_from_a_link_with_page_values():
+    at = page(hidden="3,3", lr="0.5", p_acts="Tanh", p_fix_relu="false")     # options go by their labels
+    assert at.session_state["config"].hidden == (3, 3) and at.multiselect(key="p_acts").value == ["tanh"]
+    assert at.toggle(key="p_fix_relu").value is False and not at.warning      # both taken from the link
+    at.button(key="vanishing_reset").click().run()
+    assert not at.exception
+    assert at.session_state["config"] == preset("vanishing")
+    assert at.multiselect(key="p_acts").value == ["sigmoid", "relu"] and at.toggle(key="p_fix_relu").value is True
+    at.run()                                                   # and it stays reset (not re-seeded from the link)
+    assert at.multiselect(key="p_acts").value == ["sigmoid", "relu"] and at.toggle(key="p_fix_relu").value is True

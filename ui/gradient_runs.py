@@ -14,7 +14,8 @@ import streamlit as st
 from core.config import FIELD_BY_NAME, ConfigError, RunConfig
 from ui import state
 from ui.i18n import choice_label, t
-from ui.runs import cached_train, config_key, config_of, train_live
+from ui.run_button import CLICKED, run_button, run_id, train_all, trained_before
+from ui.runs import cached_train, config_key, config_of
 from ui.text import literal
 
 if TYPE_CHECKING:
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     from core.training import RunResult
 
 MAX_ENTRIES = 64
-TRAINED = "trained"     # session set of config keys trained in this session (shared with the Train page)
 
 # Activation names shown in the page-local multiselects. They are the same in both languages on purpose:
 # a multiselect bound to the URL writes its displayed labels into the link, and a link must keep working
@@ -93,27 +93,16 @@ def train_runs(configs: dict[str, RunConfig], labels: dict[str, str], lang: str,
         reason = err.reason_zh if lang == "zh" and err.reason_zh else err.reason
         st.error(t("lesson_too_slow", lang, reason=literal(reason)))
         return None
-    trained: set = st.session_state.setdefault(TRAINED, set())
-    keys = {name: config_key(c) for name, c in configs.items()}
     epochs = max(c.epochs for c in configs.values())
-    clicked = st.button(t("vanishing_train_button", lang, n=len(configs), epochs=epochs), type="primary",
-                        key=button_key)
-    if not clicked and not all(k in trained for k in keys.values()):
-        st.info(t("vanishing_press_train", lang))
+    go = run_button(run_id(configs), t("vanishing_train_button", lang, n=len(configs), epochs=epochs), button_key,
+                    auto=trained_before(configs), waiting=t("vanishing_press_train", lang))
+    if go is None:
         return None
-    bar = st.progress(0.0) if clicked else None
-    results = {}
-    for i, (name, config) in enumerate(configs.items()):
-        def on_update(epoch: int, _history: object, i: int = i, name: str = name, total: int = config.epochs) -> None:
-            bar.progress(min(1.0, (i + epoch / total) / len(configs)),
-                         text=t("vanishing_progress", lang, i=i + 1, n=len(configs), run=labels[name], epoch=epoch,
-                                epochs=total))
 
-        results[name] = train_live(config, on_update if bar is not None else None)
-        trained.add(keys[name])
-    if bar is not None:
-        bar.empty()
-    return results
+    def progress_text(i: int, run: str, epoch: int, total: int) -> str:
+        return t("vanishing_progress", lang, i=i + 1, n=len(configs), run=run, epoch=epoch, epochs=total)
+
+    return train_all(configs, lang, labels, show_progress=go == CLICKED, progress_text=progress_text)
 
 
 def config_slider(name: str, label: str, key: str, lo: float, hi: float, step: float, help: str | None = None) -> float:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import math
 import re
-import threading
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -21,7 +20,7 @@ import streamlit as st
 
 from core.config import FIELD_BY_NAME, FIELDS, ConfigError, RunConfig, format_value
 from core.sweep import MAX_CONFIGS, check_sweep_time, estimate_sweep_seconds, group_key, sweep, validate_grid
-from ui.runs import TRAIN_SLOTS, config_key, config_of, run_in_worker
+from ui.runs import TRAIN_SLOTS, Cancellable, TrainingCancelled, config_key, config_of, run_in_worker
 
 # The page's four fixed axes (RunConfig field -> URL key of its text box) and their textbook values:
 # the seed's table (1 or 2 hidden layers x lr 0.01 / 1 / 5, 3000 epochs) with seeds 0-2 for error bars.
@@ -189,28 +188,20 @@ def share_choice(key: str, value: str, default: str) -> None:
 
 
 # --------------------------------------------------------------------------- cached sweep
-class SweepCancelled(Exception):
-    """Raised inside the cached sweep when the page stopped it; nothing gets cached."""
-
-
 class NotCached(Exception):
     """Raised by a cache peek that found no result (exceptions are never cached)."""
 
 
-class SweepProgress:
-    """What the worker reports (fraction of the work, rows done, rows in all); a cancel flag."""
+class SweepProgress(Cancellable):
+    """What a sweep worker reports: fraction of the work, rows done, rows in all."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.fraction, self.done, self.total = 0.0, 0, 0
-        self.cancelled = threading.Event()
-        self.changed = threading.Event()
 
     def __call__(self, fraction: float, done: int, total: int) -> None:
         self.fraction, self.done, self.total = fraction, done, total
         self.changed.set()
-
-    def should_stop(self) -> bool:
-        return self.cancelled.is_set()
 
 
 @st.cache_data(max_entries=MAX_SWEEPS, show_spinner=False)
@@ -226,7 +217,7 @@ def cached_sweep(base_key: str, key: str, _progress: SweepProgress | None = None
         frame = sweep(base, grid, on_progress=_progress,
                       should_stop=_progress.should_stop if _progress is not None else None)
     if frame.attrs.get("stopped"):
-        raise SweepCancelled
+        raise TrainingCancelled     # a stopped sweep caches nothing
     return frame
 
 

@@ -73,6 +73,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "在二维数据上训练书中的前馈神经网络。在侧边栏修改设置，然后点击 **开始训练**。"),
     "train_button": ("Train", "开始训练"),
     "training_progress": ("Training… epoch {epoch} / {epochs}", "训练中…… 第 {epoch} / {epochs} 轮"),
+    "run_i_of_n": ("Run {i} / {n} ({run}) — {line}", "第 {i} / {n} 个运行（{run}）—— {line}"),
     "press_train": ("Press **Train** to run this configuration ({label}).",
                     "点击 **开始训练** 运行当前配置（{label}）。"),
     "metric_test_acc": ("Test accuracy", "测试集准确率"),

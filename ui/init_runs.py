@@ -25,11 +25,11 @@ from core.training import RunResult
 from ui.charts import init as charts
 from ui.charts.base import curves_chart
 from ui.i18n import t
-from ui.runs import cached_train, config_key, config_of, train_live
+from ui.run_button import CLICKED, run_button, run_id, train_all, trained_before
+from ui.runs import cached_train, config_key, config_of
 
 MAX_ENTRIES = 32
 CHEAP_SECONDS = 0.5     # runs estimated (core.budget) at most this long train on page load; others wait for a click
-DONE = "init_done"      # session set of run ids (tuples of config keys) this session has trained
 COMPARE_EPOCHS = 3000   # the book's epochs for the comparison runs
 
 # page-local controls (bound to the URL) and their defaults; "reset to the textbook setting" restores them
@@ -37,13 +37,6 @@ CONTROLS: dict[str, object] = {
     "p_init_layer": 1, "p_init_hist": list(DEFAULT_HISTOGRAMS), "p_init_fan_in": 2, "p_init_fan_out": 5,
     "p_init_cmp": list(DEFAULT_COMPARE), "p_init_epochs": COMPARE_EPOCHS, "p_init_split": "train",
 }
-
-
-def reset_controls() -> None:
-    """Widget callback: put the page's own controls back to their defaults."""
-    for key, value in CONTROLS.items():
-        if key in st.session_state and st.session_state[key] != value:   # only what changed: fewer state writes
-            st.session_state[key] = list(value) if isinstance(value, list) else value
 
 
 # --------------------------------------------------------------------------- 1. first steps
@@ -74,23 +67,14 @@ def is_cheap(config: RunConfig) -> bool:
     return estimate_seconds(config) <= CHEAP_SECONDS
 
 
-def run_with_progress(config: RunConfig, lang: str, clicked: bool) -> RunResult | None:
-    """The config's run: trained at once when cheap, else after a click (or if this session trained it)."""
-    key = config_key(config)
-    done: set = st.session_state.setdefault(DONE, set())
-    if not is_cheap(config) and not clicked and (key,) not in done:
+def run_or_wait(config: RunConfig, lang: str, button_key: str) -> RunResult | None:
+    """The config's run behind a button (ui.run_button): trained at once when cheap, else after a click or
+    if this session trained it before; None while it waits (an info line says so)."""
+    go = run_button(run_id(config), t("init_train_button", lang, epochs=config.epochs), button_key,
+                    auto=is_cheap(config) or trained_before({"run": config}), waiting=t("init_press_train", lang))
+    if go is None:
         return None
-    bar = st.progress(0.0) if clicked else None
-
-    def on_update(epoch: int, _history: pd.DataFrame) -> None:
-        bar.progress(min(1.0, epoch / config.epochs), text=t("init_progress", lang, epoch=epoch,
-                                                              epochs=config.epochs))
-
-    result = train_live(config, on_update if bar is not None else None)
-    done.add((key,))
-    if bar is not None:
-        bar.empty()
-    return result
+    return train_all({"run": config}, lang, show_progress=go == CLICKED)["run"]
 
 
 # --------------------------------------------------------------------------- 2. histograms
@@ -125,27 +109,20 @@ def compare_keys(config: RunConfig, names: list[str], epochs: int) -> tuple[tupl
     return tuple((name, config_key(c)) for name, c in scheme_configs(config, names, epochs).items())
 
 
-def train_compare(keys: tuple[tuple[str, str], ...], lang: str, clicked: bool) -> bool:
-    """Train every comparison run (progress bar over all of them) after a click, or show them if this
-    session trained them before. Returns whether results are ready."""
-    done: set = st.session_state.setdefault(DONE, set())
-    run_id = tuple(k for _, k in keys)
-    if not clicked and run_id not in done:
+def train_compare(keys: tuple[tuple[str, str], ...], lang: str) -> bool:
+    """The comparison runs behind their button (one progress bar over all of them); whether results are ready."""
+    configs = {name: config_of(key) for name, key in keys}
+    epochs = max(c.epochs for c in configs.values())
+    go = run_button(run_id(configs), t("init_cmp_button", lang, n=len(keys)), "init_compare", always_show=True,
+                    auto=trained_before(configs), waiting=t("init_cmp_press", lang, n=len(keys), epochs=epochs))
+    if go is None:
         return False
-    bar = st.progress(0.0) if clicked else None
-    for i, (name, key) in enumerate(keys):
-        config = config_of(key)
 
-        def on_update(epoch: int, _history: pd.DataFrame, i: int = i, name: str = name,
-                      epochs: int = config.epochs) -> None:
-            bar.progress(min(1.0, (i + epoch / epochs) / len(keys)),
-                         text=t("init_cmp_progress", lang, scheme=charts.scheme_label(name, lang), i=i + 1,
-                                n=len(keys), epoch=epoch, epochs=epochs))
+    def progress_text(i: int, scheme: str, epoch: int, total: int) -> str:
+        return t("init_cmp_progress", lang, scheme=scheme, i=i + 1, n=len(keys), epoch=epoch, epochs=total)
 
-        train_live(config, on_update if bar is not None else None)
-    done.add(run_id)
-    if bar is not None:
-        bar.empty()
+    train_all(configs, lang, {name: charts.scheme_label(name, lang) for name in configs},
+              show_progress=go == CLICKED, progress_text=progress_text)
     return True
 
 

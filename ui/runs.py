@@ -152,25 +152,33 @@ def config_of(key: str) -> RunConfig:
     return parse_params(dict(parse_qsl(key, keep_blank_values=True)))
 
 
-class Progress:
-    """What the worker thread reports: its place in the queue, then the latest epoch and partial history;
-    a cancel flag (train() polls should_stop before every optimizer step)."""
+class Cancellable:
+    """What a worker thread shares with the script thread that waits on it (run_in_worker): `cancelled`
+    (set when the page goes away or Stop is pressed; the worker polls should_stop) and `changed` (set on
+    every report and when the worker ends). The one cancel path of training runs and sweeps alike."""
 
     def __init__(self) -> None:
+        self.cancelled = threading.Event()
+        self.changed = threading.Event()
+
+    def should_stop(self) -> bool:
+        return self.cancelled.is_set()
+
+
+class Progress(Cancellable):
+    """What a training worker reports: its place in the queue, then the latest epoch and partial history."""
+
+    def __init__(self) -> None:
+        super().__init__()
         self.epoch = 0
         self.history: pd.DataFrame | None = None
         self.queued: tuple[int, float] | None = None   # (position, estimated seconds) while waiting for a slot
-        self.cancelled = threading.Event()
-        self.changed = threading.Event()     # set on every report and when the worker ends
 
     def __call__(self, epoch: int, history: pd.DataFrame) -> None:
         if self.cancelled.is_set():
             raise TrainingCancelled
         self.epoch, self.history = epoch, history
         self.changed.set()
-
-    def should_stop(self) -> bool:
-        return self.cancelled.is_set()
 
     def queue(self, position: int, seconds: float) -> None:
         """SlotQueue.acquire's on_wait: the run is waiting at `position`, about `seconds` from starting."""

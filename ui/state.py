@@ -101,6 +101,17 @@ def preset_values(name: str) -> dict[str, Any]:
     return {**{f.name: f.default for f in FIELDS}, **PRESETS[name]}
 
 
+def reset_page(preset: str, controls: dict[str, Any] | None = None) -> None:
+    """Widget callback of every page's "reset to the textbook setting" button: the config becomes
+    PRESETS[preset] (over the defaults) and the page's own controls (its URL-bound widgets, key ->
+    default) go back to their defaults. Controls are *set*, not deleted: a deleted URL-bound widget would
+    be seeded again from the address the session started with (the link's page values)."""
+    set_values(preset_values(preset))
+    for key, value in (controls or {}).items():
+        if st.session_state.get(key) != value:          # only what changed: fewer state writes
+            st.session_state[key] = list(value) if isinstance(value, (list, tuple)) else value
+
+
 def set_values(values: dict[str, Any]) -> None:
     """Replace config values (presets, buttons); the widgets re-read them on the next run.
 
@@ -151,7 +162,7 @@ def sync_url(config: RunConfig) -> None:
 def _same(value: Any, given: list[str]) -> bool:
     """Whether a bound widget's value is what the link gave (as text, a number or a list of options)."""
     if isinstance(value, (list, tuple)):
-        return [str(v) for v in value] == given
+        return [str(v).lower() for v in value] == [g.lower() for g in given]
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         try:
             return float(given[-1]) == float(value)
@@ -169,7 +180,9 @@ def page_param_warnings() -> list[str]:
     pending = st.session_state.get(PAGE_GIVEN, {})
     for key in [k for k in pending if k in st.session_state]:     # widgets drawn so far; each checked once
         given = pending.pop(key)
-        if not _same(st.session_state[key], given):
+        # Streamlit keeps a value its widget took in the address bar (options appear there by their labels),
+        # and drops one it could not take -- or one equal to the widget's default, hence the comparison
+        if key not in st.query_params and not _same(st.session_state[key], given):
             shown = ",".join(given)
             shown = shown if len(shown) <= MAX_ECHO_VALUE else shown[: MAX_ECHO_VALUE - 1] + "…"
             out.append(t("page_param_ignored", lang(), name=key, value=shown))
