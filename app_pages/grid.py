@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import grid as grid_rules
 from core.config import FIELD_BY_NAME, ConfigError
 from ui import grid_runs as gr
 from ui import state
@@ -36,7 +37,7 @@ with st.container(border=True):
     for col, (field, key) in zip(st.columns(4), gr.AXIS_KEYS.items()):
         label, help_key = LABELS[field]
         texts[field] = col.text_input(t(label, lang), value=gr.DEFAULT_TEXTS[field], key=key, help=t(help_key, lang),
-                                      max_chars=gr.MAX_TEXT, bind="query-params")
+                                      max_chars=grid_rules.MAX_TEXT, bind="query-params")
     c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
     gr.seed_choice("p_axis", ["", *gr.EXTRA_FIELDS], "")
     extra = c1.selectbox(t("grid_extra", lang), ["", *gr.EXTRA_FIELDS], key="p_axis",
@@ -44,7 +45,7 @@ with st.container(border=True):
                                                                                                       lang))
     gr.share_choice("p_axis", extra, "")
     extra_text = c2.text_input(t("grid_extra_values", lang), key="p_values", bind="query-params",
-                               max_chars=gr.MAX_TEXT, help=t("grid_extra_help", lang), disabled=not extra)
+                               max_chars=grid_rules.MAX_TEXT, help=t("grid_extra_help", lang), disabled=not extra)
     c3.button(t("grid_reset", lang), key="grid_reset", help=t("grid_reset_help", lang), on_click=state.reset_page,
               args=("book_251", CONTROLS), width="stretch")
     if extra:
@@ -52,22 +53,22 @@ with st.container(border=True):
 state.report_page_params()
 
 try:
-    grid, configs = gr.parse_grid(config, texts)
-    seconds = gr.check_time(configs)
+    grid, configs = grid_rules.parse_grid(config, texts)
+    seconds = grid_rules.check_time(configs)
 except ConfigError as err:
     st.error(t("grid_invalid", lang, msg=literal(err.message(lang))), icon="🚫")
     st.stop()
 
 fields = list(grid)
-groups, singles = gr.n_batched_groups(configs)
+groups, singles = grid_rules.n_batched_groups(configs)
 m = st.columns(4)
 m[0].metric(t("grid_size", lang), len(configs))
 m[1].metric(t("grid_groups", lang), groups)
 m[2].metric(t("grid_singles", lang), singles)
 m[3].metric(t("grid_estimate", lang), t("grid_estimate_value", lang, s=seconds))
-st.caption(t("grid_plan_note", lang, limit=gr.MAX_TIME_S))
+st.caption(t("grid_plan_note", lang, limit=grid_rules.MAX_TIME_S))
 
-base_key, key = gr.base_key_of(configs), gr.grid_key(grid)
+base_key, key = gr.base_key_of(configs), grid_rules.grid_key(grid)
 frame = gr.cached_result(base_key, key)
 if frame is None and st.session_state.pop("grid_stopped", False):
     st.warning(t("grid_stopped", lang), icon="⏹️")
@@ -94,11 +95,11 @@ if frame is None:                  # clicked: the sweep, with its own progress a
 st.session_state.pop("grid_stopped", None)
 
 # --------------------------------------------------------------------------- results
-best_index = gr.best_row(frame, fields)
+best_index = grid_rules.best_row(frame, fields)
 best = configs[best_index]
 best_values = {f: getattr(best, f) for f in fields}
 combo_fields = [f for f in fields if f != "seed"]
-summary = gr.summarize(frame, combo_fields)
+summary = grid_rules.summarize(frame, combo_fields)
 axes = [f for f in fields if len(grid[f]) > 1]
 
 if axes:
@@ -114,13 +115,13 @@ if axes:
     gr.share_choice("p_heat_y", y, y_default)
     gr.share_choice("p_heat_x", x, x_default)
     x = x if x and x != y else None
-    cell = gr.summarize(frame, [f for f in (y, x) if f])
+    cell = grid_rules.summarize(frame, [f for f in (y, x) if f])
     st.altair_chart(charts.heatmap_chart(cell, x, y, lang, best=best_values), width="content")
     if frame.groupby([f for f in (y, x) if f], sort=False).size().max() > 1:
         st.altair_chart(charts.spread_chart(frame, x or y, y if x else None, lang), width="content")
 
 st.subheader(t("grid_best", lang))
-row = gr.combo_row(summary, best_values)
+row = grid_rules.combo_row(summary, best_values)
 varied = [f for f in combo_fields if len(grid[f]) > 1] or combo_fields
 combo = ", ".join(f"{charts.field_title(f, lang)} {charts.value_label(f, best_values[f], lang)}" for f in varied)
 st.markdown(t("grid_best_text", lang, combo=combo or "—", mean=row.test_acc_mean, low=row.test_acc_min,
@@ -141,7 +142,7 @@ st.dataframe(charts.summary_table(summary, combo_fields, lang, best=best_values)
 with st.expander(t("grid_all_runs", lang)):
     st.dataframe(charts.runs_table(frame, fields, lang, best_index), hide_index=True)
 d1, d2 = st.columns(2)
-d1.download_button(t("grid_download_runs", lang), gr.csv_text(frame, fields), "grid_runs.csv", "text/csv",
+d1.download_button(t("grid_download_runs", lang), grid_rules.csv_text(frame, fields), "grid_runs.csv", "text/csv",
                    key="grid_dl_runs")
-d2.download_button(t("grid_download_summary", lang), gr.csv_text(summary, combo_fields), "grid_summary.csv",
+d2.download_button(t("grid_download_summary", lang), grid_rules.csv_text(summary, combo_fields), "grid_summary.csv",
                    "text/csv", key="grid_dl_summary")

@@ -69,7 +69,7 @@ COSTS: dict[str, float] = {
     "bn_elem": 0.0,           # per (row x hidden unit) of batch-norm work (covered by elem and bn)
 }
 
-# A sweep's batched group (core.sweep._Group): C configs of one shape over N = train+dev rows. Fitted by
+# A sweep's batched group (core.batched._Group): C configs of one shape over N = train+dev rows. Fitted by
 # the same bench on its batched sweeps.
 GROUP_COSTS: dict[str, float] = {
     "run": 0.26,              # per group part: buffers, initial weights, result rows, the sweep's data and frame
@@ -173,7 +173,7 @@ def parts(config: RunConfig, n_train: int | None = None, n_dev: int | None = Non
 
 
 def group_features(configs: list[RunConfig], n_train: int, n_dev: int) -> dict[str, float]:
-    """What one batched group part of a sweep (core.sweep._Group over `configs`) does, counted."""
+    """What one batched group part of a sweep (core.batched._Group over `configs`) does, counted."""
     c0 = configs[0]
     C, E, N = len(configs), float(c0.epochs), n_train + n_dev
     L = len(c0.hidden) + 1
@@ -190,20 +190,4 @@ def group_features(configs: list[RunConfig], n_train: int, n_dev: int) -> dict[s
 def estimate_group_seconds(configs: list[RunConfig], n_train: int, n_dev: int) -> float:
     """Estimated wall time of one batched group part of a sweep, in seconds."""
     return sum(GROUP_COSTS[k] * v for k, v in group_features(configs, n_train, n_dev).items())
-
-
-def check_runs_time(configs: list[RunConfig], field: str = "epochs") -> None:
-    """Raise ConfigError (naming `field`) if the runs one lesson button trains take longer, all
-    together, than a sweep may (SWEEP_FACTOR * MAX_SECONDS, estimated on the reference machine)."""
-    from .config import ConfigError
-
-    total = sum(estimate_seconds(c) for c in configs)
-    cap = SWEEP_FACTOR * MAX_SECONDS
-    if total > cap:
-        value = getattr(configs[0], field)
-        raise ConfigError(field, value, f"an estimated {cap:.0f} s for all {len(configs)} runs together",
-                          f"the {len(configs)} runs would take about {total:,.0f} s together: lower epochs, "
-                          f"samples or layer widths, or choose fewer runs",
-                          f"{len(configs)} 次训练预计共需约 {total:,.0f} 秒：请减少训练轮数、样本数或每层神经元个数，"
-                          f"或少选几项", allowed_zh=f"所有 {len(configs)} 次训练合计预计 <= {cap:.0f} 秒")
 

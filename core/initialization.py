@@ -14,8 +14,7 @@ import numpy as np
 import pandas as pd
 import torch
 
-from .budget import check_runs_time
-from .config import INITS, ConfigError, RunConfig
+from .config import INITS, ConfigError, RunConfig, check_runs_time
 from .models import init_weight, theoretical_std
 from .probes import SYMMETRY_RTOL, identical_tolerance, symmetric_units
 from .training import N_SNAPSHOTS, RunResult

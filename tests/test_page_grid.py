@@ -10,9 +10,10 @@ import pytest
 from streamlit.dataframe_util import convert_arrow_bytes_to_pandas_df
 from streamlit.testing.v1 import AppTest
 
+from core import grid as rules
 from core.budget import estimate_seconds
 from core.config import ConfigError, RunConfig
-from core.sweep import MAX_CONFIGS, sweep, sweep_time_cap
+from core.sweep import MAX_CONFIGS, estimate_sweep_seconds, sweep, sweep_time_cap
 from tests.apptest import metrics, open_app
 from ui import grid_runs as gr
 from ui.charts import grid as charts
@@ -22,7 +23,7 @@ TINY = {"p_hidden": "4;4,3", "p_lr": "0.5,2", "p_seeds": "0,1", "p_epochs": "60"
 
 # --------------------------------------------------------------------------- parsing and validation
 def test_default_texts_are_the_seed_table_with_three_seeds():
-    grid, configs = gr.parse_grid(RunConfig(lr=0.3, epochs=10), gr.DEFAULT_TEXTS)
+    grid, configs = rules.parse_grid(RunConfig(lr=0.3, epochs=10), gr.DEFAULT_TEXTS)
     assert grid == {"hidden": [(5,), (5, 3)], "lr": [0.01, 1.0, 5.0], "seed": [0, 1, 2], "epochs": [3000]}
     assert len(configs) == 18
     assert configs[0] == RunConfig(hidden=(5,), lr=0.01, seed=0, epochs=3000)
@@ -31,10 +32,11 @@ def test_default_texts_are_the_seed_table_with_three_seeds():
 
 def test_blank_items_duplicates_and_empty_boxes():
     base = RunConfig(epochs=7, activation="tanh")
-    grid, configs = gr.parse_grid(base, {"hidden": " 5 ;; none; 3, 3 ", "lr": "1, 1.0; 0.5", "seed": "", "epochs": ""})
+    texts = {"hidden": " 5 ;; none; 3, 3 ", "lr": "1, 1.0; 0.5", "seed": "", "epochs": ""}
+    grid, configs = rules.parse_grid(base, texts)
     assert grid == {"hidden": [(5,), (), (3, 3)], "lr": [1.0, 0.5]}
     assert len(configs) == 6 and {c.epochs for c in configs} == {7} and {c.activation for c in configs} == {"tanh"}
-    grid, configs = gr.parse_grid(base, {"activation": "sigmoid,relu"})
+    grid, configs = rules.parse_grid(base, {"activation": "sigmoid,relu"})
     assert grid == {"activation": ["sigmoid", "relu"]} and len(configs) == 2
 
 
@@ -47,7 +49,7 @@ def test_blank_items_duplicates_and_empty_boxes():
 ])
 def test_bad_values_name_the_field_and_the_value(texts, field, shown):
     with pytest.raises(ConfigError) as err:
-        gr.parse_grid(RunConfig(), texts)
+        rules.parse_grid(RunConfig(), texts)
     assert err.value.field == field
     assert shown in err.value.message("en") and shown in err.value.message("zh")
     assert "无效" in err.value.message("zh")
@@ -56,56 +58,57 @@ def test_bad_values_name_the_field_and_the_value(texts, field, shown):
 def test_grid_size_and_compute_budget_are_capped():
     seeds = ",".join(map(str, range(MAX_CONFIGS // 2 + 1)))
     with pytest.raises(ConfigError) as err:
-        gr.parse_grid(RunConfig(), {"hidden": "5;5,3", "seed": seeds})
+        rules.parse_grid(RunConfig(), {"hidden": "5;5,3", "seed": seeds})
     assert f"at most {MAX_CONFIGS}" in err.value.message("en") and "网格共有" in err.value.message("zh")
     with pytest.raises(ConfigError) as err:        # each config fits MAX_SECONDS (~25 s), the sweep does not
-        gr.parse_grid(RunConfig(), {"hidden": "64,64,64", "epochs": "10000", "seed": ",".join(map(str, range(20)))})
+        rules.parse_grid(RunConfig(), {"hidden": "64,64,64", "epochs": "10000", "seed": ",".join(map(str, range(20)))})
     assert "budget" in err.value.message("en") and "时间预算" in err.value.message("zh")
     with pytest.raises(ConfigError):
-        gr.parse_grid(RunConfig(), {"lr": "1," * 600})            # longer than a text box holds
+        rules.parse_grid(RunConfig(), {"lr": "1," * 600})            # longer than a text box holds
 
 
 def test_time_estimate_and_time_cap():
-    _, book = gr.parse_grid(RunConfig(), gr.DEFAULT_TEXTS)
-    seconds = gr.estimate_seconds(book)
+    _, book = rules.parse_grid(RunConfig(), gr.DEFAULT_TEXTS)
+    seconds = estimate_sweep_seconds(book)
     assert 0.1 < seconds < 10                                   # measured ~2 s on the 2-core dev machine
-    assert gr.n_batched_groups(book) == (2, 0)
-    _, longer = gr.parse_grid(RunConfig(), {**gr.DEFAULT_TEXTS, "epochs": "6000"})
-    assert 1.3 * seconds < gr.estimate_seconds(longer) < 2 * seconds       # setup + epochs
-    _, adam = gr.parse_grid(RunConfig(optimizer="adam"), gr.DEFAULT_TEXTS)
-    assert gr.n_batched_groups(adam) == (2, 0)                     # full-batch Adam is batched too
-    _, rmsprop = gr.parse_grid(RunConfig(optimizer="rmsprop"), gr.DEFAULT_TEXTS)
-    assert gr.n_batched_groups(rmsprop) == (0, 18) and gr.estimate_seconds(rmsprop) > 5 * seconds
-    assert gr.check_time(book) == seconds
+    assert rules.n_batched_groups(book) == (2, 0)
+    _, longer = rules.parse_grid(RunConfig(), {**gr.DEFAULT_TEXTS, "epochs": "6000"})
+    assert 1.3 * seconds < estimate_sweep_seconds(longer) < 2 * seconds       # setup + epochs
+    _, adam = rules.parse_grid(RunConfig(optimizer="adam"), gr.DEFAULT_TEXTS)
+    assert rules.n_batched_groups(adam) == (2, 0)                     # full-batch Adam is batched too
+    _, rmsprop = rules.parse_grid(RunConfig(optimizer="rmsprop"), gr.DEFAULT_TEXTS)
+    assert rules.n_batched_groups(rmsprop) == (0, 18) and estimate_sweep_seconds(rmsprop) > 5 * seconds
+    assert rules.check_time(book) == seconds
     # a grid the sweep allows (< core.sweep's cap) but the page does not (> MAX_TIME_S)
     one = estimate_seconds(RunConfig(optimizer="rmsprop", epochs=20000))
-    n = math.ceil(1.1 * gr.MAX_TIME_S / one)
+    n = math.ceil(1.1 * rules.MAX_TIME_S / one)
     assert n * one < sweep_time_cap()
-    _, slow = gr.parse_grid(RunConfig(optimizer="rmsprop"), {"epochs": "20000", "seed": ",".join(map(str, range(n)))})
+    seeds = ",".join(map(str, range(n)))
+    _, slow = rules.parse_grid(RunConfig(optimizer="rmsprop"), {"epochs": "20000", "seed": seeds})
     with pytest.raises(ConfigError) as err:
-        gr.check_time(slow)
-    assert f"{gr.MAX_TIME_S:.0f} s" in err.value.message("en") and "秒" in err.value.message("zh")
+        rules.check_time(slow)
+    assert f"{rules.MAX_TIME_S:.0f} s" in err.value.message("en") and "秒" in err.value.message("zh")
 
 
 def test_the_estimate_is_cores_single_run_estimate_for_configs_trained_one_by_one():
     """The page's estimate was ~13x too low for slow fallback configs; now it is core.budget's, and a grid of
     such configs that would run for minutes is refused."""
     base = RunConfig(hidden=(1,) * 8, optimizer="nadam", clip_norm=1.0, l1=0.001, batch_size=1, epochs=3)
-    _, configs = gr.parse_grid(base, {"seed": "0,1"})
-    assert gr.n_batched_groups(configs) == (0, 2)
-    assert gr.estimate_seconds(configs) == pytest.approx(sum(estimate_seconds(c) for c in configs))
+    _, configs = rules.parse_grid(base, {"seed": "0,1"})
+    assert rules.n_batched_groups(configs) == (0, 2)
+    assert estimate_sweep_seconds(configs) == pytest.approx(sum(estimate_seconds(c) for c in configs))
     with pytest.raises(ConfigError) as err:                      # 10 configs x ~20 s of NAdam steps
-        gr.check_time(gr.parse_grid(base.replace(epochs=10), {"seed": ",".join(map(str, range(10)))})[1])
+        rules.check_time(rules.parse_grid(base.replace(epochs=10), {"seed": ",".join(map(str, range(10)))})[1])
     assert "budget" in err.value.message("en") or "would take" in err.value.message("en")
 
 
 def test_grid_key_round_trip_and_csv():
-    grid, _configs = gr.parse_grid(RunConfig(), {"hidden": "5;5,3", "lr": "0.01,1"})
-    key = gr.grid_key(grid)
+    grid, _configs = rules.parse_grid(RunConfig(), {"hidden": "5;5,3", "lr": "0.01,1"})
+    key = rules.grid_key(grid)
     assert json.loads(key) == {"hidden": ["5", "5,3"], "lr": ["0.01", "1"]}
-    assert gr.parse_grid(RunConfig(), {f: ";".join(v) for f, v in gr.grid_of(key).items()})[0] == grid
+    assert rules.parse_grid(RunConfig(), {f: ";".join(v) for f, v in rules.grid_of(key).items()})[0] == grid
     frame = pd.DataFrame({"hidden": [(5,), (5, 3)], "lr": [0.01, 1.0], "test_acc": [0.5, 0.75]})
-    assert gr.csv_text(frame, ["hidden", "lr"]).splitlines() == ["hidden,lr,test_acc", "5,0.01,0.5", '"5,3",1,0.75']
+    assert rules.csv_text(frame, ["hidden", "lr"]).splitlines() == ["hidden,lr,test_acc", "5,0.01,0.5", '"5,3",1,0.75']
 
 
 # --------------------------------------------------------------------------- summaries and the best config
@@ -124,30 +127,30 @@ def _runs() -> pd.DataFrame:
 
 
 def test_summarize_means_spread_and_order():
-    summary = gr.summarize(_runs(), ["hidden", "lr"])
-    assert list(summary.columns) == ["hidden", "lr", *gr.SUMMARY_COLUMNS]
+    summary = rules.summarize(_runs(), ["hidden", "lr"])
+    assert list(summary.columns) == ["hidden", "lr", *rules.SUMMARY_COLUMNS]
     assert list(zip(summary["hidden"], summary["lr"])) == [((5,), 0.1), ((5,), 1.0), ((5, 3), 0.1), ((5, 3), 1.0)]
     row = summary.iloc[3]
     assert row.runs == 2 and row.test_acc_mean == pytest.approx(0.94) and row.dev_acc_mean == pytest.approx(0.98)
     assert row.test_acc_std == pytest.approx(0.08 / math.sqrt(2))
     assert (row.test_acc_min, row.test_acc_max) == (0.9, 0.98)
-    overall = gr.summarize(_runs(), [])
+    overall = rules.summarize(_runs(), [])
     assert len(overall) == 1 and overall.iloc[0].runs == 8
 
 
 def test_best_config_is_chosen_on_the_dev_set():
     frame = _runs()
-    best = gr.best_row(frame, ["hidden", "lr", "seed"])
+    best = rules.best_row(frame, ["hidden", "lr", "seed"])
     assert (frame.loc[best, "hidden"], frame.loc[best, "lr"], frame.loc[best, "seed"]) == ((5, 3), 1.0, 0)
-    row = gr.combo_row(gr.summarize(frame, ["hidden", "lr"]), {"hidden": (5, 3), "lr": 1.0})
+    row = rules.combo_row(rules.summarize(frame, ["hidden", "lr"]), {"hidden": (5, 3), "lr": 1.0})
     assert row.test_acc_mean == pytest.approx(0.94)
-    assert gr.best_row(frame.iloc[:0], ["hidden"]) is None
+    assert rules.best_row(frame.iloc[:0], ["hidden"]) is None
 
 
 # --------------------------------------------------------------------------- charts
 def test_heatmap_and_spread_charts_are_labelled_in_the_language():
     frame = _runs()
-    cell = gr.summarize(frame, ["hidden", "lr"])
+    cell = rules.summarize(frame, ["hidden", "lr"])
     spec = charts.heatmap_chart(cell, "lr", "hidden", "zh", best={"hidden": (5, 3), "lr": 1.0}).to_dict()
     assert spec["title"] == "测试集平均准确率（对随机种子及其他维度取平均）"
     data = next(iter(spec["datasets"].values()))
@@ -156,7 +159,7 @@ def test_heatmap_and_spread_charts_are_labelled_in_the_language():
     rect = spec["layer"][0]["encoding"]
     assert rect["x"]["title"] == "学习率" and rect["y"]["title"] == "隐藏层"
     assert {t["title"] for t in rect["tooltip"]} >= {"标准差", "最小值", "最大值"}
-    row_only = charts.heatmap_chart(gr.summarize(frame, ["hidden"]), None, "hidden", "en").to_dict()
+    row_only = charts.heatmap_chart(rules.summarize(frame, ["hidden"]), None, "hidden", "en").to_dict()
     assert "x" not in row_only["layer"][0]["encoding"]
     spread = charts.spread_chart(frame, "lr", "hidden", "en").to_dict()
     assert spread["layer"][0]["mark"]["type"] == "errorbar" and spread["layer"][0]["mark"]["extent"] == "stdev"
@@ -169,8 +172,8 @@ class _Interrupt(BaseException):
 
 
 def test_a_stopped_sweep_caches_nothing():
-    grid, configs = gr.parse_grid(RunConfig(), {"hidden": "3", "lr": "0.5", "seed": "0,1", "epochs": "20000"})
-    base_key, key = gr.base_key_of(configs), gr.grid_key(grid)
+    grid, configs = rules.parse_grid(RunConfig(), {"hidden": "3", "lr": "0.5", "seed": "0,1", "epochs": "20000"})
+    base_key, key = gr.base_key_of(configs), rules.grid_key(grid)
 
     def interrupt(_progress):
         raise _Interrupt
@@ -226,11 +229,11 @@ def test_tiny_grid_runs_loads_the_best_config_and_matches_sweep():
     at.button(key="grid_run").click().run()
     assert not at.exception
     direct = sweep(RunConfig(), {"hidden": ["4", "4,3"], "lr": ["0.5", "2"], "seed": ["0", "1"], "epochs": ["60"]})
-    expected = gr.summarize(direct, ["hidden", "lr", "epochs"])
+    expected = rules.summarize(direct, ["hidden", "lr", "epochs"])
     cells = heatmap_cells(at)
     assert [c["test_acc_mean"] for c in cells] == pytest.approx(list(expected["test_acc_mean"]))
     assert len(at.dataframe[1].value) == 8                  # every run
-    best = direct.loc[gr.best_row(direct, ["hidden", "lr", "seed", "epochs"])]
+    best = direct.loc[rules.best_row(direct, ["hidden", "lr", "seed", "epochs"])]
     assert f"seed {best.seed}" in " ".join(m.value for m in at.markdown)
     assert {b.key for b in at.get("download_button")} == {"grid_dl_runs", "grid_dl_summary"}
     at.button(key="grid_load_best").click().run()

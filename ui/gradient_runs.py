@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from core.config import FIELD_BY_NAME, ConfigError, RunConfig
+from core.choices import ACTIVATION_TABLE
+from core.config import FIELD_BY_NAME, ConfigError, RunConfig, check_runs_time
 from ui import state
 from ui.i18n import choice_label, t
 from ui.run_button import CLICKED, run_button, run_id, train_all, trained_before
@@ -28,8 +29,7 @@ MAX_ENTRIES = 64
 # Activation names shown in the page-local multiselects. They are the same in both languages on purpose:
 # a multiselect bound to the URL writes its displayed labels into the link, and a link must keep working
 # after the reader switches language.
-ACT_NAMES = {"sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU", "leaky_relu": "Leaky ReLU", "elu": "ELU",
-             "gelu": "GELU", "identity": "Identity"}
+ACT_NAMES = {name: row.short for name, row in ACTIVATION_TABLE.items()}     # core.choices
 
 
 def act_name(activation: str, slope: float | None = None) -> str:
@@ -85,8 +85,6 @@ def train_runs(configs: dict[str, RunConfig], labels: dict[str, str], lang: str,
     Returns None while some run has not been trained in this session and the button was not pressed.
     Training shows one progress bar over all runs; cached runs return at once.
     """
-    from core.budget import check_runs_time
-
     try:
         check_runs_time(list(configs.values()))         # a lesson button is held to a sweep's time budget
     except ConfigError as err:

@@ -441,7 +441,7 @@ def warm_up_imports(delay: float = 1.0) -> None:
 def _import_engine() -> None:
     import core.probes
     import core.training  # noqa: F401
-    import ui.results  # noqa: F401  (pandas, altair, the chart builders)
+    import ui.charts  # noqa: F401  (pandas, altair, the chart builders)
 
 
 _warming: threading.Thread | None = None
