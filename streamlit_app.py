@@ -20,9 +20,9 @@ from ui.sidebar import draw_sidebar
 from ui.text import literal
 
 started = time.perf_counter()
-st.set_page_config(page_title="NNDL ch.4 · MLP dashboard", page_icon="🧠", layout="wide")
 state.init_session()
 lang = state.lang()
+st.set_page_config(page_title=t("app_title", lang), page_icon=":material/neurology:", layout="wide")
 navigation = st.navigation([
     st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=(i == 0))
     for i, (path, title, icon, url) in enumerate(PAGES)

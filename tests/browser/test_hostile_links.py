@@ -60,3 +60,4 @@ def test_repeated_keys_and_missing_pages_are_reported(server, page, request):
     page.goto(f"{server.url}/nosuchpage?lang=zh")
     wait_idle(page)
     assert "没有名为“nosuchpage”的页面" in " ".join(alerts(page))
+    assert page.title() == "NNDL 第 4 章 —— 前馈神经网络"                  # the tab's title in the user's language

@@ -68,7 +68,6 @@ STRINGS = {
     "init_train_button": ("Train this setting ({epochs} epochs)", "训练该设置（{epochs} 轮）"),
     "init_press_train": ("This setting takes a moment to train: press the button to see its curves.",
                          "该设置需要训练一会儿：点击按钮查看训练曲线。"),
-    "init_progress": ("Training… epoch {epoch} / {epochs}", "训练中…… 第 {epoch} / {epochs} 轮"),
     "init_metric_train_loss": ("Train loss (last epoch)", "训练集损失（最后一轮）"),
     "init_metric_train_acc": ("Train accuracy (last epoch)", "训练集准确率（最后一轮）"),
     "init_metric_dev_acc": ("Dev accuracy (last epoch)", "验证集准确率（最后一轮）"),
