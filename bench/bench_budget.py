@@ -28,9 +28,10 @@ import numpy as np
 import torch
 
 from core import budget
+from core.batched import split_group
 from core.config import ConfigError, RunConfig, budget_unchecked
 from core.data import make_splits
-from core.sweep import _split_group, estimate_sweep_seconds, expand_grid, group_key, sweep
+from core.sweep import estimate_sweep_seconds, group_key, sweep, validate_grid
 from core.training import train
 
 XAVIER = {"weight_init": "xavier_uniform"}          # wide/deep nets that must not diverge (a diverged run stops)
@@ -167,7 +168,7 @@ def time_run(config: RunConfig, repeat: int) -> tuple[float, str]:
 
 
 def group_parts(configs: list[RunConfig]) -> list[tuple[list[RunConfig], int, int]]:
-    """(configs, n_train, n_dev) of every batched group part of a sweep (as core.sweep splits them)."""
+    """(configs, n_train, n_dev) of every batched group part of a sweep (as core.batched.split_group cuts them)."""
     out, groups = [], {}
     for c in configs:
         groups.setdefault(group_key(c), []).append(c)
@@ -175,7 +176,7 @@ def group_parts(configs: list[RunConfig]) -> list[tuple[list[RunConfig], int, in
         if key[0] == "batch":
             data = make_splits(members[0])
             n_train, n_dev = len(data.y_train), len(data.y_dev)
-            out += [(part, n_train, n_dev) for part in _split_group(members, data)]
+            out += [(part, n_train, n_dev) for part in split_group(members, data)]
     return out
 
 
@@ -240,7 +241,7 @@ def main() -> None:
     sweeps = []
     for name, base, grid in SWEEPS:
         base_config = RunConfig(**base)
-        configs = expand_grid(base_config, grid)
+        configs = validate_grid(base_config, grid)
         sweeps.append((name, configs, measure(lambda b=base_config, g=grid: sweep(b, g), args.repeat)))
 
     if args.fit:

@@ -15,7 +15,7 @@ import argparse
 
 import torch
 
-from core.manual import time_per_step
+from core.manual_checks import time_per_step
 
 DEFAULT_SIZES = "5;5,3;3,3,3,3;16,16;32,32;64,64;64,64,64,64;64,64,64,64,64,64,64,64;256,256"
 

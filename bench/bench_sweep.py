@@ -18,7 +18,7 @@ import torch
 
 from bench.bench_train import best_of, straightforward_loop
 from core import RunConfig, train
-from core.sweep import expand_grid, sweep
+from core.sweep import sweep, validate_grid
 
 GRID = {"hidden": [(5,), (5, 3), (8,)], "lr": [0.01, 0.1, 1, 5], "seed": [0, 1, 2]}
 
@@ -30,7 +30,7 @@ def main() -> None:
     args = parser.parse_args()
     torch.set_num_threads(1)
     base = RunConfig(epochs=args.epochs)
-    configs = expand_grid(base, GRID)
+    configs = validate_grid(base, GRID)
 
     t_loop, _ = best_of(lambda: straightforward_loop(RunConfig()), args.repeat)
     t_sweep, frame = best_of(lambda: sweep(base, GRID), args.repeat)

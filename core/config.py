@@ -20,13 +20,11 @@ from typing import Any
 
 from . import budget as _budget
 from .budget import MAX_SECONDS
+from .choices import ACTIVATION_TABLE, DATASET_TABLE, INIT_TABLE
 
-DATASETS = ("moons", "circles", "xor", "gauss", "spiral")
-ACTIVATIONS = ("sigmoid", "tanh", "relu", "leaky_relu", "elu", "gelu", "identity")
-INITS = (
-    "normal", "uniform", "zeros", "constant", "xavier_normal", "xavier_uniform",
-    "kaiming_normal", "kaiming_uniform", "orthogonal", "default",
-)
+DATASETS = tuple(DATASET_TABLE)          # the names of the choice tables (core.choices), in their order
+ACTIVATIONS = tuple(ACTIVATION_TABLE)
+INITS = tuple(INIT_TABLE)
 OPTIMIZERS = ("sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamax", "nadam")
 
 MAX_LAYERS = 8
@@ -475,6 +473,20 @@ def check_budget(c: RunConfig, n_train: int, n_dev: int | None = None) -> float:
                       f"estimated {seconds:,.0f} s of training, above the {MAX_SECONDS:.0f} s compute budget: {en}",
                       f"预计训练约 {seconds:,.0f} 秒，超过 {MAX_SECONDS:.0f} 秒的计算时间预算：请{zh}",
                       related=related[1:], allowed_zh=f"预计训练时间 <= {MAX_SECONDS:.0f} 秒")
+
+
+def check_runs_time(configs: list[RunConfig], field: str = "epochs") -> None:
+    """Raise ConfigError (naming `field`) if the runs one lesson button trains take longer, all
+    together, than a sweep may (SWEEP_FACTOR * MAX_SECONDS, estimated on the reference machine)."""
+    total = sum(_budget.estimate_seconds(c) for c in configs)
+    cap = _budget.SWEEP_FACTOR * MAX_SECONDS
+    if total > cap:
+        value = getattr(configs[0], field)
+        raise ConfigError(field, value, f"an estimated {cap:.0f} s for all {len(configs)} runs together",
+                          f"the {len(configs)} runs would take about {total:,.0f} s together: lower epochs, "
+                          f"samples or layer widths, or choose fewer runs",
+                          f"{len(configs)} 次训练预计共需约 {total:,.0f} 秒：请减少训练轮数、样本数或每层神经元个数，"
+                          f"或少选几项", allowed_zh=f"所有 {len(configs)} 次训练合计预计 <= {cap:.0f} 秒")
 
 
 # --------------------------------------------------------------------------- URL / text

@@ -90,6 +90,7 @@ def make_spiral(n_samples: int, noise: float, generator: torch.Generator) -> tup
     return _shuffle_and_noise(torch.cat([arm(n0, 0.0), arm(n1, math.pi)]), _labels(n0, n1), noise, generator)
 
 
+# one generator per row of core.choices.DATASET_TABLE (tests/test_config.py checks that they match)
 DATASETS = {
     "moons": make_moons,
     "circles": make_circles,

@@ -2,21 +2,21 @@
 
 The model returns logits (pre-sigmoid); the loss is binary cross-entropy on sigmoid(logits),
 computed stably as ``binary_cross_entropy_with_logits``. Initialization lives in
-``reset_parameters`` and draws only from the generator it is given.
+``reset_parameters`` and draws only from the generator it is given. Activations and init schemes
+are rows of ``core.choices``.
 """
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable
-from functools import partial
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 from torch.nn.utils import skip_init
 
+from . import choices
 from .config import RunConfig
 
 # One fixed, small thread count for the whole process: many app sessions share a small server.
@@ -24,18 +24,8 @@ torch.set_num_threads(max(1, int(os.environ.get("NN_TORCH_THREADS", "1"))))
 
 
 def activation_fn(name: str, leaky_slope: float = 0.01) -> Callable[[torch.Tensor], torch.Tensor]:
-    """The hidden-layer activation for a spec name, as a plain function."""
-    if name == "leaky_relu":
-        return partial(F.leaky_relu, negative_slope=leaky_slope)
-    functions = {"sigmoid": torch.sigmoid, "tanh": torch.tanh, "relu": torch.relu, "elu": F.elu,
-                 "gelu": F.gelu, "identity": _identity}
-    if name not in functions:
-        raise ValueError(f"unknown activation {name!r}")
-    return functions[name]
-
-
-def _identity(x: torch.Tensor) -> torch.Tensor:
-    return x
+    """The hidden-layer activation for a spec name, as a plain function (its row of core.choices)."""
+    return choices.activation(name).forward(torch, leaky_slope)
 
 
 class MLP(nn.Module):
@@ -108,50 +98,23 @@ class MLP(nn.Module):
 def init_weight(w: torch.Tensor, scheme: str, generator: torch.Generator, *, mean: float = 0.0, std: float = 1.0,
                 low: float = -1.0, high: float = 1.0, value: float = 0.0, activation: str = "relu",
                 leaky_slope: float = 0.01) -> torch.Tensor:
-    """Fill a weight [out, in] in place with one of the spec's schemes (see config.INITS)."""
-    init = nn.init
-    if scheme == "zeros":
-        return init.zeros_(w)
-    if scheme == "constant":
-        return init.constant_(w, value)
-    if scheme == "normal":
-        return init.normal_(w, mean, std, generator=generator)
-    if scheme == "uniform":
-        return init.uniform_(w, low, high, generator=generator)
-    if scheme == "xavier_normal":
-        return init.xavier_normal_(w, generator=generator)
-    if scheme == "xavier_uniform":
-        return init.xavier_uniform_(w, generator=generator)
-    if scheme in ("kaiming_normal", "kaiming_uniform"):
-        nonlinearity, a = ("leaky_relu", leaky_slope) if activation == "leaky_relu" else ("relu", 0.0)
-        fn = init.kaiming_normal_ if scheme == "kaiming_normal" else init.kaiming_uniform_
-        return fn(w, a=a, nonlinearity=nonlinearity, generator=generator)
-    if scheme == "orthogonal":
-        return init.orthogonal_(w, generator=generator)
-    if scheme == "default":  # what nn.Linear does by itself, but from our generator
-        return init.kaiming_uniform_(w, a=math.sqrt(5), generator=generator)
-    raise ValueError(f"unknown init scheme {scheme!r}")
+    """Fill a weight [out, in] in place with one of the spec's schemes (core.choices.INIT_TABLE); returns it.
+
+    He init uses the activation's nonlinearity (and Leaky ReLU's slope as its a).
+    """
+    row = choices.initializer(scheme)
+    params = choices.InitParams(mean, std, low, high, value,
+                                 *choices.activation(activation).kaiming_args(leaky_slope))
+    return row.fill(torch, w, generator, params)
 
 
 def theoretical_std(scheme: str, fan_in: int, fan_out: int, *, std: float = 1.0, low: float = -1.0,
                     high: float = 1.0, activation: str = "relu", leaky_slope: float = 0.01) -> float:
     """Std of the distribution a scheme draws from for a [fan_out, fan_in] weight (0 for constants)."""
-    if scheme in ("zeros", "constant"):
-        return 0.0
-    if scheme == "normal":
-        return std
-    if scheme == "uniform":
-        return (high - low) / math.sqrt(12)
-    if scheme in ("xavier_normal", "xavier_uniform"):
-        return math.sqrt(2.0 / (fan_in + fan_out))
-    if scheme in ("kaiming_normal", "kaiming_uniform"):
-        slope = leaky_slope if activation == "leaky_relu" else 0.0
-        return math.sqrt(2.0 / (1 + slope**2)) / math.sqrt(fan_in)
-    if scheme == "orthogonal":
-        return 1.0 / math.sqrt(max(fan_in, fan_out))
-    if scheme == "default":
-        return 1.0 / math.sqrt(3 * fan_in)
-    raise ValueError(f"unknown init scheme {scheme!r}")
+    row = choices.initializer(scheme)
+    _, a = choices.activation(activation).kaiming_args(leaky_slope)
+    params = choices.InitParams(std=std, low=low, high=high, a=a)
+    return row.std(fan_in, fan_out, params)
 
 
 def build_model(config: RunConfig, generator: torch.Generator | None = None) -> MLP:

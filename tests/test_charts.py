@@ -18,12 +18,12 @@ import pytest
 from core.config import MAX_LAYERS, MAX_WIDTH, RunConfig
 from core.data import make_splits
 from core.gradients import REMEDIES, epoch_grid
+from core.grid import summarize
 from core.initialization import COMPARE_SCHEMES, HISTOGRAM_SCHEMES, init_histograms
 from core.sweep import MAX_CONFIGS
 from core.training import train
 from tests.apptest import open_app
 from ui import charts
-from ui import grid_runs as gr
 from ui.charts import data as data_charts
 from ui.charts import gradients as grad_charts
 from ui.charts import grid as grid_charts
@@ -155,7 +155,7 @@ def manual_grads() -> pd.DataFrame:
 
 
 def overlay_frame() -> pd.DataFrame:
-    """core.manual.compare_training's columns, for the longest run (the page caps it at 500 epochs)."""
+    """core.manual_checks.compare_training's columns, for the longest run (the page caps it at 500 epochs)."""
     loss = history_frame()["train_loss"]
     return pd.concat([pd.DataFrame({"epoch": np.arange(MAX_EPOCHS), "implementation": impl, "train_loss": loss})
                       for impl in ("manual", "autograd")], ignore_index=True)
@@ -188,7 +188,7 @@ LARGEST = {
         {name: history_frame(seed=i) for i, name in enumerate(COMPARE_SCHEMES)}, "en", "dev"),
     "init test scores": lambda: init_charts.test_scores_chart(
         pd.DataFrame({"scheme": list(COMPARE_SCHEMES), "test_acc": np.linspace(0.5, 1, len(COMPARE_SCHEMES))}), "en"),
-    "grid heatmap 200 configs": lambda: grid_charts.heatmap_chart(gr.summarize(sweep_frame(), ["hidden", "lr"]),
+    "grid heatmap 200 configs": lambda: grid_charts.heatmap_chart(summarize(sweep_frame(), ["hidden", "lr"]),
                                                                   "lr", "hidden", "en"),
     "grid spread 200 configs": lambda: grid_charts.spread_chart(sweep_frame(), "lr", "hidden", "en"),
     "manual gradient bars": lambda: manual_charts.grad_compare_chart(manual_grads(), "en"),

@@ -2,6 +2,7 @@ import pytest
 import torch
 
 from core import RunConfig, train
+from core.config import ACTIVATIONS as SPEC_ACTIVATIONS
 from core.data import make_splits
 from core.manual import (
     ACTIVATIONS,
@@ -10,14 +11,11 @@ from core.manual import (
     ManualMLP,
     Sigmoid,
     SigmoidBCE,
-    compare_gradients,
-    compare_training,
-    finite_difference_check,
     make_activation,
-    time_per_step,
     train_autograd,
     train_manual,
 )
+from core.manual_checks import compare_gradients, compare_training, finite_difference_check, time_per_step
 from core.models import build_model
 
 F64 = torch.float64
@@ -29,6 +27,10 @@ def _randn(*shape, seed=0):
 
 
 # ----------------------------------------------------------------------------- single ops
+def test_every_activation_of_the_table_has_an_op_class():
+    assert list(ACTIVATIONS) == list(SPEC_ACTIVATIONS)      # core.choices.ACTIVATION_TABLE, in its order
+
+
 @pytest.mark.parametrize("name", sorted(ACTIVATIONS))
 def test_each_activation_backward_matches_autograd(name):
     z = _randn(7, 4).requires_grad_()

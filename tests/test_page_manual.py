@@ -7,7 +7,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.config import RunConfig, preset
-from core.manual import compare_gradients, compare_training, finite_difference_check
+from core.manual_checks import compare_gradients, compare_training, finite_difference_check
 from tests.apptest import metrics, open_app
 from ui import manual_runs
 from ui.charts import manual as charts

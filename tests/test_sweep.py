@@ -216,11 +216,11 @@ def test_a_fallback_run_is_stopped_within_one_optimizer_step():
 
 
 def test_a_batched_group_is_stopped_within_an_epoch(monkeypatch):
-    from core import sweep as sweep_module
+    from core import batched
 
     forwards = []
-    original = sweep_module._Group.forward
-    monkeypatch.setattr(sweep_module._Group, "forward", lambda self, k: (forwards.append(k), original(self, k))[1])
+    original = batched._Group.forward
+    monkeypatch.setattr(batched._Group, "forward", lambda self, k: (forwards.append(k), original(self, k))[1])
     polls = []
 
     def should_stop():

@@ -5,27 +5,15 @@ Chinese terms follow the book: 隐藏层, 学习率, 参数初始化, 梯度消�
 
 from __future__ import annotations
 
+from core.choices import ACTIVATION_TABLE, DATASET_TABLE, INIT_TABLE
+
 LANGS = ("en", "zh")
 LANG_NAMES = {"en": "English", "zh": "中文"}
 
-CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    "dataset": {
-        "moons": ("moons", "月牙形（moons）"), "circles": ("circles", "同心圆"), "xor": ("xor", "异或（XOR）"),
-        "gauss": ("two Gaussians", "两个高斯簇"), "spiral": ("spiral", "双螺旋"),
-    },
-    "activation": {
-        "sigmoid": ("sigmoid (logistic)", "Logistic（sigmoid）"), "tanh": ("tanh", "Tanh"), "relu": ("ReLU", "ReLU"),
-        "leaky_relu": ("Leaky ReLU", "带泄露的 ReLU"), "elu": ("ELU", "ELU"), "gelu": ("GELU", "GELU"),
-        "identity": ("identity (linear)", "恒等（线性）"),
-    },
-    "weight_init": {
-        "normal": ("normal N(mean, std)", "正态分布（高斯）"), "uniform": ("uniform U(low, high)", "均匀分布"),
-        "zeros": ("zeros", "全零初始化"), "constant": ("constant", "常数初始化"),
-        "xavier_normal": ("Xavier normal", "Xavier 正态"), "xavier_uniform": ("Xavier uniform", "Xavier 均匀"),
-        "kaiming_normal": ("He (Kaiming) normal", "He（Kaiming）正态"),
-        "kaiming_uniform": ("He (Kaiming) uniform", "He（Kaiming）均匀"),
-        "orthogonal": ("orthogonal", "正交初始化"), "default": ("PyTorch default", "PyTorch 默认"),
-    },
+CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {   # (en, zh); datasets, activations, inits: core.choices
+    "dataset": {name: (row.en, row.zh) for name, row in DATASET_TABLE.items()},
+    "activation": {name: (row.en, row.zh) for name, row in ACTIVATION_TABLE.items()},
+    "weight_init": {name: (row.en, row.zh) for name, row in INIT_TABLE.items()},
     "optimizer": {
         "sgd": ("SGD", "SGD（随机梯度下降）"), "adagrad": ("Adagrad", "AdaGrad"), "adadelta": ("Adadelta", "AdaDelta"),
         "rmsprop": ("RMSprop", "RMSprop"), "adam": ("Adam", "Adam"), "adamax": ("Adamax", "Adamax"),
@@ -55,7 +43,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "preset_book_251": ("Book 4.3.1: 2-5-1 sigmoid, lr 0.2, 3000 epochs",
                         "书 4.3.1：2-5-1 sigmoid，学习率 0.2，3000 轮"),
     "preset_book_2531": ("Book 4.3.1: 2-5-3-1 (extra 3-neuron layer)", "书 4.3.1：2-5-3-1（再加一层 3 个神经元）"),
-    "preset_defaults": ("All defaults", "全部恢复默认"),
     "param_ignored": ("URL parameter ignored — {msg}", "链接参数已忽略 —— {msg}"),
     "config_invalid": ("Settings adjusted — {msg}", "设置已调整 —— {msg}"),
     "failed_view": ("Something went wrong while drawing this view; the rest of the app still works. Try other "
@@ -116,7 +103,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "test": ("test", "测试集"),
     "layer": ("layer", "层"),
     "grad_l2": ("gradient L2 norm", "梯度 L2 范数"),
-    "probability": ("P(class 1)", "P(类别 1)"),
     "label": ("class", "类别"),
     "best_epoch_rule": ("best epoch", "最佳轮次"),
     "show_splits": ("Show points of", "显示这些数据点"),
@@ -140,7 +126,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "run": ("run", "运行"),
     "current": ("current", "当前"),
     "pinned": ("pinned", "已固定"),
-    "differs": ("settings that differ", "不同的设置"),
     "download_history": ("History (CSV)", "训练记录（CSV）"),
     "download_data": ("Dataset (CSV)", "数据集（CSV）"),
     "download_model": ("Best model state_dict (.pt)", "最佳模型参数 state_dict（.pt）"),

@@ -97,32 +97,32 @@ def timing_rows(config: RunConfig) -> int:
 # --------------------------------------------------------------------------- cached core calls
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_gradients(key: str, fused: bool = False) -> pd.DataFrame:
-    """core.manual.compare_gradients (float64) of the config `key`."""
-    from core.manual import compare_gradients
+    """core.manual_checks.compare_gradients (float64) of the config `key`."""
+    from core.manual_checks import compare_gradients
 
     return compare_gradients(config_of(key), fused=fused)
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
 def cached_fd_check(key: str, fused: bool = False, max_entries: int = FD_ENTRIES) -> pd.DataFrame:
-    """core.manual.finite_difference_check (float64, eps 1e-6) of the config `key`."""
-    from core.manual import finite_difference_check
+    """core.manual_checks.finite_difference_check (float64, eps 1e-6) of the config `key`."""
+    from core.manual_checks import finite_difference_check
 
     return finite_difference_check(config_of(key), max_entries=max_entries, fused=fused)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
 def cached_training(key: str, epochs: int, fused: bool = False) -> pd.DataFrame:
-    """core.manual.compare_training (float64): epoch, implementation, train_loss."""
-    from core.manual import compare_training
+    """core.manual_checks.compare_training (float64): epoch, implementation, train_loss."""
+    from core.manual_checks import compare_training
 
     return compare_training(config_of(key), epochs=epochs, fused=fused)
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
 def cached_step_time(hidden: tuple[int, ...], n_rows: int, activation: str) -> pd.DataFrame:
-    """core.manual.time_per_step for one network size (float32, fastest of 3 blocks of 20 steps)."""
-    from core.manual import time_per_step
+    """core.manual_checks.time_per_step for one network size (float32, fastest of 3 blocks of 20 steps)."""
+    from core.manual_checks import time_per_step
 
     return time_per_step([hidden], n_rows=n_rows, repeats=20, activation=activation)
 

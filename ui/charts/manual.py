@@ -1,6 +1,6 @@
 """Chart and table builders of the "Autograd vs manual" page: DataFrame in, Altair chart or Styler out. No Streamlit.
 
-Inputs are the frames of core.manual: compare_gradients, finite_difference_check,
+Inputs are the frames of core.manual_checks: compare_gradients, finite_difference_check,
 compare_training and time_per_step. Every builder takes `lang` and labels everything in it.
 """
 

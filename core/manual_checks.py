@@ -1,0 +1,237 @@
+"""Hand-written backpropagation checked against torch.autograd: what the "Autograd vs manual" page runs.
+
+Gradients side by side (compare_gradients), centred finite differences (finite_difference_check),
+training curves of both implementations (compare_training) and seconds per step (time_per_step).
+The network itself, written for reading, is ``core.manual``.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Sequence
+from functools import partial
+
+import pandas as pd
+import torch
+
+from .config import RunConfig
+from .manual import ManualMLP, require_no_batch_norm, train_autograd, train_manual, training_set
+from .models import MLP, build_model
+from .probes import data_loss, split_name
+
+Tensor = torch.Tensor
+
+
+# =========================================================================== gradients
+def _shape(t: Tensor) -> str:
+    return "×".join(map(str, t.shape))
+
+
+def autograd_gradients(model: MLP, X: Tensor, y: Tensor) -> dict[str, Tensor]:
+    """dL/dtheta of the mean BCE data loss by torch.autograd, keyed "fc1.weight", ..."""
+    names, params = zip(*model.named_parameters())
+    grads = torch.autograd.grad(data_loss(model(X), y), params)
+    return dict(zip(names, grads))
+
+
+def _saturated_rows(net: ManualMLP, X: Tensor) -> int:
+    """How many rows' output y_hat rounds to exactly 0 or 1 (where the book's BCELoss path gives 0 gradient)."""
+    y_hat = net.forward(X)
+    return int(((y_hat == 0) | (y_hat == 1)).sum())
+
+
+def compare_gradients(config: RunConfig, dtype: torch.dtype = torch.float64, fused: bool = False) -> pd.DataFrame:
+    """Hand-written vs autograd gradients of the training loss at the config's initial weights.
+
+    One row per parameter (fc1.weight, fc1.bias, ...). Columns: layer, param, shape,
+    manual_grad_l2, autograd_grad_l2 (L2 norms), max_abs_diff (largest |entry difference|),
+    rel_diff (max_abs_diff / largest |autograd entry|, 0 if that is 0), loss_manual,
+    loss_autograd (the mean BCE each computed), saturated_rows (training rows whose y_hat is
+    exactly 0 or 1; with fused=False their gradient is 0 by hand but not in autograd, so the
+    two differ, see BCELoss). Computed in `dtype` (float64 by default).
+    """
+    require_no_batch_norm(config)
+    X, y = training_set(config, dtype)
+    model = build_model(config).to(dtype)
+    net = ManualMLP.from_model(model, fused=fused)
+    loss_manual = float(net.loss(X, y))
+    net.backward()
+    manual = net.gradients()
+    saturated = _saturated_rows(net, X)
+    auto = autograd_gradients(model, X, y)
+    with torch.no_grad():
+        loss_auto = float(data_loss(model(X), y))
+    rows = []
+    for name, g_auto in auto.items():
+        g_man = manual[name]
+        layer, param = split_name(name)
+        diff = float((g_man - g_auto).abs().max())
+        scale = float(g_auto.abs().max())
+        rows.append({
+            "layer": layer, "param": param, "shape": _shape(g_auto),
+            "manual_grad_l2": float(g_man.norm()), "autograd_grad_l2": float(g_auto.norm()),
+            "max_abs_diff": diff, "rel_diff": diff / scale if scale > 0 else 0.0,
+            "loss_manual": loss_manual, "loss_autograd": loss_auto, "saturated_rows": saturated,
+        })
+    return pd.DataFrame(rows)
+
+
+def _near_kink(net: ManualMLP, X: Tensor, tol: float) -> dict[str, int]:
+    """{"fc1": how many pre-activations |z| <= tol feed a ReLU-type kink, ...} for one forward pass."""
+    counts = {f"fc{k}": 0 for k in range(1, len(net.linears) + 1)}
+    if net.activation not in ("relu", "leaky_relu"):
+        return counts
+    out = X
+    for k, (linear, act) in enumerate(zip(net.linears, net.hidden_acts), start=1):
+        z = linear.forward(out)
+        counts[f"fc{k}"] = int((z.abs() <= tol).sum())
+        out = act.forward(z)
+    return counts
+
+
+def finite_difference_check(config: RunConfig, eps: float = 1e-6, dtype: torch.dtype = torch.float64,
+                            max_entries: int | None = None, seed: int = 0, fused: bool = False) -> pd.DataFrame:
+    """Hand-written gradients vs centred differences (L(theta + eps e_i) - L(theta - eps e_i)) / (2 eps).
+
+    Costs two forward passes over the training set per checked entry, i.e. O(#params) forwards:
+    fast for the chapter's small nets (the 2-5-1 net has 21 parameters). `max_entries` checks at
+    most that many entries per parameter, drawn without replacement from a torch.Generator seeded
+    with `seed` (None: every entry).
+
+    One row per parameter. Columns: layer, param, shape, entries_checked, grad_l2 (hand-written,
+    over the checked entries), fd_grad_l2, max_abs_diff, rel_error = ||g - g_fd|| / (||g|| + ||g_fd||)
+    (0 when both are 0), fd_noise_l2 ~ sqrt(entries) * |L| * machine_eps / eps, the rounding noise
+    of the differences: rel_error only means something when grad_l2 is well above it (with
+    vanishing gradients it is not).
+
+    near_kink counts the pre-activations z of the layer's units (rows x units) with |z| <= 10 eps
+    when the hidden activation is relu or leaky_relu (0 otherwise, and for the output layer). At
+    z = 0 the loss has a kink: backprop uses the one-sided slope torch uses (ReLU: 0), while the
+    centred difference averages both sides, so a large rel_error for that layer, or for layers
+    before it, is expected there and is not a bug. With zero biases this happens whenever all of
+    a row's inputs to a layer are 0 (dead units upstream): z is then exactly 0.
+
+    saturated_rows: training rows whose y_hat is exactly 0 or 1. With fused=False both the
+    hand-written gradient and the differences of the (clamped) loss are ~0 there, so they agree
+    and the check says nothing about those rows; compare_gradients shows the difference.
+    Rows close to saturation are another matter: with fused=False the loss takes log(1 - y_hat)
+    of an already rounded y_hat, so the loss itself carries more than fd_noise_l2 of noise and
+    rel_error grows although the gradient is right (2-5-1 net: ~3e-7 at weight_std 10, ~5e-2
+    at 40); fused=True evaluates the loss without that rounding and agrees again.
+    """
+    require_no_batch_norm(config)
+    X, y = training_set(config, dtype)
+    net = ManualMLP.from_model(build_model(config), dtype, fused)
+    loss = float(net.loss(X, y))
+    net.backward()
+    grads = {name: g.clone() for name, g in net.gradients().items()}
+    near_kink = _near_kink(net, X, 10 * eps)
+    saturated = _saturated_rows(net, X)
+    generator = torch.Generator().manual_seed(seed)
+    machine_eps = torch.finfo(dtype).eps
+    rows = []
+    for name, param in net.named_parameters():
+        flat = param.view(-1)                       # a view: writing flat[i] changes the network
+        if max_entries is None or max_entries >= flat.numel():
+            index = torch.arange(flat.numel())
+        else:
+            index = torch.randperm(flat.numel(), generator=generator)[:max_entries].sort().values
+        fd = torch.empty(len(index), dtype=dtype)
+        for j, i in enumerate(index.tolist()):
+            original = float(flat[i])
+            flat[i] = original + eps
+            loss_up = float(net.loss(X, y))
+            flat[i] = original - eps
+            loss_down = float(net.loss(X, y))
+            flat[i] = original
+            fd[j] = (loss_up - loss_down) / (2 * eps)
+        g = grads[name].reshape(-1)[index]
+        norm_g, norm_fd, norm_diff = float(g.norm()), float(fd.norm()), float((g - fd).norm())
+        denom = norm_g + norm_fd
+        layer, p = split_name(name)
+        rows.append({
+            "layer": layer, "param": p, "shape": _shape(param), "entries_checked": len(index),
+            "grad_l2": norm_g, "fd_grad_l2": norm_fd, "max_abs_diff": float((g - fd).abs().max()),
+            "rel_error": norm_diff / denom if denom > 0 else 0.0,
+            "fd_noise_l2": math.sqrt(len(index)) * abs(loss) * machine_eps / eps,
+            "near_kink": near_kink[layer], "saturated_rows": saturated,
+        })
+    return pd.DataFrame(rows)
+
+
+# =========================================================================== training curves
+def compare_training(config: RunConfig, epochs: int | None = None, dtype: torch.dtype = torch.float64,
+                     fused: bool = False) -> pd.DataFrame:
+    """Both runs as one tidy frame for an overlay chart: epoch, implementation ("manual" | "autograd"), train_loss."""
+    manual = train_manual(config, epochs, dtype, fused).assign(implementation="manual")
+    auto = train_autograd(config, epochs, dtype).assign(implementation="autograd")
+    return pd.concat([manual, auto], ignore_index=True)[["epoch", "implementation", "train_loss"]]
+
+
+# =========================================================================== timing
+def _hidden_label(hidden: Sequence[int]) -> str:
+    return ",".join(map(str, hidden)) or "none"
+
+
+def _manual_step(net: ManualMLP, X: Tensor, y: Tensor, lr: float) -> None:
+    net.loss(X, y)
+    net.backward()
+    net.step(lr)
+
+
+def _autograd_step(model: MLP, optimizer: torch.optim.Optimizer, X: Tensor, y: Tensor) -> None:
+    loss = data_loss(model(X), y)
+    optimizer.zero_grad()
+    loss.backward()
+    optimizer.step()
+
+
+def _seconds_per_call(step, repeats: int, warmup: int = 3) -> float:
+    for _ in range(warmup):
+        step()
+    start = time.perf_counter()
+    for _ in range(repeats):
+        step()
+    return (time.perf_counter() - start) / repeats
+
+
+def time_per_step(hidden_sizes_list: Sequence[Sequence[int]], n_rows: int = 640, repeats: int = 50,
+                  activation: str = "sigmoid", dtype: torch.dtype = torch.float32, blocks: int = 3,
+                  seed: int = 0) -> pd.DataFrame:
+    """Seconds per full-batch training step (forward + backward + update), hand-written vs autograd.
+
+    For each hidden-layer tuple (e.g. (5,), (32, 32); any widths), both implementations start
+    from the same weights (core.models.MLP, N(0, 1) weights from a generator seeded with `seed`,
+    zero biases) and train on the same n_rows random 2-D points and labels with lr 0.01.
+    "autograd" is nn.Module + BCE-with-logits + loss.backward() + torch.optim.SGD; "manual" is
+    ManualMLP. Each is timed over `blocks` blocks of `repeats` steps after a 3-step warm-up,
+    alternating between the two; the fastest block counts.
+
+    Returns a tidy frame: implementation ("manual" | "autograd"), hidden ("5,3"), params (int),
+    seconds_per_step (float, wall clock, with the current torch thread count).
+    """
+    generator = torch.Generator().manual_seed(seed)
+    X = torch.randn((n_rows, 2), generator=generator, dtype=dtype)
+    y = torch.randint(0, 2, (n_rows, 1), generator=generator).to(dtype)
+    lr = 0.01
+    rows = []
+    for hidden in hidden_sizes_list:
+        model = MLP(tuple(hidden), activation)
+        model.reset_parameters("normal", torch.Generator().manual_seed(seed))
+        model = model.to(dtype)
+        net = ManualMLP.from_model(model)
+        optimizer = torch.optim.SGD(model.parameters(), lr=lr)
+        steps = {
+            "manual": partial(_manual_step, net, X, y, lr),
+            "autograd": partial(_autograd_step, model, optimizer, X, y),
+        }
+        best = dict.fromkeys(steps, math.inf)
+        for _ in range(max(1, blocks)):
+            for name, step in steps.items():
+                best[name] = min(best[name], _seconds_per_call(step, repeats))
+        n_params = sum(p.numel() for p in model.parameters())
+        for name, seconds in best.items():
+            rows.append({"implementation": name, "hidden": _hidden_label(hidden), "params": n_params,
+                         "seconds_per_step": seconds})
+    return pd.DataFrame(rows)
