@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core import manual_checks as budgets
 from core.config import FIELD_BY_NAME
 from ui import manual_runs as runs
 from ui import state
@@ -17,7 +18,7 @@ from ui.run_button import CLICKED, run_button
 PRESET = "book_251"
 lang = state.lang()
 sidebar_config = state.config()
-config, ignored = runs.manual_config(sidebar_config)
+config, ignored = budgets.manual_config(sidebar_config)
 key = runs.config_key(config)
 
 st.title(t("page_manual", lang))
@@ -64,9 +65,9 @@ st.altair_chart(charts.grad_compare_chart(grads, lang), width="content")
 
 # ---------------------------------------------------------------- 2 finite differences
 st.header(t("manual_sec_fd", lang))
-entries = runs.fd_entries(config)
+entries = budgets.fd_entries(config)
 st.caption(t("manual_fd_caption", lang, k=entries))
-if clicked_or_done(runs.fd_is_cheap(config), "manual_fd_run", t("manual_fd_button", lang), f"fd|{key}"):
+if clicked_or_done(budgets.fd_is_cheap(config), "manual_fd_run", t("manual_fd_button", lang), f"fd|{key}"):
     with st.spinner(t("manual_running", lang)):
         fd = runs.cached_fd_check(key, fused, entries)
     st.dataframe(charts.fd_table(fd, lang, kinks=config.activation in ("relu", "leaky_relu")), hide_index=True)
@@ -77,10 +78,10 @@ if clicked_or_done(runs.fd_is_cheap(config), "manual_fd_run", t("manual_fd_butto
 
 # ---------------------------------------------------------------- 3 training curves overlaid
 st.header(t("manual_sec_train", lang))
-epochs = runs.overlay_epochs(config)
+epochs = budgets.overlay_epochs(config)
 st.caption(t("manual_train_caption" if epochs < config.epochs else "manual_train_caption_all", lang, epochs=epochs,
              lr=f"{config.lr:g}", total=config.epochs))
-if clicked_or_done(runs.overlay_is_cheap(config), "manual_train_run", t("manual_train_button", lang),
+if clicked_or_done(budgets.overlay_is_cheap(config), "manual_train_run", t("manual_train_button", lang),
                    f"train|{key}|{epochs}"):
     with st.spinner(t("manual_running", lang)):
         curves = runs.cached_training(key, epochs, fused)
@@ -94,7 +95,7 @@ if clicked_or_done(runs.overlay_is_cheap(config), "manual_train_run", t("manual_
 
 # ---------------------------------------------------------------- 4 time per step across sizes
 st.header(t("manual_sec_time", lang))
-rows = runs.timing_rows(config)
+rows = budgets.timing_rows(config)
 st.caption(t("manual_time_caption", lang, rows=rows, activation=choice_label("activation", config.activation, lang)))
 timing_key = f"time|{runs.timing_key(config)}"
 timing = run_button(timing_key, t("manual_time_button", lang), "manual_time_run", always_show=True, remember=True)

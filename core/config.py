@@ -300,6 +300,12 @@ def _check_bounds(field: Field, value: Any) -> None:
 
 
 # --------------------------------------------------------------------------- RunConfig
+def n_params(layer_sizes: tuple[int, ...]) -> int:
+    """Weights and biases of an MLP with these layer widths, e.g. 21 for (2, 5, 1)."""
+    return sum((a + 1) * b for a, b in itertools.pairwise(layer_sizes))
+
+
+
 def _d(name: str) -> Any:
     """The spec's default for a field: RunConfig takes its defaults from FIELDS, nowhere else."""
     return FIELD_BY_NAME[name].default
@@ -365,8 +371,7 @@ class RunConfig:
 
     @property
     def n_params(self) -> int:
-        sizes = self.layer_sizes
-        return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
+        return n_params(self.layer_sizes)
 
     @property
     def steps_per_epoch(self) -> int:

@@ -1,8 +1,9 @@
 """Hand-written backpropagation checked against torch.autograd: what the "Autograd vs manual" page runs.
 
 Gradients side by side (compare_gradients), centred finite differences (finite_difference_check),
-training curves of both implementations (compare_training) and seconds per step (time_per_step).
-The network itself, written for reading, is ``core.manual``.
+training curves of both implementations (compare_training) and seconds per step (time_per_step),
+and the page's budgets: what runs on page load and how big each part may get (manual_config,
+overlay_epochs, fd_entries, timing_sizes, ...). The network itself, written for reading, is ``core.manual``.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from functools import partial
 import pandas as pd
 import torch
 
-from .config import RunConfig
+from .config import FIELD_BY_NAME, RunConfig
+from .config import n_params as layer_params
 from .manual import ManualMLP, require_no_batch_norm, train_autograd, train_manual, training_set
 from .models import MLP, build_model
 from .probes import data_loss, split_name
@@ -230,8 +232,79 @@ def time_per_step(hidden_sizes_list: Sequence[Sequence[int]], n_rows: int = 640,
         for _ in range(max(1, blocks)):
             for name, step in steps.items():
                 best[name] = min(best[name], _seconds_per_call(step, repeats))
-        n_params = sum(p.numel() for p in model.parameters())
+        params = sum(p.numel() for p in model.parameters())
         for name, seconds in best.items():
-            rows.append({"implementation": name, "hidden": _hidden_label(hidden), "params": n_params,
+            rows.append({"implementation": name, "hidden": _hidden_label(hidden), "params": params,
                          "seconds_per_step": seconds})
     return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- the page's budgets
+# settings of the sidebar that the hand-written side does not implement (it is plain full-batch GD)
+IGNORED_FIELDS = ("batch_norm", "optimizer", "momentum", "nesterov", "beta1", "beta2", "batch_size",
+                  "weight_decay", "l1", "clip_norm")
+OVERLAY_EPOCHS = 500        # at most this many epochs in the training-curve overlay
+# work = multiply-adds of forward passes over the training set (passes x train rows x parameters);
+# measured here: the overlay takes ~0.2 s + work / 2e9 s, the finite differences ~work / 4e9 s
+CLICK_WORK = 3e9            # the most one part does even after a click (a few seconds)
+OVERLAY_LOAD_WORK = 4e8     # overlay runs on page load up to this (about half a second)
+FD_LOAD_WORK = 1e9          # finite-difference check runs on page load up to this (a quarter of a second)
+FD_ENTRIES = 25             # finite-difference entries checked per parameter (all of them for the 2-5-1 net)
+TIMING_SIZES: tuple[tuple[int, ...], ...] = ((5,), (5, 3), (3, 3, 3, 3), (16, 16), (64, 64), (64, 64, 64, 64),
+                                             (256, 256))
+TIMING_MAX_ROWS = 2000      # timing uses the config's training rows, at most this many
+
+
+def manual_config(config: RunConfig) -> tuple[RunConfig, list[str]]:
+    """(the config the comparison runs, names of sidebar fields it ignores because they differ from the default).
+
+    Both sides train with plain full-batch gradient descent at config.lr on the data loss only, so
+    optimizer, momentum, mini-batches, L1/L2 penalties and clipping play no part; batch norm is
+    switched off (the hand-written network has none).
+    """
+    ignored = [name for name in IGNORED_FIELDS if getattr(config, name) != FIELD_BY_NAME[name].default]
+    return (config.replace(batch_norm=False) if config.batch_norm else config), ignored
+
+
+def _forward_work(config: RunConfig) -> float:
+    """Multiply-adds of one forward pass over the training set (train rows x parameters)."""
+    return float(config.split_counts[0]) * config.n_params
+
+
+def overlay_epochs(config: RunConfig) -> int:
+    """Epochs of the training-curve overlay: min(config.epochs, 500), fewer for large nets/data (>= 1)."""
+    return max(1, min(config.epochs, OVERLAY_EPOCHS, int(CLICK_WORK // _forward_work(config))))
+
+
+def overlay_is_cheap(config: RunConfig) -> bool:
+    """Whether the overlay may run on page load (else it waits for a button)."""
+    return overlay_epochs(config) * _forward_work(config) <= OVERLAY_LOAD_WORK
+
+
+def fd_entries(config: RunConfig) -> int:
+    """Finite-difference entries per parameter: up to FD_ENTRIES, fewer when a forward pass is expensive."""
+    n_tensors = 2 * (len(config.hidden) + 1)
+    affordable = int(CLICK_WORK // (2 * n_tensors * _forward_work(config)))
+    return max(1, min(FD_ENTRIES, affordable))
+
+
+def fd_is_cheap(config: RunConfig) -> bool:
+    """Whether the finite-difference check may run on page load (two forward passes per checked entry)."""
+    n_tensors = 2 * (len(config.hidden) + 1)
+    return 2 * n_tensors * fd_entries(config) * _forward_work(config) <= FD_LOAD_WORK
+
+
+def timing_sizes(config: RunConfig) -> list[tuple[int, ...]]:
+    """Hidden-layer tuples to time, by parameter count: TIMING_SIZES plus the config's own network."""
+    sizes = set(TIMING_SIZES) | {tuple(config.hidden)}
+    return sorted(sizes, key=lambda h: (n_params(h), h))
+
+
+def n_params(hidden: Sequence[int]) -> int:
+    """Weights and biases of the 2 -> hidden -> 1 network (sizes beyond the sidebar's limits too)."""
+    return layer_params((2, *hidden, 1))
+
+
+def timing_rows(config: RunConfig) -> int:
+    """Rows per timed step: the config's training rows, at most TIMING_MAX_ROWS."""
+    return min(config.split_counts[0], TIMING_MAX_ROWS)

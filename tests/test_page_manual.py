@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core import manual_checks
 from core.config import RunConfig, preset
 from core.manual_checks import compare_gradients, compare_training, finite_difference_check
 from tests.apptest import metrics, open_app
@@ -133,17 +134,17 @@ def test_chinese_labels():
 
 # ----------------------------------------------------------------------------- helpers
 def test_manual_config_and_budgets():
-    config, ignored = manual_runs.manual_config(RunConfig(batch_norm=True, momentum=0.9, weight_decay=0.1))
+    config, ignored = manual_checks.manual_config(RunConfig(batch_norm=True, momentum=0.9, weight_decay=0.1))
     assert not config.batch_norm and ignored == ["batch_norm", "momentum", "weight_decay"]
-    assert manual_runs.manual_config(RunConfig()) == (RunConfig(), [])
-    assert manual_runs.overlay_epochs(RunConfig()) == 500 and manual_runs.overlay_epochs(RunConfig(epochs=40)) == 40
+    assert manual_checks.manual_config(RunConfig()) == (RunConfig(), [])
+    assert manual_checks.overlay_epochs(RunConfig()) == 500 and manual_checks.overlay_epochs(RunConfig(epochs=40)) == 40
     big = RunConfig(hidden=(64,) * 8, n_samples=20_000, train_frac=0.9, dev_frac=0.05, epochs=50)
-    assert 1 <= manual_runs.overlay_epochs(big) < 50 and not manual_runs.overlay_is_cheap(big)
-    assert manual_runs.fd_entries(RunConfig()) == 25 and manual_runs.fd_is_cheap(RunConfig())
-    assert not manual_runs.fd_is_cheap(big)
-    sizes = manual_runs.timing_sizes(RunConfig(hidden=(7, 7)))
+    assert 1 <= manual_checks.overlay_epochs(big) < 50 and not manual_checks.overlay_is_cheap(big)
+    assert manual_checks.fd_entries(RunConfig()) == 25 and manual_checks.fd_is_cheap(RunConfig())
+    assert not manual_checks.fd_is_cheap(big)
+    sizes = manual_checks.timing_sizes(RunConfig(hidden=(7, 7)))
     assert (7, 7) in sizes and sizes[0] == (5,) and sizes[-1] == (256, 256)
-    assert [manual_runs.n_params(h) for h in ((5,), (5, 3))] == [RunConfig().n_params, 37]
+    assert [manual_checks.n_params(h) for h in ((5,), (5, 3))] == [RunConfig().n_params, 37]
 
 
 def test_code_lines_skip_docstrings_comments_and_blanks():

@@ -1,98 +1,26 @@
-"""Cached calls into core.manual for the "Autograd vs manual" page, and the page's budget rules.
+"""Cached calls into core.manual / core.manual_checks for the "Autograd vs manual" page.
 
 Everything is keyed by the canonical config string (ui.runs.config_key) of the config the
-hand-written network actually runs, so a return to the page is instant. The budgets below decide
-what runs on page load (cheap: well under a second) and what waits for a button.
+hand-written network actually runs, so a return to the page is instant. What runs on page load
+and what waits for a button is core.manual_checks' budget rules.
 """
 
 from __future__ import annotations
 
 import ast
 import inspect
-import itertools
 import textwrap
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from core.config import FIELD_BY_NAME, RunConfig
+from core.config import RunConfig
+from core.manual_checks import FD_ENTRIES, timing_rows, timing_sizes
 from ui.runs import config_key, config_of
 
 if TYPE_CHECKING:
     import pandas as pd
-
-# settings of the sidebar that the hand-written side does not implement (it is plain full-batch GD)
-IGNORED_FIELDS = ("batch_norm", "optimizer", "momentum", "nesterov", "beta1", "beta2", "batch_size",
-                  "weight_decay", "l1", "clip_norm")
-OVERLAY_EPOCHS = 500        # at most this many epochs in the training-curve overlay
-# work = multiply-adds of forward passes over the training set (passes x train rows x parameters);
-# measured here: the overlay takes ~0.2 s + work / 2e9 s, the finite differences ~work / 4e9 s
-CLICK_WORK = 3e9            # the most one part does even after a click (a few seconds)
-OVERLAY_LOAD_WORK = 4e8     # overlay runs on page load up to this (about half a second)
-FD_LOAD_WORK = 1e9          # finite-difference check runs on page load up to this (a quarter of a second)
-FD_ENTRIES = 25             # finite-difference entries checked per parameter (all of them for the 2-5-1 net)
-TIMING_SIZES: tuple[tuple[int, ...], ...] = ((5,), (5, 3), (3, 3, 3, 3), (16, 16), (64, 64), (64, 64, 64, 64),
-                                             (256, 256))
-TIMING_MAX_ROWS = 2000      # timing uses the config's training rows, at most this many
-
-
-# --------------------------------------------------------------------------- what runs, and how big
-def manual_config(config: RunConfig) -> tuple[RunConfig, list[str]]:
-    """(the config the comparison runs, names of sidebar fields it ignores because they differ from the default).
-
-    Both sides train with plain full-batch gradient descent at config.lr on the data loss only, so
-    optimizer, momentum, mini-batches, L1/L2 penalties and clipping play no part; batch norm is
-    switched off (the hand-written network has none).
-    """
-    ignored = [name for name in IGNORED_FIELDS if getattr(config, name) != FIELD_BY_NAME[name].default]
-    return (config.replace(batch_norm=False) if config.batch_norm else config), ignored
-
-
-def _forward_work(config: RunConfig) -> float:
-    """Multiply-adds of one forward pass over the training set (train rows x parameters)."""
-    return float(config.split_counts[0]) * config.n_params
-
-
-def overlay_epochs(config: RunConfig) -> int:
-    """Epochs of the training-curve overlay: min(config.epochs, 500), fewer for large nets/data (>= 1)."""
-    return max(1, min(config.epochs, OVERLAY_EPOCHS, int(CLICK_WORK // _forward_work(config))))
-
-
-def overlay_is_cheap(config: RunConfig) -> bool:
-    """Whether the overlay may run on page load (else it waits for a button)."""
-    return overlay_epochs(config) * _forward_work(config) <= OVERLAY_LOAD_WORK
-
-
-def fd_entries(config: RunConfig) -> int:
-    """Finite-difference entries per parameter: up to FD_ENTRIES, fewer when a forward pass is expensive."""
-    n_tensors = 2 * (len(config.hidden) + 1)
-    affordable = int(CLICK_WORK // (2 * n_tensors * _forward_work(config)))
-    return max(1, min(FD_ENTRIES, affordable))
-
-
-def fd_is_cheap(config: RunConfig) -> bool:
-    """Whether the finite-difference check may run on page load (two forward passes per checked entry)."""
-    n_tensors = 2 * (len(config.hidden) + 1)
-    return 2 * n_tensors * fd_entries(config) * _forward_work(config) <= FD_LOAD_WORK
-
-
-def timing_sizes(config: RunConfig) -> list[tuple[int, ...]]:
-    """Hidden-layer tuples to time, by parameter count: TIMING_SIZES plus the config's own network."""
-    sizes = set(TIMING_SIZES) | {tuple(config.hidden)}
-    return sorted(sizes, key=lambda h: (n_params(h), h))
-
-
-def n_params(hidden: Sequence[int]) -> int:
-    """Weights and biases of the 2 -> hidden -> 1 network."""
-    sizes = (2, *hidden, 1)
-    return sum((a + 1) * b for a, b in itertools.pairwise(sizes))
-
-
-def timing_rows(config: RunConfig) -> int:
-    """Rows per timed step: the config's training rows, at most TIMING_MAX_ROWS."""
-    return min(config.split_counts[0], TIMING_MAX_ROWS)
-
 
 # --------------------------------------------------------------------------- cached core calls
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -187,7 +115,5 @@ def code_pair(activation: str, fused: bool = False) -> tuple[str, str]:
     return source_of(by_hand), source_of([manual.train_autograd])
 
 
-__all__ = ["cached_fd_check", "cached_gradients", "cached_step_time", "cached_training",
-           "code_lines", "code_pair", "config_key", "fd_entries", "fd_is_cheap", "manual_config", "n_params",
-           "overlay_epochs", "overlay_is_cheap", "source_of", "step_times", "timing_key", "timing_rows",
-           "timing_sizes"]
+__all__ = ["cached_fd_check", "cached_gradients", "cached_step_time", "cached_training", "code_lines", "code_pair",
+           "config_key", "source_of", "step_times", "timing_key"]
