@@ -11,12 +11,9 @@ two (target: test loss < 1e-5, same best epochs and test accuracies). 1 torch th
 
 from __future__ import annotations
 
-import argparse
 import time
 
-import torch
-
-from bench.bench_train import best_of, straightforward_loop
+from bench.bench_train import best_of, straightforward_loop, timing_args
 from core import RunConfig, train
 from core.sweep import sweep, validate_grid
 
@@ -24,11 +21,7 @@ GRID = {"hidden": [(5,), (5, 3), (8,)], "lr": [0.01, 0.1, 1, 5], "seed": [0, 1, 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--epochs", type=int, default=3000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
-    torch.set_num_threads(1)
+    args = timing_args(__doc__.splitlines()[0])
     base = RunConfig(epochs=args.epochs)
     configs = validate_grid(base, GRID)
 

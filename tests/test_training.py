@@ -5,9 +5,9 @@ import numpy as np
 import pytest
 import torch
 
+from bench.bench_train import straightforward_loop
 from core import RunConfig, train
 from core.data import make_splits
-from core.models import build_model
 from core.probes import symmetric_units
 from core.training import HISTORY_COLUMNS
 
@@ -37,32 +37,12 @@ def test_history_matches_a_plain_loop_and_test_uses_best_model(default_run):
     """Replays the book's runner with autograd: same train/dev losses, same test score."""
     config = RunConfig(epochs=300)
     result = train(config)
-    data = make_splits(config)
-    model = build_model(config)
-    opt = torch.optim.SGD(model.parameters(), lr=config.lr)
-    loss_fn = torch.nn.BCEWithLogitsLoss()
-    train_losses, dev_losses, dev_accs, best, best_state = [], [], [], -1.0, None
-    for _ in range(config.epochs):
-        loss = loss_fn(model(data.X_train), data.y_train)
-        train_losses.append(loss.item())
-        opt.zero_grad()
-        loss.backward()
-        opt.step()
-        with torch.no_grad():
-            logits = model(data.X_dev)
-            dev_losses.append(loss_fn(logits, data.y_dev).item())
-            acc = ((logits >= 0).float() == data.y_dev).float().mean().item()
-        dev_accs.append(acc)
-        if acc > best:
-            best, best_state = acc, {k: v.clone() for k, v in model.state_dict().items()}
-    np.testing.assert_allclose(result.history["train_loss"], train_losses, atol=1e-5)
-    np.testing.assert_allclose(result.history["dev_loss"], dev_losses, atol=1e-5)
-    assert result.best_epoch == int(np.argmax(dev_accs))
-    model.load_state_dict(best_state)
-    with torch.no_grad():
-        test_acc = ((model(data.X_test) >= 0).float() == data.y_test).float().mean().item()
-    assert result.test_acc == pytest.approx(test_acc)
-    for k, v in best_state.items():
+    loop = straightforward_loop(config)         # the plain loop bench/bench_train.py times core.train against
+    np.testing.assert_allclose(result.history["train_loss"], loop["train_losses"], atol=1e-5)
+    np.testing.assert_allclose(result.history["dev_loss"], loop["dev_losses"], atol=1e-5)
+    assert result.best_epoch == int(np.argmax(loop["dev_accs"]))
+    assert result.test_acc == pytest.approx(loop["test_acc"])
+    for k, v in loop["best_state"].items():
         torch.testing.assert_close(result.state_dict[k], v, atol=1e-5, rtol=0)
 
 

@@ -31,6 +31,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_dead_relu": ("Dead ReLU", "死亡 ReLU"),
     "page_manual": ("Autograd vs manual", "自动微分 vs 手写反向传播"),
     "page_grid": ("Grid search", "超参数网格搜索"),
+    "page_data": ("Your data", "自己的数据"),
     "group_data": ("Data", "数据"),
     "group_network": ("Network", "网络结构"),
     "group_init": ("Initialization", "参数初始化"),

@@ -1,7 +1,6 @@
 """Strings of the Your-data page."""
 
 STRINGS = {
-    "page_data": ("Your data", "自己的数据"),
     "data_intro": (
         "Train on your own 2-D points. Upload a CSV file with three columns — **x1, x2, label** (label 0 or 1), "
         "a header row is optional, at most {rows:,} rows. The split (train/dev/test fractions, data seed), the "
