@@ -10,7 +10,7 @@ from ui import grid_runs as gr
 from ui import state
 from ui.charts import grid as charts
 from ui.i18n import t
-from ui.run_button import run_button
+from ui.run_button import ProgressView, run_button
 from ui.runs import config_key
 from ui.text import literal
 
@@ -76,13 +76,11 @@ if run_button((base_key, key), t("grid_run", lang), "grid_run", auto=frame is no
               waiting=t("grid_press_run", lang, n=len(configs))) is None:
     st.stop()
 if frame is None:                  # clicked: the sweep, with its own progress and Stop button
-    bar = st.progress(0.0, text=t("grid_progress", lang, done=0, total=len(configs)))
-    stop_slot = st.empty()
-    stop_slot.button(t("grid_stop", lang), key="grid_stop", on_click=_stop)
+    view = ProgressView(t("grid_progress", lang, done=0, total=len(configs)), t("grid_stop", lang), "grid_stop",
+                        _stop)
 
     def on_update(progress: gr.SweepProgress) -> None:
-        bar.progress(min(1.0, progress.fraction), text=t("grid_progress", lang, done=progress.done,
-                                                          total=len(configs)))
+        view.show(progress.fraction, t("grid_progress", lang, done=progress.done, total=len(configs)))
 
     try:
         frame = gr.sweep_live(base_key, key, on_update)
@@ -90,8 +88,7 @@ if frame is None:                  # clicked: the sweep, with its own progress a
         st.error(t("grid_failed", lang, msg=literal(err.message(lang))), icon="🚫")
         st.stop()
     finally:
-        bar.empty()
-        stop_slot.empty()
+        view.close()
 st.session_state.pop("grid_stopped", None)
 
 # --------------------------------------------------------------------------- results

@@ -13,7 +13,7 @@ from core.config import FIELD_BY_NAME
 from ui import manual_runs as runs
 from ui import state
 from ui.i18n import choice_label, t
-from ui.run_button import CLICKED, run_button
+from ui.run_button import CLICKED, ProgressView, run_button
 
 PRESET = "book_251"
 lang = state.lang()
@@ -100,9 +100,9 @@ st.caption(t("manual_time_caption", lang, rows=rows, activation=choice_label("ac
 timing_key = f"time|{runs.timing_key(config)}"
 timing = run_button(timing_key, t("manual_time_button", lang), "manual_time_run", always_show=True, remember=True)
 if timing == CLICKED:
-    bar = st.progress(0.0)
-    runs.step_times(config, lambda i, n: bar.progress(i / n, text=t("manual_time_progress", lang, done=i, total=n)))
-    bar.empty()
+    view = ProgressView()
+    runs.step_times(config, lambda i, n: view.show(i / n, t("manual_time_progress", lang, done=i, total=n)))
+    view.close()
 if timing:
     times = runs.step_times(config)
     yours = ",".join(map(str, config.hidden)) or "none"

@@ -10,7 +10,7 @@ page shows its results at once), or its button is clicked now. `train_all` train
 through ui.runs.train_live (cached, in a worker thread that a Stop or a page change cancels, queued for a
 training slot) with one progress bar over all of them, a queue line while waiting, and optionally the
 live loss curve of a single run. The grid search runs a sweep instead of train_all, behind the same
-button and record.
+button, in the same ProgressView (with a Stop button), cancelled the same way (ui.runs.Cancellable).
 """
 
 from __future__ import annotations
@@ -66,6 +66,25 @@ def run_button(job: Hashable, label: str, key: str, *, auto: bool = False, waiti
     return CLICKED if clicked else READY
 
 
+class ProgressView:
+    """The one progress view of every page: a bar with a line of text, optionally a Stop button (whose
+    on_click callback cancels the work; the rerun it causes stops the waiting script); close() removes both."""
+
+    def __init__(self, text: str = "", stop_label: str | None = None, stop_key: str | None = None,
+                 on_stop: Callable[[], None] | None = None):
+        self.bar = st.progress(0.0, text=text)
+        self.stop = st.empty()
+        if stop_label is not None:
+            self.stop.button(stop_label, key=stop_key, on_click=on_stop)
+
+    def show(self, fraction: float, text: str) -> None:
+        self.bar.progress(min(1.0, max(0.0, fraction)), text=text)
+
+    def close(self) -> None:
+        self.bar.empty()
+        self.stop.empty()
+
+
 def train_all(configs: dict[str, RunConfig], lang: str, labels: dict[str, str] | None = None, *,
               show_progress: bool = True, data: str = "", live: bool = False,
               progress_text: Callable[[int, str, int, int], str] | None = None) -> dict[str, RunResult]:
@@ -77,7 +96,7 @@ def train_all(configs: dict[str, RunConfig], lang: str, labels: dict[str, str] |
     """
     labels = labels or {name: name for name in configs}
     n = len(configs)
-    bar = st.progress(0.0) if show_progress else None
+    bar = ProgressView() if show_progress else None
     curve = st.empty() if (show_progress and live) else None
 
     def text(i: int, name: str, epoch: int, epochs: int) -> str:
@@ -89,7 +108,7 @@ def train_all(configs: dict[str, RunConfig], lang: str, labels: dict[str, str] |
     results = {}
     for i, (name, config) in enumerate(configs.items()):
         def on_update(epoch: int, history, i: int = i, name: str = name, epochs: int = config.epochs) -> None:
-            bar.progress(min(1.0, (i + epoch / epochs) / n), text=text(i, name, epoch, epochs))
+            bar.show((i + epoch / epochs) / n, text(i, name, epoch, epochs))
             if curve is not None and len(history):
                 from ui import charts
 
@@ -98,13 +117,13 @@ def train_all(configs: dict[str, RunConfig], lang: str, labels: dict[str, str] |
         def on_queue(position: int | None, seconds: float, i: int = i, name: str = name,
                      epochs: int = config.epochs) -> None:
             waiting = text(i, name, 0, epochs) if position is None else queue_text(position, seconds, lang)
-            bar.progress(i / n, text=waiting)
+            bar.show(i / n, waiting)
 
         results[name] = train_live(config, on_update if bar is not None else None, data,
                                    on_queue if bar is not None else None)
         st.session_state.setdefault(RAN, set()).add(run_id(config, data))     # other pages show it at once
     if bar is not None:
-        bar.empty()
+        bar.close()
     if curve is not None:
         curve.empty()
     return results
