@@ -26,7 +26,7 @@ from ui.charts import init as charts
 from ui.charts.base import curves_chart
 from ui.i18n import t
 from ui.run_button import CLICKED, run_button, run_id, train_all, trained_before
-from ui.runs import cached_train, config_key, config_of
+from ui.runs import cached_train, config_key, config_of, spec_of
 
 MAX_ENTRIES = 32
 CHEAP_SECONDS = 0.5     # runs estimated (core.budget) at most this long train on page load; others wait for a click
@@ -57,7 +57,7 @@ def final_symmetry(key: str) -> pd.DataFrame:
 def curves_spec(key: str, lang: str) -> dict:
     """Vega-Lite spec of the loss/accuracy curves of the config's cached run."""
     result = cached_train(key)
-    return curves_chart(result.history, lang, result.best_epoch).to_dict()
+    return spec_of(curves_chart(result.history, lang, result.best_epoch))
 
 
 def is_cheap(config: RunConfig) -> bool:
@@ -93,7 +93,7 @@ def _histograms(key: str, schemes: tuple[str, ...], fan_in: int, fan_out: int, l
     spread = "1" if config.weight_std == 1 else f"{config.weight_std:g}²"
     labels = {"normal": f"N({config.weight_mean:g}, {spread})",
               "uniform": f"U({config.weight_low:g}, {config.weight_high:g})"}
-    return (charts.histogram_chart(hist, stats, lang, labels).to_dict(),
+    return (spec_of(charts.histogram_chart(hist, stats, lang, labels)),
             charts.stats_table(stats, lang, labels))
 
 
@@ -133,7 +133,7 @@ def compare_view(keys: tuple[tuple[str, str], ...], lang: str, split: str) -> tu
     table = compare_table(results)
     curves = charts.compare_curves_chart({n: r.history for n, r in results.items()}, lang, split)
     scores = charts.test_scores_chart(table, lang)
-    return curves.to_dict(), scores.to_dict(), _translate_compare(table, lang)
+    return spec_of(curves), spec_of(scores), _translate_compare(table, lang)
 
 
 def _translate_compare(table: pd.DataFrame, lang: str) -> pd.DataFrame:

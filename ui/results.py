@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import threading
 
 import streamlit as st
 import torch
@@ -12,13 +11,8 @@ from core.config import RunConfig
 from core.training import RunResult, compare_runs
 from ui import charts
 from ui.i18n import t
-from ui.runs import cached_boundary, cached_points, cached_train, config_key, config_of, upload_store
+from ui.runs import cached_boundary, cached_points, cached_train, config_key, config_of, spec_of, upload_store
 from ui.text import literal
-
-try:   # Streamlit holds this lock while it switches Altair's global data transformer and theme
-    from streamlit.elements.vega_charts import _altair_globals_lock as _ALTAIR_LOCK
-except ImportError:  # pragma: no cover - a Streamlit without it: nothing to coordinate with
-    _ALTAIR_LOCK = threading.Lock()
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -26,10 +20,7 @@ def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
                splits: tuple[str, ...] = ("train", "dev", "test"), data: str = "", model: str = "") -> dict:
     """The Vega-Lite spec of one result chart, cached: a rerun redraws without rebuilding charts.
 
-    The builders bound every chart's data rows (ui.charts.sizing), so the spec is small for any run.
-    It is serialized under Streamlit's Altair lock: st.altair_chart in another session's thread switches
-    Altair's global data transformer while it converts, and a spec serialized meanwhile would come out
-    (and be cached) with its data missing."""
+    The builders bound every chart's data rows (ui.charts.sizing), so the spec is small for any run."""
     result = cached_train(key, data)
     if kind == "curves":
         chart = charts.curves_chart(result.history, lang, result.best_epoch)
@@ -38,8 +29,7 @@ def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
     else:
         probs, extent = cached_boundary(key, extent_mode, data, model)
         chart = charts.boundary_chart(probs, extent, cached_points(key, data), lang, splits)
-    with _ALTAIR_LOCK:
-        return chart.to_dict()
+    return spec_of(chart)
 
 
 def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") -> None:

@@ -423,6 +423,20 @@ def cached_boundary(key: str, extent_mode: str = "book", data: str = "",
     return probability_grid(model_from_state(config, state), extent, 200), extent
 
 
+try:   # Streamlit holds this lock while it switches Altair's global data transformer and theme
+    from streamlit.elements.vega_charts import _altair_globals_lock as _ALTAIR_LOCK
+except ImportError:  # pragma: no cover - a Streamlit without it: nothing to coordinate with
+    _ALTAIR_LOCK = threading.Lock()
+
+
+def spec_of(chart) -> dict:
+    """An Altair chart's Vega-Lite spec, for a cached view. Serialized under Streamlit's Altair lock:
+    st.altair_chart in another session's thread switches Altair's global data transformer while it
+    converts, and a spec serialized meanwhile would come out (and be cached) with its data missing."""
+    with _ALTAIR_LOCK:
+        return chart.to_dict()
+
+
 def warm_up_imports(delay: float = 1.0) -> None:
     """Import torch and the core engine in a background thread, once per process, so the first
     page renders without waiting for them and the first Train click finds them loaded.
