@@ -17,17 +17,20 @@ from ui.i18n import t
 from ui.nav import PAGE_PRESETS, PAGES
 from ui.runs import warm_up_imports
 from ui.sidebar import draw_sidebar
+from ui.style import compact_page, uploader_text
 from ui.text import literal
 
 started = time.perf_counter()
 state.init_session()
 lang = state.lang()
 st.set_page_config(page_title=t("app_title", lang), page_icon=":material/neurology:", layout="wide")
+compact_page()
+uploader_text(lang)
 navigation = st.navigation([
     st.Page(path, title=t(title, lang), icon=icon, url_path=url, default=(i == 0))
     for i, (path, title, icon, url) in enumerate(PAGES)
 ])
-state.open_on_preset(PAGE_PRESETS.get(navigation.url_path))
+state.open_page(navigation.url_path, PAGE_PRESETS.get(navigation.url_path))
 with guarded(lang, "sidebar"):
     draw_sidebar()
 missing = state.unknown_page([url for *_, url in PAGES])

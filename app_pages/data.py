@@ -39,8 +39,8 @@ n1 = int(points["label"].sum())
 st.success(t("data_loaded", lang, n=len(points), n0=len(points) - n1, n1=n1))
 with st.expander(t("data_preview", lang), expanded=True):
     c1, c2 = st.columns([1, 2])
-    c1.dataframe(points.head(200), hide_index=True, height=380)
-    c2.altair_chart(points_chart(points, lang), width="content")
+    c1.dataframe(points.head(200).rename(columns={"label": t("label", lang)}), hide_index=True, height=380)
+    c2.altair_chart(points_chart(points, lang), width="stretch")
 try:
     train_and_show(config, lang, data)
 except (UploadError, ConfigError) as err:   # upload dropped by the server, or over the compute budget

@@ -48,7 +48,7 @@ with c1:
 with c2:
     config_slider("leaky_slope", t("dead_relu_slope", lang), "dead_relu_slope", 0.0, 1.0, 0.01,
                   help=t("dead_relu_slope_help", lang))
-left, right = st.columns([4, 1], vertical_alignment="bottom")
+left, right = st.columns([2, 1], vertical_alignment="bottom")   # the reset label fits at 1280 px
 acts = left.multiselect(t("dead_relu_acts", lang), list(ACTIVATIONS), default=DEFAULT_ACTS, key=ACTS_KEY,
                         bind="query-params", format_func=act_name, help=t("dead_relu_acts_help", lang))
 right.button(t("dead_relu_reset", lang), on_click=state.reset_page, args=(PRESET, {ACTS_KEY: DEFAULT_ACTS}),
@@ -74,7 +74,7 @@ for col, act in zip(st.columns(min(len(acts), 4)), acts[:4]):
     fc1 = weights[(weights["activation"] == act) & (weights["k"] == 1)]["grad_l2"].iloc[0]
     col.metric(t("dead_relu_metric_fc1", lang, act=_name(act)), charts.sci_text(fc1, lang))
 shown = weights.assign(series=weights["activation"].map(_name))
-st.altair_chart(charts.layer_norm_chart(shown, lang, t("vanishing_series_act", lang)), width="content")
+st.altair_chart(charts.layer_norm_chart(shown, lang, t("vanishing_series_act", lang)), width="stretch")
 st.caption(t("dead_relu_table_caption", lang))
 table = norm_table(long, params=("weight", "bias")).rename(columns=_name)
 st.dataframe(charts.sci_table(table, lang), hide_index=True, key="dead_relu_table")
@@ -88,7 +88,7 @@ if n_hidden:
 # ---- why a larger slope helps ---------------------------------------------------------------------------------
 st.subheader(t("dead_relu_slope_title", lang))
 st.caption(t("dead_relu_slope_caption", lang))
-st.altair_chart(charts.slope_chart(cached_slope_sweep(key), lang, config.leaky_slope), width="content")
+st.altair_chart(charts.slope_chart(cached_slope_sweep(key), lang, config.leaky_slope), width="stretch")
 
 # ---- after training -------------------------------------------------------------------------------------------
 st.subheader(t("dead_relu_training", lang))
@@ -103,7 +103,7 @@ results = train_runs(runs, labels, lang, button_key="dead_relu_train")
 if results is not None:
     for col, act in zip(st.columns(min(len(acts), 4)), acts[:4]):
         col.metric(t("dead_relu_metric_test_acc", lang, act=labels[act]), f"{results[act].test_acc:.3f}")
-    st.altair_chart(charts.grad_heatmap(heatmap_frame(runs, labels), lang, list(labels.values())), width="content")
+    st.altair_chart(charts.grad_heatmap(heatmap_frame(runs, labels), lang, list(labels.values())), width="stretch")
     st.caption(t("dead_relu_training_read", lang))
     st.markdown(f"**{t('dead_relu_layers', lang)}**")
     frames = {labels[a]: layer_summary(r.grads_first, r.grads_last, r.dead_units) for a, r in results.items()}

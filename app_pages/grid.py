@@ -9,10 +9,11 @@ from core.config import FIELD_BY_NAME, ConfigError
 from ui import grid_runs as gr
 from ui import state
 from ui.charts import grid as charts
-from ui.i18n import t
+from ui.i18n import list_text, t
 from ui.run_button import ProgressView, run_button
 from ui.runs import config_key
 from ui.text import literal
+from ui.url_choice import url_choice
 
 lang = state.lang()
 config = state.config()
@@ -39,11 +40,9 @@ with st.container(border=True):
         texts[field] = col.text_input(t(label, lang), value=gr.DEFAULT_TEXTS[field], key=key, help=t(help_key, lang),
                                       max_chars=grid_rules.MAX_TEXT, bind="query-params")
     c1, c2, c3 = st.columns([2, 3, 2], vertical_alignment="bottom")
-    gr.seed_choice("p_axis", ["", *gr.EXTRA_FIELDS], "")
-    extra = c1.selectbox(t("grid_extra", lang), ["", *gr.EXTRA_FIELDS], key="p_axis",
-                         format_func=lambda f: f"{FIELD_BY_NAME[f].label(lang)} ({f})" if f else t("grid_extra_none",
-                                                                                                      lang))
-    gr.share_choice("p_axis", extra, "")
+    extra = url_choice(c1.selectbox, t("grid_extra", lang), ["", *gr.EXTRA_FIELDS], key="p_axis", default="",
+                       label_of=lambda f: t("grid_extra_field", lang, name=FIELD_BY_NAME[f].label(lang), field=f)
+                       if f else t("grid_extra_none", lang), lang=lang)
     extra_text = c2.text_input(t("grid_extra_values", lang), key="p_values", bind="query-params",
                                max_chars=grid_rules.MAX_TEXT, help=t("grid_extra_help", lang), disabled=not extra)
     c3.button(t("grid_reset", lang), key="grid_reset", help=t("grid_reset_help", lang), on_click=state.reset_page,
@@ -56,7 +55,7 @@ try:
     grid, configs = grid_rules.parse_grid(config, texts)
     seconds = grid_rules.check_time(configs)
 except ConfigError as err:
-    st.error(t("grid_invalid", lang, msg=literal(err.message(lang))), icon="🚫")
+    st.error(t("grid_invalid", lang, msg=literal(err.message(lang))), icon=":material/block:")
     st.stop()
 
 fields = list(grid)
@@ -71,7 +70,7 @@ st.caption(t("grid_plan_note", lang, limit=grid_rules.MAX_TIME_S))
 base_key, key = gr.base_key_of(configs), grid_rules.grid_key(grid)
 frame = gr.cached_result(base_key, key)
 if frame is None and st.session_state.pop("grid_stopped", False):
-    st.warning(t("grid_stopped", lang), icon="⏹️")
+    st.warning(t("grid_stopped", lang), icon=":material/stop_circle:")
 if run_button((base_key, key), t("grid_run", lang), "grid_run", auto=frame is not None,
               waiting=t("grid_press_run", lang, n=len(configs))) is None:
     st.stop()
@@ -85,7 +84,7 @@ if frame is None:                  # clicked: the sweep, with its own progress a
     try:
         frame = gr.sweep_live(base_key, key, on_update)
     except ConfigError as err:
-        st.error(t("grid_failed", lang, msg=literal(err.message(lang))), icon="🚫")
+        st.error(t("grid_failed", lang, msg=literal(err.message(lang))), icon=":material/block:")
         st.stop()
     finally:
         view.close()
@@ -104,23 +103,21 @@ if axes:
     y_default = "hidden" if "hidden" in axes else axes[0]
     x_options = ["", *axes]
     x_default = next((f for f in ("lr", *axes) if f in axes and f != y_default), "")
-    gr.seed_choice("p_heat_y", axes, y_default)
-    gr.seed_choice("p_heat_x", x_options, x_default)
-    y = h1.selectbox(t("grid_heatmap_y", lang), axes, key="p_heat_y", format_func=lambda f: charts.field_title(f, lang))
-    x = h2.selectbox(t("grid_heatmap_x", lang), x_options, key="p_heat_x",
-                     format_func=lambda f: charts.field_title(f, lang) if f else t("grid_axis_none", lang))
-    gr.share_choice("p_heat_y", y, y_default)
-    gr.share_choice("p_heat_x", x, x_default)
+    y = url_choice(h1.selectbox, t("grid_heatmap_y", lang), axes, key="p_heat_y", default=y_default,
+                   label_of=lambda f: charts.field_title(f, lang), lang=lang)
+    x = url_choice(h2.selectbox, t("grid_heatmap_x", lang), x_options, key="p_heat_x", default=x_default,
+                   label_of=lambda f: charts.field_title(f, lang) if f else t("grid_axis_none", lang), lang=lang)
     x = x if x and x != y else None
     cell = grid_rules.summarize(frame, [f for f in (y, x) if f])
-    st.altair_chart(charts.heatmap_chart(cell, x, y, lang, best=best_values), width="content")
+    st.altair_chart(charts.heatmap_chart(cell, x, y, lang, best=best_values), width="stretch")
     if frame.groupby([f for f in (y, x) if f], sort=False).size().max() > 1:
-        st.altair_chart(charts.spread_chart(frame, x or y, y if x else None, lang), width="content")
+        st.altair_chart(charts.spread_chart(frame, x or y, y if x else None, lang), width="stretch")
 
 st.subheader(t("grid_best", lang))
 row = grid_rules.combo_row(summary, best_values)
 varied = [f for f in combo_fields if len(grid[f]) > 1] or combo_fields
-combo = ", ".join(f"{charts.field_title(f, lang)} {charts.value_label(f, best_values[f], lang)}" for f in varied)
+combo = list_text([f"{charts.field_title(f, lang)} {charts.value_label(f, best_values[f], lang)}" for f in varied],
+                  lang)
 st.markdown(t("grid_best_text", lang, combo=combo or "—", mean=row.test_acc_mean, low=row.test_acc_min,
               high=row.test_acc_max, runs=int(row.runs), seed=best.seed, acc=frame.loc[best_index, "test_acc"]))
 st.caption(t("grid_selection_note", lang))
@@ -128,12 +125,12 @@ if st.button(t("grid_load_best", lang), key="grid_load_best", type="primary"):
     st.session_state["grid_loaded"] = config_key(best)
     state.request_values(best_values)
 if st.session_state.get("grid_loaded") == config_key(config):
-    st.success(t("grid_loaded", lang, label=config.label()), icon="✅")
-    st.page_link("app_pages/train.py", label=t("grid_open_train", lang), icon="📈")
+    st.success(t("grid_loaded", lang, label=config.label(lang)), icon=":material/check_circle:")
+    st.page_link("app_pages/train.py", label=t("grid_open_train", lang), icon=":material/show_chart:")
 
 n_diverged = int(frame["diverged"].sum())
 if n_diverged:
-    st.warning(t("grid_diverged_note", lang, n=n_diverged), icon="⚠️")
+    st.warning(t("grid_diverged_note", lang, n=n_diverged), icon=":material/warning:")
 st.markdown(f"**{t('grid_summary', lang)}**")
 st.dataframe(charts.summary_table(summary, combo_fields, lang, best=best_values), hide_index=True)
 with st.expander(t("grid_all_runs", lang)):

@@ -7,11 +7,12 @@ from core.initialization import COMPARE_SCHEMES, HISTOGRAM_SCHEMES, N_SAMPLES, f
 from ui import init_runs as runs
 from ui import state
 from ui.charts.init import weights_table
-from ui.i18n import t
+from ui.i18n import choice_label, t
 from ui.runs import cached_points, config_key
 from ui.text import literal
+from ui.url_choice import url_choice
 
-QP = "query-params"   # bound widgets write their option text into the URL: options are language-neutral ids
+QP = "query-params"   # bound widgets write their option text into the URL; translated choices: ui.url_choice
 lang = state.lang()
 config = state.config()
 key = config_key(config)
@@ -66,14 +67,15 @@ if result is not None:
         st.caption(t("init_final_identical", lang, detail=" · ".join(
             f"{row.layer} {t('init_identical_value', lang, k=row.identical, n=row.units)}"
             for row in symmetry.itertuples())))
-    st.vega_lite_chart(spec=runs.curves_spec(key, lang), width="content")
+    st.vega_lite_chart(spec=runs.curves_spec(key, lang), width="stretch")
 
 # ---------------------------------------------------------------- 2. samples of each scheme
 st.header(t("init_hist_header", lang))
 st.markdown(t("init_hist_explain", lang))
 c1, c2, c3 = st.columns([3, 1, 1])
-schemes = c1.multiselect(t("init_hist_schemes", lang), list(HISTOGRAM_SCHEMES), default=defaults["p_init_hist"],
-                         key="p_init_hist", bind=QP, help=t("init_ids_help", lang))
+schemes = url_choice(c1.multiselect, t("init_hist_schemes", lang), HISTOGRAM_SCHEMES, key="p_init_hist",
+                     default=defaults["p_init_hist"], label_of=lambda s: choice_label("weight_init", s, lang),
+                     lang=lang)
 fan_in = c2.number_input(t("init_fan_in", lang), 1, 256, defaults["p_init_fan_in"], key="p_init_fan_in", bind=QP,
                          help=t("init_fan_help", lang))
 fan_out = c3.number_input(t("init_fan_out", lang), 1, 256, defaults["p_init_fan_out"], key="p_init_fan_out",
@@ -82,7 +84,7 @@ if not schemes:
     st.info(t("init_hist_none", lang))
 else:
     spec, stats = runs.histograms(config, schemes, fan_in, fan_out, lang)
-    st.vega_lite_chart(spec=spec, width="content")
+    st.vega_lite_chart(spec=spec, width="stretch")
     st.caption(t("init_hist_caption", lang, n=N_SAMPLES, fan_in=fan_in, fan_out=fan_out, seed=config.seed))
     st.dataframe(stats, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.4f")
                                                         for c in stats.columns[1:]})
@@ -91,16 +93,19 @@ else:
 st.header(t("init_cmp_header", lang))
 st.markdown(t("init_cmp_explain", lang))
 c1, c2, c3 = st.columns([3, 1, 1])
-names = c1.multiselect(t("init_cmp_schemes", lang), list(COMPARE_SCHEMES), default=defaults["p_init_cmp"],
-                       key="p_init_cmp", bind=QP, help=t("init_ids_help", lang))
+names = url_choice(c1.multiselect, t("init_cmp_schemes", lang), list(COMPARE_SCHEMES), key="p_init_cmp",
+                   default=defaults["p_init_cmp"], label_of=lambda s: t(f"init_scheme_{s}", lang), lang=lang)
 epochs = c2.number_input(t("init_cmp_epochs", lang), 1, 20_000, defaults["p_init_epochs"], step=100,
                          key="p_init_epochs", bind=QP)
-split = c3.radio(t("init_cmp_split", lang), ["train", "dev"], key="p_init_split", bind=QP, horizontal=True)
+split = url_choice(c3.radio, t("init_cmp_split", lang), ["train", "dev"], key="p_init_split",
+                   default=defaults["p_init_split"], label_of=lambda s: t(s, lang), lang=lang, horizontal=True)
+own = st.toggle(t("init_cmp_own", lang), key="p_init_own", bind=QP, help=t("init_cmp_own_help", lang))
+st.caption(t("init_cmp_setting_own" if own else "init_cmp_setting", lang))
 state.report_page_params()
 if st.button(t("init_cmp_deeper", lang), key="init_deeper", help=t("init_cmp_deeper_help", lang)):
     state.request_values({"hidden": (3, 3, 3, 3)})
 try:
-    keys = runs.compare_keys(config, names, int(epochs))
+    keys = runs.compare_keys(config, names, int(epochs), own)
 except ConfigError as err:
     st.error(literal(err.message(lang)))
     st.stop()
@@ -110,7 +115,7 @@ if not keys:
 if not runs.train_compare(keys, lang):
     st.stop()
 curves, scores, table = runs.compare_view(keys, lang, split)
-st.vega_lite_chart(spec=curves, width="content")
-st.vega_lite_chart(spec=scores, width="content")
+st.vega_lite_chart(spec=curves, width="stretch")
+st.vega_lite_chart(spec=scores, width="stretch")
 st.caption(t("init_cmp_table_help", lang))
 st.dataframe(table, hide_index=True)

@@ -1,7 +1,8 @@
 """Autograd vs hand-written backprop (book 4.2 vs 4.3): same data, same initial weights, same numbers.
 
 Gradients, the finite-difference check and (for small nets) the training curves run on page load;
-timing across network sizes waits for a button. Everything is cached by config (ui.manual_runs).
+timing across network sizes waits for a button and measures afresh on every press. Everything
+else is cached by config (ui.manual_runs).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from core import manual_checks as budgets
 from core.config import FIELD_BY_NAME
 from ui import manual_runs as runs
 from ui import state
-from ui.i18n import choice_label, t
+from ui.i18n import choice_label, list_text, t
 from ui.run_button import CLICKED, ProgressView, run_button
 
 PRESET = "book_251"
@@ -28,10 +29,10 @@ with st.expander(t("manual_explain_title", lang)):
     st.markdown(t("manual_explain", lang))
 st.button(t("manual_reset", lang), key="manual_reset", on_click=state.reset_page, args=(PRESET,))
 if sidebar_config.batch_norm:
-    st.info(t("manual_bn", lang), icon="ℹ️")
+    st.info(t("manual_bn", lang), icon=":material/info:")
 if ignored:
-    fields = ", ".join(FIELD_BY_NAME[name].label(lang) for name in ignored)
-    st.info(t("manual_ignored", lang, lr=f"{config.lr:g}", fields=fields), icon="ℹ️")
+    fields = list_text((FIELD_BY_NAME[name].label(lang) for name in ignored), lang)
+    st.info(t("manual_ignored", lang, lr=f"{config.lr:g}", fields=fields), icon=":material/info:")
 fused = st.checkbox(t("manual_fused", lang), key="p_fused", help=t("manual_fused_help", lang),
                     bind="query-params")
 state.report_page_params()
@@ -54,14 +55,14 @@ cols[0].metric(t("manual_metric_loss_manual", lang), f"{grads['loss_manual'].ilo
 cols[1].metric(t("manual_metric_loss_autograd", lang), f"{grads['loss_autograd'].iloc[0]:.10f}")
 cols[2].metric(t("manual_metric_max_diff", lang), f"{max_diff:.2e}")
 if max_diff < charts.GRAD_TOL:
-    st.success(t("manual_grads_ok", lang, tol=charts.GRAD_TOL), icon="✅")
+    st.success(t("manual_grads_ok", lang, tol=charts.GRAD_TOL), icon=":material/check_circle:")
 else:
-    st.error(t("manual_grads_bad", lang, diff=max_diff, tol=charts.GRAD_TOL), icon="❌")
+    st.error(t("manual_grads_bad", lang, diff=max_diff, tol=charts.GRAD_TOL), icon=":material/error:")
 saturated = int(grads["saturated_rows"].iloc[0])
 if saturated and not fused:
-    st.warning(t("manual_saturated", lang, n=saturated), icon="⚠️")
+    st.warning(t("manual_saturated", lang, n=saturated), icon=":material/warning:")
 st.dataframe(charts.gradient_table(grads, lang), hide_index=True)
-st.altair_chart(charts.grad_compare_chart(grads, lang), width="content")
+st.altair_chart(charts.grad_compare_chart(grads, lang), width="stretch")
 
 # ---------------------------------------------------------------- 2 finite differences
 st.header(t("manual_sec_fd", lang))
@@ -74,7 +75,7 @@ if clicked_or_done(budgets.fd_is_cheap(config), "manual_fd_run", t("manual_fd_bu
     status = charts.fd_status(fd)
     st.caption(t("manual_fd_legend", lang, tol=charts.FD_TOL))
     if "mismatch" in status and not fused:
-        st.warning(t("manual_fd_mismatch", lang), icon="⚠️")
+        st.warning(t("manual_fd_mismatch", lang), icon=":material/warning:")
 
 # ---------------------------------------------------------------- 3 training curves overlaid
 st.header(t("manual_sec_train", lang))
@@ -91,24 +92,28 @@ if clicked_or_done(budgets.overlay_is_cheap(config), "manual_train_run", t("manu
     cols[0].metric(t("manual_metric_final_manual", lang), f"{final['manual']:.10f}")
     cols[1].metric(t("manual_metric_final_autograd", lang), f"{final['autograd']:.10f}")
     cols[2].metric(t("manual_metric_curve_diff", lang), f"{(wide['manual'] - wide['autograd']).abs().max():.2e}")
-    st.altair_chart(charts.training_overlay_chart(curves, lang), width="content")
+    st.altair_chart(charts.training_overlay_chart(curves, lang), width="stretch")
 
 # ---------------------------------------------------------------- 4 time per step across sizes
 st.header(t("manual_sec_time", lang))
 rows = budgets.timing_rows(config)
-st.caption(t("manual_time_caption", lang, rows=rows, activation=choice_label("activation", config.activation, lang)))
+clock = t("manual_time_clock_thread" if budgets.timing_clock() == "thread" else "manual_time_clock_wall", lang)
+st.caption(t("manual_time_caption", lang, rows=rows, activation=choice_label("activation", config.activation, lang),
+             warmup=budgets.TIMING_WARMUP, repeats=budgets.TIMING_REPEATS, steps=budgets.TIMING_STEPS, clock=clock))
 timing_key = f"time|{runs.timing_key(config)}"
 timing = run_button(timing_key, t("manual_time_button", lang), "manual_time_run", always_show=True, remember=True)
-if timing == CLICKED:
-    view = ProgressView()
-    runs.step_times(config, lambda i, n: view.show(i / n, t("manual_time_progress", lang, done=i, total=n)))
+samples = runs.last_step_times(config) if timing else None
+if timing == CLICKED or (timing and samples is None):          # every press measures afresh (never cached)
+    view = ProgressView(t("manual_time_warmup", lang))
+    samples = runs.measure_step_times(
+        config, lambda i, n: view.show(i / n, t("manual_time_progress", lang, done=i, total=n)))
     view.close()
-if timing:
-    times = runs.step_times(config)
+if samples is not None:
+    times, ratios = budgets.summarize_step_times(samples), budgets.step_time_ratios(samples)
     yours = ",".join(map(str, config.hidden)) or "none"
-    mine = times[times["hidden"] == yours].set_index("implementation")["seconds_per_step"] * 1e3
-    st.markdown(t("manual_time_summary", lang, hidden=yours, manual=mine["manual"], autograd=mine["autograd"]))
-    st.altair_chart(charts.step_time_chart(times, lang, yours), width="content")
+    st.markdown(t("manual_time_summary", lang, hidden=yours, **charts.step_time_figures(times, ratios, yours)))
+    st.dataframe(charts.step_time_table(times, ratios, lang), hide_index=True)
+    st.altair_chart(charts.step_time_chart(times, lang, yours), width="stretch")
 
 # ---------------------------------------------------------------- 5 the code, side by side
 st.header(t("manual_sec_code", lang))

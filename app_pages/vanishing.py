@@ -30,7 +30,7 @@ with st.expander(t("vanishing_why", lang)):
     st.markdown(t("vanishing_explain", lang))
 state.show_url_warnings()
 
-left, right = st.columns([4, 1], vertical_alignment="bottom")
+left, right = st.columns([2, 1], vertical_alignment="bottom")   # the reset label fits at 1280 px
 acts = left.multiselect(t("vanishing_acts", lang), list(ACTIVATIONS), default=DEFAULT_ACTS, key=ACTS_KEY,
                         bind="query-params", format_func=act_name, help=t("vanishing_acts_help", lang))
 right.button(t("vanishing_reset", lang), on_click=state.reset_page, args=(PRESET, CONTROLS), key="vanishing_reset",
@@ -53,7 +53,7 @@ else:
                    charts.sci_text(rows[1], lang),
                    help=t("vanishing_metric_help", lang, k=last_k, last=charts.sci_text(rows[last_k], lang)))
     shown = weights.assign(series=weights["activation"].map(lambda a: act_name(a, config.leaky_slope)))
-    st.altair_chart(charts.layer_norm_chart(shown, lang, t("vanishing_series_act", lang)), width="content")
+    st.altair_chart(charts.layer_norm_chart(shown, lang, t("vanishing_series_act", lang)), width="stretch")
     st.caption(t("vanishing_table_caption", lang))
     table = norm_table(long).rename(columns=lambda a: act_name(a, config.leaky_slope))
     st.dataframe(charts.sci_table(table, lang), hide_index=True, key="vanishing_table")
@@ -75,7 +75,7 @@ labels = {name: t("vanishing_run_baseline", lang, act=base_name) if name == BASE
           else t(f"vanishing_run_{name}", lang) for name in runs}
 results = train_runs(runs, labels, lang, button_key="vanishing_train")
 if results is not None:
-    st.altair_chart(charts.grad_heatmap(heatmap_frame(runs, labels), lang, list(labels.values())), width="content")
+    st.altair_chart(charts.grad_heatmap(heatmap_frame(runs, labels), lang, list(labels.values())), width="stretch")
     st.caption(t("vanishing_training_read", lang))
     st.markdown(f"**{t('vanishing_summary', lang)}**")
     summary = run_summary({labels[name]: r for name, r in results.items()})

@@ -70,7 +70,7 @@ ACTIVATION_TABLE: dict[str, Activation] = _by_name(
                forward=lambda torch, slope: torch.relu,
                forward_out=lambda torch, h, out, slope: torch.clamp_min(h, 0, out=out),   # what torch.relu is
                backward=lambda torch, grad, h, a, slope: torch.ops.aten.threshold_backward(grad, a, 0)),
-    Activation("leaky_relu", "Leaky ReLU", "带泄露的 ReLU", "Leaky ReLU", kaiming="leaky_relu",
+    Activation("leaky_relu", "Leaky ReLU", "Leaky ReLU", "Leaky ReLU", kaiming="leaky_relu",
                forward=lambda torch, slope: partial(torch.nn.functional.leaky_relu, negative_slope=slope),
                forward_out=lambda torch, h, out, slope: torch._C._nn.leaky_relu(h, slope, out=out),
                backward=lambda torch, grad, h, a, slope: torch.ops.aten.leaky_relu_backward(grad, h, slope, False)),

@@ -25,7 +25,12 @@ from .choices import ACTIVATION_TABLE, DATASET_TABLE, INIT_TABLE
 DATASETS = tuple(DATASET_TABLE)          # the names of the choice tables (core.choices), in their order
 ACTIVATIONS = tuple(ACTIVATION_TABLE)
 INITS = tuple(INIT_TABLE)
-OPTIMIZERS = ("sgd", "adagrad", "adadelta", "rmsprop", "adam", "adamax", "nadam")
+OPTIMIZER_LABELS: dict[str, tuple[str, str]] = {    # torch.optim name -> (en, zh) choice label
+    "sgd": ("SGD", "SGD（随机梯度下降）"), "adagrad": ("Adagrad", "AdaGrad"), "adadelta": ("Adadelta", "AdaDelta"),
+    "rmsprop": ("RMSprop", "RMSprop"), "adam": ("Adam", "Adam"), "adamax": ("Adamax", "Adamax"),
+    "nadam": ("NAdam", "NAdam"),
+}
+OPTIMIZERS = tuple(OPTIMIZER_LABELS)
 
 MAX_LAYERS = 8
 MAX_WIDTH = 64
@@ -104,10 +109,10 @@ FIELDS: tuple[Field, ...] = (
     # ---- network ----
     Field("hidden", "layers", (5,), "network", "Hidden layers", "隐藏层",
           help_en="Neurons per hidden layer, e.g. 5 or 5,3 (empty = logistic regression).",
-          help_zh="每个隐藏层的神经元个数，如 5 或 5,3（留空即逻辑回归）。"),
+          help_zh="每个隐藏层的神经元个数，如 5 或 5,3（留空即 Logistic 回归）。"),
     Field("activation", "choice", "sigmoid", "network", "Activation", "激活函数", choices=ACTIVATIONS,
           help_en="Activation of every hidden layer; the output unit is always a sigmoid.",
-          help_zh="所有隐藏层的激活函数；输出单元始终是 Logistic（sigmoid）函数。"),
+          help_zh="所有隐藏层的激活函数；输出神经元始终是 Logistic（sigmoid）函数。"),
     Field("leaky_slope", "float", 0.01, "network", "Leaky slope", "Leaky ReLU 斜率", 0.0, 1.0, step=0.01,
           show_if=("activation", ("leaky_relu",)),
           help_en="Slope of Leaky ReLU for negative inputs.", help_zh="Leaky ReLU 在负半轴的斜率。"),
@@ -391,10 +396,17 @@ class RunConfig:
     def to_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in FIELDS}
 
-    def label(self) -> str:
-        """Short human description, e.g. '2-5-1 sigmoid, sgd lr=0.2, 3000 ep'."""
+    def label(self, lang: str = "en") -> str:
+        """Short human description: '2-5-1 sigmoid, normal, sgd lr=0.2, 3000 ep' (en), or in the zh choice
+        labels '2-5-1 Logistic（sigmoid），正态分布（高斯）初始化，SGD 学习率 0.2，3000 轮' (zh)."""
         arch = "-".join(map(str, self.layer_sizes))
-        return f"{arch} {self.activation}, {self.weight_init}, {self.optimizer} lr={self.lr:g}, {self.epochs} ep"
+        if lang != "zh":
+            return f"{arch} {self.activation}, {self.weight_init}, {self.optimizer} lr={self.lr:g}, {self.epochs} ep"
+        init = INIT_TABLE[self.weight_init].zh
+        init = init if init.endswith("初始化") else f"{init}初始化"
+        optimizer = OPTIMIZER_LABELS[self.optimizer][0]
+        return (f"{arch} {ACTIVATION_TABLE[self.activation].zh}，{init}，{optimizer} 学习率 {self.lr:g}，"
+                f"{self.epochs} 轮")
 
 
 def _check_cross_fields(c: RunConfig) -> None:

@@ -1,16 +1,18 @@
 """Hand-written backpropagation checked against torch.autograd: what the "Autograd vs manual" page runs.
 
 Gradients side by side (compare_gradients), centred finite differences (finite_difference_check),
-training curves of both implementations (compare_training) and seconds per step (time_per_step),
-and the page's budgets: what runs on page load and how big each part may get (manual_config,
-overlay_epochs, fd_entries, timing_sizes, ...). The network itself, written for reading, is ``core.manual``.
+training curves of both implementations (compare_training), seconds per step (step_time_samples:
+warmed up, interleaved, repeated; summarized by summarize_step_times and step_time_ratios) and the
+page's budgets: what runs on page load and how big each part may get (manual_config, overlay_epochs,
+fd_entries, timing_sizes, timing_steps, ...). The network itself, written for reading, is ``core.manual``.
 """
 
 from __future__ import annotations
 
+import gc
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 import pandas as pd
@@ -189,54 +191,152 @@ def _autograd_step(model: MLP, optimizer: torch.optim.Optimizer, X: Tensor, y: T
     optimizer.step()
 
 
-def _seconds_per_call(step, repeats: int, warmup: int = 3) -> float:
-    for _ in range(warmup):
-        step()
-    start = time.perf_counter()
-    for _ in range(repeats):
-        step()
-    return (time.perf_counter() - start) / repeats
+CLOCKS: dict[str, Callable[[], float]] = {"thread": time.thread_time, "wall": time.perf_counter}
 
 
-def time_per_step(hidden_sizes_list: Sequence[Sequence[int]], n_rows: int = 640, repeats: int = 50,
-                  activation: str = "sigmoid", dtype: torch.dtype = torch.float32, blocks: int = 3,
-                  seed: int = 0) -> pd.DataFrame:
-    """Seconds per full-batch training step (forward + backward + update), hand-written vs autograd.
+def timing_clock() -> str:
+    """The clock step_time_samples uses by default: "thread" (CPU seconds of the timing thread, which time
+    the OS gives to other programs or threads does not advance, so a busy server barely changes it) when
+    torch computes in that one thread (torch.get_num_threads() == 1, as in the app) and the clock counts
+    in microseconds or finer, else "wall" (time.perf_counter)."""
+    fine = time.get_clock_info("thread_time").resolution <= 1e-6
+    return "thread" if torch.get_num_threads() == 1 and fine else "wall"
+
+
+def _seconds_per_step(step: Callable[[], None], steps: int, clock: Callable[[], float]) -> float:
+    """Seconds per call of `step` on `clock`, over `steps` consecutive calls (garbage collection paused)."""
+    gc_was_on = gc.isenabled()
+    gc.disable()
+    try:
+        start = clock()
+        for _ in range(steps):
+            step()
+        return (clock() - start) / steps
+    finally:
+        if gc_was_on:
+            gc.enable()
+
+
+def step_time_samples(hidden_sizes_list: Sequence[Sequence[int]], n_rows: int = 640, repeats: int | None = None,
+                      steps: int | None = None, warmup: int | None = None, activation: str = "sigmoid",
+                      dtype: torch.dtype = torch.float32, seed: int = 0, clock: str | None = None,
+                      on_progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """Every timed sample of a full-batch training step (forward + backward + update), hand-written vs autograd.
 
     For each hidden-layer tuple (e.g. (5,), (32, 32); any widths), both implementations start
     from the same weights (core.models.MLP, N(0, 1) weights from a generator seeded with `seed`,
     zero biases) and train on the same n_rows random 2-D points and labels with lr 0.01.
     "autograd" is nn.Module + BCE-with-logits + loss.backward() + torch.optim.SGD; "manual" is
-    ManualMLP. Each is timed over `blocks` blocks of `repeats` steps after a 3-step warm-up,
-    alternating between the two; the fastest block counts.
+    ManualMLP. Defaults: TIMING_WARMUP, TIMING_REPEATS, TIMING_STEPS.
 
-    Returns a tidy frame: implementation ("manual" | "autograd"), hidden ("5,3"), params (int),
-    seconds_per_step (float, wall clock, with the current torch thread count).
+    1. Warm-up: `warmup` single steps of every network with both implementations, before anything
+       is timed for real (the first calls pay for lazy initialisation, allocation and cold caches).
+    2. `repeats` rounds; each round times `steps` consecutive steps of every network with both
+       implementations in turn (networks in reverse order and the other implementation first on
+       every other round), so a change of machine load during the measurement hits every network and
+       both implementations alike. One sample = seconds per step over those `steps` steps.
+    `clock`: "thread" (CPU time of this thread; undercounts when torch computes in several threads) or
+    "wall"; None: timing_clock(). on_progress(done, repeats) after each round.
+
+    Returns a tidy frame, one row per sample: phase ("warmup" | "timed"), round (0, 1, ...; the
+    warm-up step's index in phase "warmup"), implementation ("manual" | "autograd"), hidden ("5,3"),
+    params (int), seconds_per_step (float, with the current torch thread count), clock.
+    Summaries use the timed rows only: summarize_step_times, step_time_ratios.
     """
+    repeats = TIMING_REPEATS if repeats is None else repeats
+    steps = TIMING_STEPS if steps is None else steps
+    warmup = TIMING_WARMUP if warmup is None else warmup
+    clock = timing_clock() if clock is None else clock
+    if repeats < 1 or steps < 1 or warmup < 0 or clock not in CLOCKS:
+        raise ValueError(f"need repeats >= 1, steps >= 1, warmup >= 0, clock in {list(CLOCKS)}; "
+                         f"got {repeats}, {steps}, {warmup}, {clock!r}")
     generator = torch.Generator().manual_seed(seed)
     X = torch.randn((n_rows, 2), generator=generator, dtype=dtype)
     y = torch.randint(0, 2, (n_rows, 1), generator=generator).to(dtype)
     lr = 0.01
-    rows = []
+    nets = []                                   # (hidden label, params, {implementation: step})
     for hidden in hidden_sizes_list:
         model = MLP(tuple(hidden), activation)
         model.reset_parameters("normal", torch.Generator().manual_seed(seed))
         model = model.to(dtype)
         net = ManualMLP.from_model(model)
         optimizer = torch.optim.SGD(model.parameters(), lr=lr)
-        steps = {
+        nets.append((_hidden_label(hidden), sum(p.numel() for p in model.parameters()), {
             "manual": partial(_manual_step, net, X, y, lr),
             "autograd": partial(_autograd_step, model, optimizer, X, y),
-        }
-        best = dict.fromkeys(steps, math.inf)
-        for _ in range(max(1, blocks)):
-            for name, step in steps.items():
-                best[name] = min(best[name], _seconds_per_call(step, repeats))
-        params = sum(p.numel() for p in model.parameters())
-        for name, seconds in best.items():
-            rows.append({"implementation": name, "hidden": _hidden_label(hidden), "params": params,
-                         "seconds_per_step": seconds})
-    return pd.DataFrame(rows)
+        }))
+    rows = []
+
+    def sample(phase: str, index: int, label: str, params: int, name: str, step, n: int) -> None:
+        rows.append({"phase": phase, "round": index, "implementation": name, "hidden": label, "params": params,
+                     "seconds_per_step": _seconds_per_step(step, n, CLOCKS[clock]), "clock": clock})
+
+    for i in range(warmup):
+        for label, params, engines in nets:
+            for name, step in engines.items():
+                sample("warmup", i, label, params, name, step, 1)
+    for r in range(repeats):
+        order = nets if r % 2 == 0 else nets[::-1]
+        for label, params, engines in order:
+            pairs = list(engines.items())
+            for name, step in (pairs if r % 2 == 0 else pairs[::-1]):
+                sample("timed", r, label, params, name, step, steps)
+        if on_progress is not None:
+            on_progress(r + 1, repeats)
+    return pd.DataFrame(rows, columns=["phase", "round", "implementation", "hidden", "params", "seconds_per_step",
+                                       "clock"])
+
+
+def _timed(samples: pd.DataFrame) -> pd.DataFrame:
+    return samples[samples["phase"] == "timed"] if "phase" in samples.columns else samples
+
+
+def _spread(values: pd.Series, prefix: str = "") -> dict[str, float]:
+    return {f"{prefix}q1": float(values.quantile(0.25)), f"{prefix}q3": float(values.quantile(0.75)),
+            f"{prefix}min": float(values.min()), f"{prefix}max": float(values.max())}
+
+
+def summarize_step_times(samples: pd.DataFrame) -> pd.DataFrame:
+    """Per network and implementation, the timed samples of step_time_samples (warm-up left out).
+
+    Columns: implementation, hidden, params, seconds_per_step (the median), q1, q3 (the quartiles:
+    the middle half of the samples lies between them), min, max, samples (how many). Networks in
+    the order they were given, "manual" before "autograd".
+    """
+    timed = _timed(samples)
+    rows = []
+    for (hidden, name), group in timed.groupby(["hidden", "implementation"], sort=False):
+        times = group["seconds_per_step"]
+        rows.append({"implementation": name, "hidden": hidden, "params": int(group["params"].iloc[0]),
+                     "seconds_per_step": float(times.median()), **_spread(times), "samples": len(times)})
+    frame = pd.DataFrame(rows, columns=["implementation", "hidden", "params", "seconds_per_step", "q1", "q3",
+                                        "min", "max", "samples"])
+    order = {h: i for i, h in enumerate(timed["hidden"].unique())}
+    key = frame["hidden"].map(order) * 2 + (frame["implementation"] == "autograd")
+    return frame.iloc[key.argsort(kind="stable")].reset_index(drop=True)
+
+
+def step_time_ratios(samples: pd.DataFrame) -> pd.DataFrame:
+    """Per network, manual / autograd seconds of the same round (measured back to back, so load drift
+    cancels): hidden, params, ratio (the median over rounds), ratio_q1, ratio_q3, ratio_min, ratio_max,
+    samples. Below 1: the hand-written version is faster."""
+    wide = _timed(samples).pivot_table(index=["hidden", "params", "round"], columns="implementation",
+                                       values="seconds_per_step", sort=False)
+    rows = []
+    for (hidden, params), group in (wide["manual"] / wide["autograd"]).groupby(level=[0, 1], sort=False):
+        rows.append({"hidden": hidden, "params": int(params), "ratio": float(group.median()),
+                     **_spread(group, "ratio_"), "samples": len(group)})
+    return pd.DataFrame(rows, columns=["hidden", "params", "ratio", "ratio_q1", "ratio_q3", "ratio_min", "ratio_max",
+                                       "samples"])
+
+
+def time_per_step(hidden_sizes_list: Sequence[Sequence[int]], n_rows: int = 640, repeats: int | None = None,
+                  steps: int | None = None, warmup: int | None = None, activation: str = "sigmoid",
+                  dtype: torch.dtype = torch.float32, seed: int = 0, clock: str | None = None) -> pd.DataFrame:
+    """summarize_step_times(step_time_samples(...)): median seconds per step and its spread, per network and
+    implementation (see both)."""
+    return summarize_step_times(step_time_samples(hidden_sizes_list, n_rows, repeats, steps, warmup, activation,
+                                                  dtype, seed, clock))
 
 
 # --------------------------------------------------------------------------- the page's budgets
@@ -253,6 +353,10 @@ FD_ENTRIES = 25             # finite-difference entries checked per parameter (a
 TIMING_SIZES: tuple[tuple[int, ...], ...] = ((5,), (5, 3), (3, 3, 3, 3), (16, 16), (64, 64), (64, 64, 64, 64),
                                              (256, 256))
 TIMING_MAX_ROWS = 2000      # timing uses the config's training rows, at most this many
+TIMING_WARMUP = 3           # untimed steps of every network and implementation before any is timed
+TIMING_REPEATS = 15         # timed samples per network and implementation: the median and spread are over these
+TIMING_STEPS = 4            # consecutive steps per sample
+TIMING_MAX_STEPS = 64       # steps per network and implementation, warm-up included (a few seconds for all sizes)
 
 
 def manual_config(config: RunConfig) -> tuple[RunConfig, list[str]]:
@@ -303,6 +407,11 @@ def timing_sizes(config: RunConfig) -> list[tuple[int, ...]]:
 def n_params(hidden: Sequence[int]) -> int:
     """Weights and biases of the 2 -> hidden -> 1 network (sizes beyond the sidebar's limits too)."""
     return layer_params((2, *hidden, 1))
+
+
+def timing_steps(warmup: int = TIMING_WARMUP, repeats: int = TIMING_REPEATS, steps: int = TIMING_STEPS) -> int:
+    """Training steps that step_time_samples runs per network and implementation, warm-up included."""
+    return warmup + repeats * steps
 
 
 def timing_rows(config: RunConfig) -> int:

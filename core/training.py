@@ -455,13 +455,16 @@ def _snapshot_frame(model: MLP, names: list[str], snapshots: list[torch.Tensor])
 
 
 def compare_runs(results: dict[str, RunResult]) -> pd.DataFrame:
-    """One row per named run: the config fields that differ between the runs, then the scores."""
+    """One row per named run: run, layers (the architecture, e.g. '2-5-3-1'), the other config fields that
+    differ between the runs (their values as in RunConfig), then the scores. Language-neutral: a page
+    translates headers and choice values."""
     configs = {name: r.config.to_dict() for name, r in results.items()}
-    fields = [f for f in next(iter(configs.values()))] if configs else []
+    fields = [f for f in next(iter(configs.values())) if f != "hidden"] if configs else []
     differing = [f for f in fields if len({repr(c[f]) for c in configs.values()}) > 1]
     rows = []
     for name, r in results.items():
-        row = {"run": name, **{f: str(configs[name][f]) for f in differing}}
+        row = {"run": name, "layers": "-".join(map(str, r.config.layer_sizes)),
+               **{f: configs[name][f] for f in differing}}
         row.update(test_acc=r.test_acc, test_loss=r.test_loss, best_dev_acc=r.best_dev_acc,
                    best_epoch=r.best_epoch, seconds=round(r.seconds, 3))
         rows.append(row)

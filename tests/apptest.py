@@ -24,3 +24,13 @@ def open_app(page: str | None = None, **params: str) -> AppTest:
 def metrics(at: AppTest) -> dict[str, str]:
     """Label -> displayed value of every st.metric on the page."""
     return {m.label: m.value for m in at.metric}
+
+
+def open_view(at: AppTest, view: str, lang: str = "en") -> AppTest:
+    """Open a result tab of the Train page ('curves', 'boundary', 'gradients', 'compare', 'downloads') as a
+    click on it does: only the open tab is drawn."""
+    from ui.i18n import t
+    from ui.results import VIEWS, tabs_key
+
+    at.session_state[tabs_key(lang)] = t(VIEWS[view], lang)
+    return at.run()

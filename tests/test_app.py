@@ -6,7 +6,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.config import FIELDS, RunConfig
-from tests.apptest import ROOT, TIMEOUT, metrics, open_app
+from tests.apptest import ROOT, TIMEOUT, metrics, open_app, open_view
 from ui.nav import PAGES
 
 
@@ -45,7 +45,9 @@ def test_train_page_shows_test_accuracy_for_the_default_config():
     shown = metrics(at)
     assert float(shown["Test accuracy"]) >= 0.85
     assert int(shown["Best epoch"]) >= 0
-    assert len(at.get("vega_lite_chart")) == 3      # curves, decision boundary, gradient norms
+    assert len(at.get("vega_lite_chart")) == 2      # the open tab only: loss and accuracy
+    assert len(open_view(at, "boundary").get("vega_lite_chart")) == 1
+    assert len(open_view(at, "gradients").get("vega_lite_chart")) == 1          # gradient norms
     assert len(at.dataframe) >= 2                  # first- and last-step gradient tables
     # a rerun is served from the cache: same numbers, nothing retrained
     seconds = shown["Training time"]
@@ -76,11 +78,16 @@ def test_url_parameters_apply_and_bad_ones_are_reported():
 
 def test_presets_and_regenerate():
     at = app(hidden="8,8", lr="3")
-    at.sidebar.selectbox(key="w_preset").set_value("book_2531").run()
-    at.sidebar.button(key="preset_apply").click().run()
+    assert at.sidebar.selectbox(key="w_preset").value == "custom"             # a link's own setting
+    at.sidebar.selectbox(key="w_preset").set_value("book_2531").run()         # choosing applies it
     assert at.session_state["config"] == RunConfig(hidden=(5, 3))
+    assert at.sidebar.selectbox(key="w_preset").value == "book_2531"
+    at.sidebar.number_input(key="w_lr").set_value(0.3).run()
+    assert at.sidebar.selectbox(key="w_preset").value == "custom"
+    at.sidebar.selectbox(key="w_preset").set_value("custom").run()            # "custom" changes nothing
+    assert at.session_state["config"] == RunConfig(hidden=(5, 3), lr=0.3)
     at.sidebar.button(key="regenerate").click().run()
-    assert at.session_state["config"].data_seed == 1
+    assert at.session_state["config"].data_seed == 1 and at.session_state["config"].lr == 0.3
     assert not at.exception
 
 
@@ -131,5 +138,5 @@ def test_a_run_with_no_usable_model_says_so_instead_of_showing_numbers():
     assert shown["Test accuracy"] == shown["Best epoch"] == shown["Best dev accuracy"] == "—"
     assert any("No epoch produced a usable model" in e.value for e in at.error)
     assert not at.get("vega_lite_chart")                              # no empty curves, no boundary of θ0
-    model = next(b for b in at.get("download_button") if b.proto.label.startswith("Best"))
+    model = next(b for b in open_view(at, "downloads").get("download_button") if b.proto.label.startswith("Best"))
     assert model.proto.disabled

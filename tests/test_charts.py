@@ -22,13 +22,14 @@ from core.grid import summarize
 from core.initialization import COMPARE_SCHEMES, HISTOGRAM_SCHEMES, init_histograms
 from core.sweep import MAX_CONFIGS
 from core.training import train
-from tests.apptest import open_app
+from tests.apptest import open_app, open_view
 from ui import charts
 from ui.charts import data as data_charts
 from ui.charts import gradients as grad_charts
 from ui.charts import grid as grid_charts
 from ui.charts import init as init_charts
 from ui.charts import manual as manual_charts
+from ui.charts.base import text_px
 
 MAX_EPOCHS = 20_000
 MAX_SAMPLES = 20_000
@@ -167,7 +168,8 @@ TIMING_SIZES = ["5", "5,3", "3,3,3,3", "16,16", "64,64", "64,64,64,64", "256,256
 def timing_frame() -> pd.DataFrame:
     n = len(TIMING_SIZES)
     return pd.DataFrame({"implementation": np.repeat(["manual", "autograd"], n), "hidden": TIMING_SIZES * 2,
-                         "params": list(range(10, 10 + n)) * 2, "seconds_per_step": 1e-3})
+                         "params": list(range(10, 10 + n)) * 2, "seconds_per_step": 1e-3, "q1": 9e-4, "q3": 1.1e-3,
+                         "min": 8e-4, "max": 2e-3})
 
 
 # every Altair chart builder, at the largest sizes its page can hand it
@@ -290,9 +292,9 @@ def test_grad_norm_zero_markers_say_when_they_are_thinned():
     frame = grad_norm_frame(MAX_EPOCHS, batch_norm=False)
     frame.loc[frame["layer"] == "fc1", "grad_l2"] = 0.0
     spec = charts.grad_norm_chart(frame, "zh").to_dict()
-    assert "为便于显示已精简" in spec["title"]["subtitle"]
+    assert "为便于显示已精简" in "".join(spec["title"]["subtitle"])      # broken into lines that fit a phone
     small = charts.grad_norm_chart(grad_norm_frame(50, hidden=2).assign(grad_l2=0.0), "en").to_dict()
-    assert small["title"] == "Weight-gradient L2 norm per layer over training (log scale)"
+    assert " ".join(small["title"]) == "Weight-gradient L2 norm per layer over training (log scale)"
 
 
 def _stratum_counts(rows: list[dict]) -> dict[tuple[str, int], int]:
@@ -324,7 +326,7 @@ def test_boundary_points_are_a_stratified_sample_with_a_caption():
     test_only = charts.boundary_chart(probs, extent, points, "en", splits=("test",)).to_dict()
     assert len(_values_by(test_only, lambda layer: layer.get("mark", {}).get("type") == "point")) == \
         config.split_counts[2]
-    assert test_only["title"] == "Decision boundary: predicted probability of class 1"
+    assert " ".join(test_only["title"]) == "Decision boundary: predicted probability of class 1"
 
 
 def test_data_preview_samples_both_classes_of_a_sorted_upload():
@@ -360,7 +362,7 @@ def test_heatmap_bins_epochs_and_keeps_exact_zeros_black():
     assert all(a[1] == b[0] for a, b in itertools.pairwise(fc1))
     assert fc1[0][2] == pytest.approx(1e-3) and fc1[-1][2] == 0               # alive, then exactly 0
     assert "each cell spans about" in json.dumps(spec["title"])
-    tooltip = {t.get("title") for t in spec["spec"]["layer"][0]["encoding"]["tooltip"]}
+    tooltip = {t.get("title") for t in spec["vconcat"][0]["encoding"]["tooltip"]}
     assert "exactly 0" in tooltip
     small = epoch_grid(grad_norm_frame(40, hidden=2, batch_norm=False)).assign(run="one")
     exact = next(iter(grad_charts.grad_heatmap(small, "en").to_dict()["datasets"].values()))
@@ -384,12 +386,15 @@ def test_train_page_with_7900_points_draws_every_view():
     at = open_app("app_pages/train.py", n_samples="7900", epochs="20")
     at.button(key="train").click().run()
     assert not at.exception
-    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
-    assert len(specs) == 3                                      # curves, decision boundary, gradient norms
+    specs = []
+    for view in ("curves", "boundary", "gradients"):            # only the open tab is drawn
+        specs += [json.loads(chart.proto.spec) for chart in open_view(at, view).get("vega_lite_chart")]
+        assert not at.exception
+    assert len(specs) == 4                                      # loss, accuracy, decision boundary, gradient norms
     titles = [json.dumps(s.get("title", ""), ensure_ascii=False) for s in specs]
     assert any("showing 3,000 of 7,900 points, sampled for display" in title for title in titles)   # line 1
-    assert any(i.value == "No pinned runs yet." for i in at.info)                     # the Compare tab
-    assert len(at.get("download_button")) == 3                                        # the Downloads tab
+    assert any(i.value == "No pinned runs yet." for i in open_view(at, "compare").info)
+    assert len(open_view(at, "downloads").get("download_button")) == 3
 
 
 def test_data_page_with_5001_uploaded_rows_trains_and_draws():
@@ -400,5 +405,111 @@ def test_data_page_with_5001_uploaded_rows_trains_and_draws():
     at.button(key="train").click().run()
     assert not at.exception
     titles = [json.dumps(json.loads(c.proto.spec).get("title", ""), ensure_ascii=False)
-              for c in at.get("vega_lite_chart")]
+              for c in open_view(at, "boundary", "zh").get("vega_lite_chart")]
     assert sum("显示 5,001 个数据点中的 3,000 个" in title for title in titles) == 2     # preview + boundary
+
+
+# --------------------------------------------------------------------------- readable on every screen (issue 11)
+def _views(spec: dict) -> list[dict]:
+    """The single or layered views of a spec: itself, or each panel of a vertical stack."""
+    return spec.get("vconcat", [spec])
+
+
+@pytest.mark.parametrize("name", [n for n in LARGEST if not n.startswith("boundary")])
+def test_every_chart_fills_its_container_with_readable_labels(name):
+    """Full width (st.*_chart(width="stretch") and a "container" width), stacked rather than side by side, the
+    plot's own height (fit-x: a legend below never squeezes the plot), legends below the plot, labels >= 13 px."""
+    spec = LARGEST[name]().to_dict()
+    assert "hconcat" not in spec and "concat" not in spec and "facet" not in spec
+    assert spec["autosize"] == {"type": "fit-x", "contains": "padding"}
+    assert all(view["width"] == "container" for view in _views(spec)), name
+    config = spec["config"]
+    assert config["axis"]["labelFontSize"] >= 13 and config["axis"]["titleFontSize"] >= 13
+    assert config["legend"]["orient"] == "bottom" and config["legend"]["labelLimit"] == 0
+
+
+def test_the_boundary_is_a_large_square_with_readable_ticks():
+    spec = charts.boundary_chart(np.full((50, 50), 0.5), EXTENT, largest_points().iloc[:500], "en").to_dict()
+    assert spec["height"] >= 450 and spec["width"] >= spec["height"]    # plot + y axis: shown at this pixel width
+    assert spec["config"]["axis"]["labelFontSize"] >= 13
+
+
+def test_long_titles_break_into_lines_that_fit_a_phone():
+    spec = charts.grad_norm_chart(grad_norm_frame(50, hidden=2), "en").to_dict()
+    assert isinstance(spec["title"], list) and len(spec["title"]) == 2
+    assert all(text_px(line, 15) <= 360 for line in spec["title"])
+    assert charts.wrap("Accuracy") == "Accuracy"
+    zh = charts.wrap("训练过程中各层权重梯度的 L2 范数（对数坐标）" * 2)
+    assert len(zh) == 2 and "".join(zh) == "训练过程中各层权重梯度的 L2 范数（对数坐标）" * 2
+
+
+def test_compare_runs_get_short_names_in_distinct_colours():
+    runs = {charts.run_letter(i): history_frame(200, seed=i) for i in range(5)}
+    assert list(runs) == ["A", "B", "C", "D", "E"]
+    spec = charts.compare_chart(runs, "zh", "acc").to_dict()
+    color = spec["encoding"]["color"]
+    assert color["scale"] == {"domain": ["A", "B", "C", "D", "E"], "scheme": "tableau10"}   # categorical hues
+    assert color["title"] == "运行" and spec["encoding"]["strokeDash"]["scale"]["domain"] == ["训练集", "验证集"]
+    assert spec["encoding"]["strokeDash"]["scale"]["range"][0] == [1, 0]          # train solid, dev dashed
+
+
+@pytest.fixture(scope="module")
+def two_runs():
+    """Run A = 2-5-3-1 at lr 1 (the current one, also pinned), run B = 2-5-1 at lr 0.2 (pinned)."""
+    from core.training import compare_runs
+
+    a = train(RunConfig(hidden=(5, 3), lr=1.0, epochs=30))
+    b = train(RunConfig(epochs=30))
+    return compare_runs({"A": a, "B": b}), a, b
+
+
+def test_the_compare_table_core_is_language_neutral(two_runs):
+    table, _, _ = two_runs
+    assert list(table.columns) == ["run", "layers", "lr", "test_acc", "test_loss", "best_dev_acc", "best_epoch",
+                                   "seconds"]
+    assert list(table["layers"]) == ["2-5-3-1", "2-5-1"] and list(table["lr"]) == [1.0, 0.2]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_compare_table_speaks_the_page_language_and_rounds_like_the_metrics(two_runs, lang):
+    from ui.i18n import t
+
+    table, a, b = two_runs
+    styler = charts.compare_table(table, {"A": ("current", "pinned"), "B": ("pinned",)}, lang)
+    shown = styler.data
+    expected = [t(k, lang) for k in ("run", "compare_col_role", "compare_col_layers")] + [
+        "学习率" if lang == "zh" else "Learning rate"] + [t(k, lang) for k in (
+            "metric_test_acc", "metric_test_loss", "metric_best_dev", "metric_best_epoch", "metric_seconds")]
+    assert list(shown.columns) == expected
+    assert not {"test_acc", "best_dev_acc", "layers", "lr"} & set(shown.columns)          # no raw names
+    assert list(shown[t("compare_col_layers", lang)]) == ["2-5-3-1", "2-5-1"]
+    assert list(shown[t("compare_col_role", lang)]) == [("当前、已固定" if lang == "zh" else "current, pinned"),
+                                                        t("pinned", lang)]
+    html = styler.to_html()
+    for r in (a, b):           # the table shows exactly what the metric above the tabs shows
+        assert charts.score_text(r.test_acc) in html and charts.score_text(r.best_dev_acc) in html
+        assert t("seconds_fmt", lang, s=r.seconds) in html
+
+
+def test_one_rounding_for_metrics_and_tables():
+    """0.90625 is exact in float32: Python rounds it to 0.9062, a browser's toFixed to 0.9063. One function
+    formats both the metric and the table, so they cannot disagree."""
+    value = float(np.float32(0.90625))
+    assert charts.score_text(value) == "0.9062" == f"{value:.4f}"
+    assert charts.score_text(float("nan")) == "—"
+
+
+def test_heatmaps_carry_a_colour_scale():
+    spec = grad_charts.grad_heatmap(heatmap_frame(["baseline", "+ ReLU"]), "en").to_dict()
+    panel = spec["vconcat"][0]["encoding"]
+    color = panel["color"]                       # black where exactly 0, else the log10 scale with its legend
+    assert color["field"] == "log10" and color["legend"]["orient"] == "bottom"
+    assert color["condition"]["value"] == grad_charts.ZERO_COLOR
+    stroke = panel["stroke"]
+    assert (stroke.get("field") or stroke["condition"].get("field")) == "log10_edge"       # not merged with it
+    assert spec["resolve"]["scale"]["color"] == "shared"
+    grid = grid_charts.heatmap_chart(summarize(sweep_frame(), ["hidden", "lr"]), "lr", "hidden", "en").to_dict()
+    cells = next(layer for layer in grid["layer"] if layer["mark"]["type"] == "rect")
+    assert cells["encoding"]["color"]["field"] == "test_acc_mean"
+    assert cells["encoding"]["color"]["legend"]["orient"] == "bottom"
+    assert grid["width"] == "container"                        # 10 columns share the width: the legend stays inside

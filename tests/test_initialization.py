@@ -6,7 +6,9 @@ import torch
 
 from core.config import ConfigError, RunConfig, preset
 from core.initialization import (
+    COMPARE_EPOCHS,
     COMPARE_SCHEMES,
+    COMPARE_SETTING,
     DEFAULT_COMPARE,
     HISTOGRAM_SCHEMES,
     compare_table,
@@ -201,10 +203,15 @@ def test_histograms_share_bins_and_integrate_to_one():
 
 
 def test_scheme_configs():
-    configs = scheme_configs(preset("zero_init"), DEFAULT_COMPARE, epochs=100)
-    assert list(configs) == list(DEFAULT_COMPARE)
+    configs = scheme_configs(preset("zero_init"), [*DEFAULT_COMPARE, "normal_10"], epochs=100)
+    assert list(configs) == [*DEFAULT_COMPARE, "normal_10"]
     assert all(c.epochs == 100 for c in configs.values())
     assert configs["zeros"].weight_init == "zeros"
+    assert (configs["one_unit"].hidden, configs["one_unit"].weight_init) == ((1,), "zeros")
+    assert scheme_configs(RunConfig(hidden=(4, 3, 2)), ["one_unit"])["one_unit"].hidden == (1, 1, 1)
+    assert configs["zeros"].optimizer == "sgd" and configs["zeros"].lr == RunConfig().lr    # no setting given
+    lesson = scheme_configs(RunConfig(), ["zeros"], setting=COMPARE_SETTING)["zeros"]
+    assert {name: getattr(lesson, name) for name in COMPARE_SETTING} == COMPARE_SETTING
     assert (configs["normal_10"].weight_init, configs["normal_10"].weight_std) == ("normal", 10.0)
     assert configs["kaiming_normal"].weight_init == "kaiming_normal"
     assert set(COMPARE_SCHEMES) >= set(DEFAULT_COMPARE)
@@ -226,3 +233,13 @@ def test_compare_table_flags_the_symmetric_run():
     assert (table.loc["normal_1", "identical_fc1"], table.loc["normal_1", "identical_fc2"]) == (1, 1)
     assert table.loc["zeros", "final_train_loss"] == pytest.approx(math.log(2), abs=1e-3)   # the class prior only
     assert table.loc["normal_1", "final_train_loss"] < 0.6
+
+
+def test_comparison_default_shows_that_zeros_learns_no_more_than_one_unit():
+    """The page's default comparison (issue #11): zeros is clearly worse than sound random inits and ends
+    where the one-unit network ends."""
+    configs = scheme_configs(preset("zero_init"), ["zeros", "one_unit", "xavier_normal", "kaiming_normal"],
+                             COMPARE_EPOCHS, COMPARE_SETTING)
+    acc = {name: train(c).test_acc for name, c in configs.items()}
+    assert abs(acc["zeros"] - acc["one_unit"]) <= 0.05
+    assert min(acc["xavier_normal"], acc["kaiming_normal"]) >= max(acc["zeros"], acc["one_unit"]) + 0.08

@@ -1,7 +1,7 @@
 import pytest
 import torch
 
-from core import RunConfig, train
+from core import RunConfig, manual_checks, train
 from core.config import ACTIVATIONS as SPEC_ACTIVATIONS
 from core.data import make_splits
 from core.manual import (
@@ -15,7 +15,15 @@ from core.manual import (
     train_autograd,
     train_manual,
 )
-from core.manual_checks import compare_gradients, compare_training, finite_difference_check, time_per_step
+from core.manual_checks import (
+    compare_gradients,
+    compare_training,
+    finite_difference_check,
+    step_time_ratios,
+    step_time_samples,
+    summarize_step_times,
+    time_per_step,
+)
 from core.models import build_model
 
 F64 = torch.float64
@@ -183,15 +191,75 @@ def test_no_global_random_state_is_touched():
     state = torch.get_rng_state()
     compare_gradients(RunConfig())
     finite_difference_check(RunConfig(hidden=(8,)), max_entries=2)
-    time_per_step([(3,)], n_rows=20, repeats=1, blocks=1)
+    time_per_step([(3,)], n_rows=20, repeats=1, steps=1, warmup=1)
     assert torch.equal(state, torch.get_rng_state())
 
 
 # ----------------------------------------------------------------------------- timing
 def test_time_per_step_frame():
-    frame = time_per_step([(5,), (16, 16)], n_rows=100, repeats=3, blocks=1)
-    assert list(frame.columns) == ["implementation", "hidden", "params", "seconds_per_step"]
-    assert sorted(frame["implementation"].unique()) == ["autograd", "manual"]
+    frame = time_per_step([(5,), (16, 16)], n_rows=100, repeats=3, steps=2, warmup=1)
+    assert list(frame.columns) == ["implementation", "hidden", "params", "seconds_per_step", "q1", "q3", "min", "max",
+                                   "samples"]
+    assert list(frame["implementation"]) == ["manual", "autograd"] * 2
     assert list(frame["hidden"].unique()) == ["5", "16,16"]
     assert list(frame.drop_duplicates("hidden")["params"]) == [21, 337]
     assert ((frame["seconds_per_step"] > 0) & (frame["seconds_per_step"] < 1.0)).all()
+    assert (frame["samples"] == 3).all()
+
+
+# No timed assertions (how fast anything is depends on the machine and its load): only what holds on any CPU.
+def test_step_time_samples_warm_up_every_net_then_interleave_rounds():
+    progress = []
+    sizes = [(5,), (5, 3), (16, 16)]
+    samples = step_time_samples(sizes, n_rows=40, repeats=5, steps=2, warmup=2,
+                                on_progress=lambda done, total: progress.append((done, total)))
+    assert progress == [(r, 5) for r in range(1, 6)]
+    assert list(samples.columns) == ["phase", "round", "implementation", "hidden", "params", "seconds_per_step",
+                                     "clock"]
+    assert (samples["seconds_per_step"] > 0).all()
+    assert (samples["clock"] == manual_checks.timing_clock()).all()
+    counts = samples.groupby(["phase", "hidden", "implementation"]).size()
+    assert (counts["warmup"] == 2).all() and (counts["timed"] == 5).all() and len(counts) == 2 * 3 * 2
+    # rows are in the order they were measured: all the warm-up first, then round after round, and every round
+    # holds every network with both implementations (so load drift hits all of them alike)
+    assert list(samples["phase"]) == ["warmup"] * 12 + ["timed"] * 30
+    timed = samples[samples["phase"] == "timed"]
+    assert timed["round"].is_monotonic_increasing
+    assert (timed.groupby("round").size() == 6).all()
+    assert all(set(zip(g["hidden"], g["implementation"])) == {(h, i) for h in ("5", "5,3", "16,16")
+                                                               for i in ("manual", "autograd")}
+               for _, g in timed.groupby("round"))
+    firsts = timed.groupby("round").first()
+    assert set(firsts["implementation"]) == {"manual", "autograd"}       # who goes first alternates
+    assert set(firsts["hidden"]) == {"5", "16,16"}                        # and so does the order of the networks
+    wall = step_time_samples([(5,)], n_rows=40, repeats=2, steps=1, warmup=0, clock="wall")
+    assert list(wall["clock"]) == ["wall"] * 4 and list(wall["phase"]) == ["timed"] * 4
+    for bad in ({"repeats": 0}, {"steps": 0}, {"warmup": -1}, {"clock": "sundial"}):
+        with pytest.raises(ValueError):
+            step_time_samples([(5,)], **bad)
+
+
+def test_summaries_leave_out_the_warm_up_and_bracket_their_medians():
+    samples = step_time_samples([(5,), (8, 8)], n_rows=40, repeats=7, steps=1, warmup=2)
+    summary, ratios = summarize_step_times(samples), step_time_ratios(samples)
+    assert list(summary["samples"]) == [7] * 4 and list(ratios["samples"]) == [7, 7]
+    assert list(summary["hidden"]) == ["5", "5", "8,8", "8,8"] and list(ratios["hidden"]) == ["5", "8,8"]
+    assert list(ratios["params"]) == [21, 105]
+    for lo, mid, hi in [("min", "q1", "seconds_per_step"), ("q1", "seconds_per_step", "q3"), ("seconds_per_step",
+                                                                                              "q3", "max")]:
+        assert (summary[lo] <= summary[mid]).all() and (summary[mid] <= summary[hi]).all()
+    assert ((ratios["ratio_min"] <= ratios["ratio_q1"]) & (ratios["ratio_q1"] <= ratios["ratio"])
+            & (ratios["ratio"] <= ratios["ratio_q3"]) & (ratios["ratio_q3"] <= ratios["ratio_max"])).all()
+    timed = samples[samples["phase"] == "timed"]
+    for row in summary.itertuples():
+        mine = timed[(timed["hidden"] == row.hidden) & (timed["implementation"] == row.implementation)]
+        assert row.seconds_per_step == mine["seconds_per_step"].median()
+        assert (row.min, row.max) == (mine["seconds_per_step"].min(), mine["seconds_per_step"].max())
+    # the ratio pairs the two implementations of the same round
+    wide = timed.pivot_table(index=["hidden", "round"], columns="implementation", values="seconds_per_step")
+    assert ratios.set_index("hidden")["ratio"]["8,8"] == (wide["manual"] / wide["autograd"]).loc["8,8"].median()
+    # warm-up samples play no part, however slow they were
+    slow = samples.copy()
+    slow.loc[slow["phase"] == "warmup", "seconds_per_step"] = 1e6
+    assert summarize_step_times(slow).equals(summary) and step_time_ratios(slow).equals(ratios)
+    assert summarize_step_times(timed).equals(summary)

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 from core import RunConfig, train
 from core.data import make_splits
 from core.upload import parse_points_csv, points_splits
-from tests.apptest import open_app
+from tests.apptest import open_app, open_view
 
 
 def app(page: str, **params: str) -> AppTest:
@@ -52,10 +52,11 @@ def test_bad_csv_gets_a_message_in_the_chosen_language():
 
 
 def trained_train_page(**params: str) -> AppTest:
+    """The Train page after a run, on its Downloads tab (where a saved model is loaded)."""
     at = app("app_pages/train.py", **params)
     at.button(key="train").click().run()
     assert not at.exception
-    return at
+    return open_view(at, "downloads")
 
 
 def test_model_round_trip_through_the_page():

@@ -100,14 +100,35 @@ def test_a_link_keeps_its_setting_and_reset_restores_the_textbook_one():
     assert abs(float(metrics(at)["Loss, hand-written"]) - 0.78172675) < 1e-7
 
 
-def test_timing_runs_on_click_and_stays_on_return():
+def test_timing_runs_on_click_stays_on_return_and_measures_afresh_on_every_press():
     at = page()
     assert len(at.get("vega_lite_chart")) == 2
+    assert manual_runs.TIMING_RUNS not in at.session_state
     at.button(key="manual_time_run").click().run()
     assert not at.exception
     assert len(at.get("vega_lite_chart")) == 3
-    assert any(m.value.startswith("For your network (5):") for m in at.markdown)
-    at.run()                                                     # a rerun shows the cached timing again
+    assert at.session_state[manual_runs.TIMING_RUNS] == 1
+    assert any(m.value.startswith("For your network (5):") and "middle half" in m.value for m in at.markdown)
+    sizes = manual_checks.timing_sizes(RunConfig())
+    table = tables(at)[-1]
+    assert list(table["hidden layers"]) == [",".join(map(str, h)) for h in sizes]
+    assert list(table.columns[2:]) == ["hand-written: ms per step", "autograd: ms per step", "hand-written / autograd"]
+    assert table["autograd: ms per step"].str.fullmatch(r"\d+\.\d{3} \(\d+\.\d{3}–\d+\.\d{3}\)").all()
+    assert table["hand-written / autograd"].str.fullmatch(r"\d+\.\d{2} \(\d+\.\d{2}–\d+\.\d{2}\)").all()
+    first = at.session_state[manual_runs.TIMINGS][manual_runs.timing_key(RunConfig())]
+    timed = first[first["phase"] == "timed"]
+    assert (timed.groupby(["hidden", "implementation"]).size() == manual_checks.TIMING_REPEATS).all()
+    assert (first[first["phase"] == "warmup"].groupby(["hidden", "implementation"]).size()
+            == manual_checks.TIMING_WARMUP).all()
+    at.run()                                                     # a rerun shows the same measurement again
+    assert not at.exception and len(at.get("vega_lite_chart")) == 3
+    assert at.session_state[manual_runs.TIMING_RUNS] == 1
+    assert tables(at)[-1].equals(table)
+    at.button(key="manual_time_run").click().run()               # a second press measures again: not a cache hit
+    assert not at.exception
+    assert at.session_state[manual_runs.TIMING_RUNS] == 2
+    second = at.session_state[manual_runs.TIMINGS][manual_runs.timing_key(RunConfig())]
+    assert not second["seconds_per_step"].equals(first["seconds_per_step"])
     assert len(at.get("vega_lite_chart")) == 3
 
 
@@ -145,6 +166,8 @@ def test_manual_config_and_budgets():
     sizes = manual_checks.timing_sizes(RunConfig(hidden=(7, 7)))
     assert (7, 7) in sizes and sizes[0] == (5,) and sizes[-1] == (256, 256)
     assert [manual_checks.n_params(h) for h in ((5,), (5, 3))] == [RunConfig().n_params, 37]
+    assert manual_checks.timing_steps() <= manual_checks.TIMING_MAX_STEPS
+    assert manual_checks.TIMING_WARMUP >= 1 and manual_checks.TIMING_REPEATS >= 5
 
 
 def test_code_lines_skip_docstrings_comments_and_blanks():
@@ -172,15 +195,30 @@ def test_fd_status_tells_kinks_noise_and_dead_units_apart():
 def test_chart_builders_label_in_the_language(lang):
     grads = compare_gradients(RunConfig())
     curves = compare_training(RunConfig(), epochs=20)
-    times = pd.DataFrame({"implementation": ["manual", "autograd"] * 2, "hidden": ["5", "5", "5,3", "5,3"],
-                          "params": [21, 21, 37, 37], "seconds_per_step": [1e-4, 2e-4, 1.5e-4, 2.5e-4]})
+    samples = pd.DataFrame({"phase": ["warmup"] * 4 + ["timed"] * 12, "round": [0] * 4 + [0] * 4 + [1] * 4 + [2] * 4,
+                            "implementation": ["manual", "autograd"] * 8, "hidden": ["5", "5", "5,3", "5,3"] * 4,
+                            "params": [21, 21, 37, 37] * 4,
+                            "seconds_per_step": [9e-3] * 4 + [1e-4, 2e-4, 1.5e-4, 2.5e-4] * 3})
+    times, ratios = manual_checks.summarize_step_times(samples), manual_checks.step_time_ratios(samples)
+    assert list(times["seconds_per_step"]) == [1e-4, 2e-4, 1.5e-4, 2.5e-4]      # the warm-up's 9e-3 left out
+    table = charts.step_time_table(times, ratios, lang)
+    assert list(table.iloc[:, 0]) == ["5", "5,3"] and table.shape == (2, 5)
+    assert list(table.iloc[:, 2]) == ["0.100 (0.100–0.100)", "0.150 (0.150–0.150)"]
+    assert list(table.iloc[:, -1]) == ["0.50 (0.50–0.50)", "0.60 (0.60–0.60)"]
+    headers = " ".join(table.columns)
+    assert all(word in headers for word in {"en": ["hidden layers", "hand-written", "autograd", "ms per step"],
+                                            "zh": ["隐藏层", "手写", "自动微分", "每步毫秒数"]}[lang])
+    assert charts.step_time_figures(times, ratios, "5,3") == {
+        "manual": 0.15, "manual_iqr": "0.150–0.150", "autograd": 0.25, "autograd_iqr": "0.250–0.250",
+        "ratio": 0.6, "ratio_iqr": "0.60–0.60"}
     specs = [charts.grad_compare_chart(grads, lang).to_dict(), charts.training_overlay_chart(curves, lang).to_dict(),
              charts.step_time_chart(times, lang, "5").to_dict()]
     text = str(specs)
     expected = {"en": ["hand-written", "autograd", "gradient L2 norm", "ms per step"],
                 "zh": ["手写", "自动微分", "梯度 L2 范数", "每步毫秒数"]}[lang]
     assert all(word in text for word in expected)
-    assert len(charts.step_time_chart(times, lang, "5").layer) == 2          # your network ringed
-    assert len(charts.step_time_chart(times, lang).layer) == 1
+    assert len(charts.step_time_chart(times, lang, "5").layer) == 3          # error bars, medians, your network ringed
+    assert len(charts.step_time_chart(times, lang).layer) == 2
+    assert specs[2]["layer"][0]["mark"]["type"] == "errorbar"
     styled = charts.gradient_table(grads, lang).data
     assert len(styled) == 4 and styled.iloc[:, -1].str.startswith("✓").all()

@@ -181,3 +181,26 @@ def test_a_waiting_script_notices_stop_even_when_nothing_is_drawn(monkeypatch):
     with pytest.raises(Stop):
         runs.run_in_worker(lambda: cancelled.wait(30), cancelled, changed)    # reports nothing, never ends
     assert cancelled.is_set()                    # so the worker was told to stop
+
+
+def test_a_run_is_one_cache_entry_however_its_arguments_are_written():
+    """cached_train(key), cached_train(key, "") and cached_train(key, data="") are the same run: before
+    ui.runs.cache_by_value they were three entries, and every lesson page trained its runs twice."""
+    from streamlit.runtime.caching.cache_data_api import get_data_cache_stats_provider
+
+    from core.config import RunConfig
+    from ui.runs import cached_points, cached_train, config_key
+
+    def entries(name: str) -> int:
+        stats = get_data_cache_stats_provider().get_stats()
+        return sum(1 for group in stats.values() for s in group if s.cache_name == f"ui.runs.{name}")
+
+    cached_train.clear()
+    cached_points.clear()
+    key = config_key(RunConfig(epochs=3, data_seed=11))
+    first = cached_train(key)
+    for again in (cached_train(key, ""), cached_train(key, data=""), cached_train(key=key)):
+        assert again.history.equals(first.history)
+    assert entries("cached_train") == 1
+    cached_points(key), cached_points(key, ""), cached_points(key, data="")
+    assert entries("cached_points") == 1

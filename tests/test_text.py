@@ -12,7 +12,8 @@ from core.gradients import REMEDIES
 from core.initialization import COMPARE_SCHEMES, init_histograms
 from ui.charts.base import GRAD_COLUMNS
 from ui.charts.manual import IMPLS
-from ui.i18n import STRINGS
+from ui.i18n import PARAM_WORDS, STRINGS
+from ui.sidebar import PRESET_CHOICES
 
 ROOT = Path(__file__).resolve().parents[1]
 CODE = [ROOT / "streamlit_app.py", *(ROOT / "ui").rglob("*.py"), *(ROOT / "app_pages").rglob("*.py")]
@@ -30,6 +31,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "manual_impl_{}": IMPLS,
     "extent_{}": ("book", "data"),
     "group_{}": GROUPS,
+    "param_{}": PARAM_WORDS,
+    "preset_{}": PRESET_CHOICES,
 }
 
 

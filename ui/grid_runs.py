@@ -28,27 +28,6 @@ MAX_SWEEPS = 16           # cached grid results
 
 
 
-# --------------------------------------------------------------------------- URL-shared choices
-def seed_choice(key: str, options: list[str], default: str) -> None:
-    """Before drawing the selectbox `key`: take its value from the URL parameter `key` on first draw, or
-    fall back to `default` when the options no longer hold it. (Selectboxes bound with bind= would put
-    their language-dependent labels in the URL; these keep plain field names such as 'activation'.)"""
-    if key not in st.session_state:
-        wanted = st.query_params.get(key)
-        st.session_state[key] = wanted if wanted in options else default
-    elif st.session_state[key] not in options:
-        st.session_state[key] = default
-
-
-def share_choice(key: str, value: str, default: str) -> None:
-    """After drawing it: write the choice into the URL (left out when it is the default)."""
-    if value and value != default:
-        if st.query_params.get(key) != value:
-            st.query_params[key] = value
-    elif key in st.query_params:
-        del st.query_params[key]
-
-
 # --------------------------------------------------------------------------- cached sweep
 class NotCached(Exception):
     """Raised by a cache peek that found no result (exceptions are never cached)."""

@@ -26,4 +26,4 @@ def guarded(lang: str, where: str) -> Iterator[None]:
         yield
     except Exception:
         log.exception("view failed: %s", where)
-        st.error(t("failed_view", lang), icon="⚠️")
+        st.error(t("failed_view", lang), icon=":material/warning:")

@@ -5,20 +5,19 @@ Chinese terms follow the book: 隐藏层, 学习率, 参数初始化, 梯度消�
 
 from __future__ import annotations
 
+import re
+
 from core.choices import ACTIVATION_TABLE, DATASET_TABLE, INIT_TABLE
+from core.config import OPTIMIZER_LABELS
 
 LANGS = ("en", "zh")
 LANG_NAMES = {"en": "English", "zh": "中文"}
 
-CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {   # (en, zh); datasets, activations, inits: core.choices
+CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {   # (en, zh): core.choices, core.config.OPTIMIZER_LABELS
     "dataset": {name: (row.en, row.zh) for name, row in DATASET_TABLE.items()},
     "activation": {name: (row.en, row.zh) for name, row in ACTIVATION_TABLE.items()},
     "weight_init": {name: (row.en, row.zh) for name, row in INIT_TABLE.items()},
-    "optimizer": {
-        "sgd": ("SGD", "SGD（随机梯度下降）"), "adagrad": ("Adagrad", "AdaGrad"), "adadelta": ("Adadelta", "AdaDelta"),
-        "rmsprop": ("RMSprop", "RMSprop"), "adam": ("Adam", "Adam"), "adamax": ("Adamax", "Adamax"),
-        "nadam": ("NAdam", "NAdam"),
-    },
+    "optimizer": OPTIMIZER_LABELS,
 }
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -40,10 +39,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "layer_width": ("Neurons in hidden layer {k}", "第 {k} 个隐藏层的神经元个数"),
     "regenerate": ("New data (next seed)", "重新生成数据（下一个种子）"),
     "preset": ("Preset", "预设"),
-    "preset_apply": ("Apply preset", "应用预设"),
-    "preset_book_251": ("Book 4.3.1: 2-5-1 sigmoid, lr 0.2, 3000 epochs",
-                        "书 4.3.1：2-5-1 sigmoid，学习率 0.2，3000 轮"),
-    "preset_book_2531": ("Book 4.3.1: 2-5-3-1 (extra 3-neuron layer)", "书 4.3.1：2-5-3-1（再加一层 3 个神经元）"),
+    "preset_help": ("The book's settings, by section: 4.3.1 2-5-1 sigmoid, lr 0.2, 3000 epochs (and with a second "
+                    "hidden layer of 3); 4.4.1 zero initialization; 4.4.2 four hidden layers of 3, N(0, 0.01²) "
+                    "weights, biases 1; 4.4.3 the same with ReLU and biases −8. Choosing one applies it at once; "
+                    "the box says “custom” when the settings match no preset.",
+                    "书中各节的设置：4.3.1 2-5-1 sigmoid、学习率 0.2、3000 轮（以及再加一个 3 个神经元的隐藏层）；"
+                    "4.4.1 全零初始化；4.4.2 四个 3 个神经元的隐藏层、N(0, 0.01²) 权重、偏置 1；4.4.3 同上但用 ReLU、"
+                    "偏置 −8。选择一项会立即应用；当设置与任何预设都不同时，这里显示“自定义”。"),
+    "preset_custom": ("custom", "自定义"),
+    "preset_book_251": ("4.3.1 · 2-5-1 (book default)", "4.3.1 · 2-5-1（书中默认）"),
+    "preset_book_2531": ("4.3.1 · 2-5-3-1", "4.3.1 · 2-5-3-1"),
+    "preset_zero_init": ("4.4.1 · zero initialization", "4.4.1 · 全零初始化"),
+    "preset_vanishing": ("4.4.2 · vanishing gradients", "4.4.2 · 梯度消失"),
+    "preset_dead_relu": ("4.4.3 · dead ReLU", "4.4.3 · 死亡 ReLU"),
     "param_ignored": ("URL parameter ignored — {msg}", "链接参数已忽略 —— {msg}"),
     "config_invalid": ("Settings adjusted — {msg}", "设置已调整 —— {msg}"),
     "failed_view": ("Something went wrong while drawing this view; the rest of the app still works. Try other "
@@ -55,6 +63,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "share_link": ("Link to these exact settings", "当前设置的分享链接"),
     "share_help": ("Copy this link: it reproduces this run on any machine.",
                    "复制此链接：在任何机器上都能复现这次运行。"),
+    "uploader_button": ("Upload", "上传"),
+    "uploader_limit": ("{mb} MB per file", "每个文件不超过 {mb} MB"),
     # train page
     "training_progress": ("Training… epoch {epoch} / {epochs}", "训练中…… 第 {epoch} / {epochs} 轮"),
     "run_i_of_n": ("Run {i} / {n} ({run}) — {line}", "第 {i} / {n} 个运行（{run}）—— {line}"),
@@ -88,6 +98,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_grad_max_abs": ("max |g|", "最大 |g|"), "col_dead_units": ("dead units", "死亡神经元"),
     "col_vanishing": ("vanishing", "梯度消失"), "col_exploding": ("exploding", "梯度爆炸"),
     "col_flag": ("flag", "标记"),
+    "param_weight": ("weight", "权重"), "param_bias": ("bias", "偏置"),
     "run": ("run", "运行"),
     "none": ("—", "—"),
 }
@@ -110,6 +121,23 @@ def t(key: str, lang: str, **fmt: object) -> str:
     en, zh = STRINGS[key]
     text = zh if lang == "zh" else en
     return text.format(**fmt) if fmt else text
+
+
+PARAM_WORDS = ("weight", "bias")       # a layer's parameters as torch names them; text: param_<word>
+_PARAM_WORD = re.compile(r"(\.?)\b(" + "|".join(PARAM_WORDS) + r")\b")
+
+
+def param_label(name: str, lang: str) -> str:
+    """A parameter as tables and charts show it: torch's name in English ('fc1.weight'), its word translated
+    in Chinese ('weight' -> '权重', 'fc1.bias' -> 'fc1 偏置', 'fc1.weight[i,0]' -> 'fc1 权重[i,0]')."""
+    if lang != "zh":
+        return str(name)
+    return _PARAM_WORD.sub(lambda m: (" " if m.group(1) else "") + t(f"param_{m.group(2)}", lang), str(name))
+
+
+def list_text(items, lang: str) -> str:
+    """Items as a list in running text: 'a, b' (en), 'a、b' (zh)."""
+    return ("、" if lang == "zh" else ", ").join(map(str, items))
 
 
 def choice_label(field: str, value: str, lang: str) -> str:

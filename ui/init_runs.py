@@ -11,6 +11,8 @@ import streamlit as st
 
 from core.config import RunConfig
 from core.initialization import (
+    COMPARE_EPOCHS,
+    COMPARE_SETTING,
     DEFAULT_COMPARE,
     DEFAULT_HISTOGRAMS,
     compare_table,
@@ -30,12 +32,12 @@ from ui.runs import cached_train, config_key, config_of, spec_of
 
 MAX_ENTRIES = 32
 CHEAP_SECONDS = 0.5     # runs estimated (core.budget) at most this long train on page load; others wait for a click
-COMPARE_EPOCHS = 3000   # the book's epochs for the comparison runs
 
 # page-local controls (bound to the URL) and their defaults; "reset to the textbook setting" restores them
 CONTROLS: dict[str, object] = {
     "p_init_layer": 1, "p_init_hist": list(DEFAULT_HISTOGRAMS), "p_init_fan_in": 2, "p_init_fan_out": 5,
     "p_init_cmp": list(DEFAULT_COMPARE), "p_init_epochs": COMPARE_EPOCHS, "p_init_split": "train",
+    "p_init_own": False,
 }
 
 
@@ -104,9 +106,13 @@ def histograms(config: RunConfig, schemes: list[str], fan_in: int, fan_out: int,
 
 
 # --------------------------------------------------------------------------- 3. comparison
-def compare_keys(config: RunConfig, names: list[str], epochs: int) -> tuple[tuple[str, str], ...]:
-    """((scheme, config key), ...) of the comparison runs; raises ConfigError for an invalid combination."""
-    return tuple((name, config_key(c)) for name, c in scheme_configs(config, names, epochs).items())
+def compare_keys(config: RunConfig, names: list[str], epochs: int, own_setting: bool = False
+                 ) -> tuple[tuple[str, str], ...]:
+    """((scheme, config key), ...) of the comparison runs: the comparison's setting (core COMPARE_SETTING)
+    unless `own_setting` (the sidebar's optimizer and learning rate); raises ConfigError for an invalid
+    combination."""
+    setting = None if own_setting else COMPARE_SETTING
+    return tuple((name, config_key(c)) for name, c in scheme_configs(config, names, epochs, setting).items())
 
 
 def train_compare(keys: tuple[tuple[str, str], ...], lang: str) -> bool:
@@ -139,6 +145,8 @@ def compare_view(keys: tuple[tuple[str, str], ...], lang: str, split: str) -> tu
 def _translate_compare(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     frame = table.copy()
     frame["scheme"] = [charts.scheme_label(s, lang) for s in frame["scheme"]]
+    # a missing value as "—": st.dataframe would draw Streamlit's own (English) "None"
+    frame["diverged_at"] = [t("none", lang) if pd.isna(v) else str(int(v)) for v in frame["diverged_at"]]
     names = {"scheme": t("init_scheme", lang), "test_acc": t("metric_test_acc", lang),
              "test_loss": t("metric_test_loss", lang), "best_dev_acc": t("metric_best_dev", lang),
              "best_epoch": t("metric_best_epoch", lang), "final_train_loss": t("init_col_final_train_loss", lang),

@@ -1,7 +1,8 @@
 """Cached calls into core.manual / core.manual_checks for the "Autograd vs manual" page.
 
 Everything is keyed by the canonical config string (ui.runs.config_key) of the config the
-hand-written network actually runs, so a return to the page is instant. What runs on page load
+hand-written network actually runs, so a return to the page is instant; except the timing, which is
+measured afresh on every press and only kept in the session to be shown again. What runs on page load
 and what waits for a button is core.manual_checks' budget rules.
 """
 
@@ -21,6 +22,10 @@ from ui.runs import config_key, config_of
 
 if TYPE_CHECKING:
     import pandas as pd
+
+TIMINGS = "manual_timings"          # session: timing_key -> the last step_time_samples frame measured for it
+TIMING_RUNS = "manual_timing_runs"  # session: how many timing measurements this session has run
+MAX_KEPT_TIMINGS = 8
 
 # --------------------------------------------------------------------------- cached core calls
 @st.cache_data(max_entries=64, show_spinner=False)
@@ -47,28 +52,27 @@ def cached_training(key: str, epochs: int, fused: bool = False) -> pd.DataFrame:
     return compare_training(config_of(key), epochs=epochs, fused=fused)
 
 
-@st.cache_data(max_entries=128, show_spinner=False)
-def cached_step_time(hidden: tuple[int, ...], n_rows: int, activation: str) -> pd.DataFrame:
-    """core.manual_checks.time_per_step for one network size (float32, fastest of 3 blocks of 20 steps)."""
-    from core.manual_checks import time_per_step
+def measure_step_times(config: RunConfig, on_progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
+    """Measure afresh (never cached: a second press measures again) the seconds per training step, hand-written
+    vs autograd, of every size of timing_sizes(config): core.manual_checks.step_time_samples' frame (warm-up
+    and timed samples), on_progress(done, total) after each round. It is kept in the session under
+    timing_key(config) (see last_step_times) and the session's count of measurements (TIMING_RUNS) goes up."""
+    from core.manual_checks import step_time_samples
 
-    return time_per_step([hidden], n_rows=n_rows, repeats=20, activation=activation)
+    samples = step_time_samples(timing_sizes(config), n_rows=timing_rows(config), activation=config.activation,
+                                on_progress=on_progress)
+    kept: dict = st.session_state.setdefault(TIMINGS, {})
+    kept.pop(timing_key(config), None)
+    kept[timing_key(config)] = samples
+    while len(kept) > MAX_KEPT_TIMINGS:                      # the oldest measurement goes first
+        kept.pop(next(iter(kept)))
+    st.session_state[TIMING_RUNS] = st.session_state.get(TIMING_RUNS, 0) + 1
+    return samples
 
 
-def step_times(config: RunConfig, on_progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
-    """Seconds per training step, hand-written vs autograd, for every size of timing_sizes(config).
-
-    Tidy frame: implementation, hidden, params, seconds_per_step. on_progress(done, total) after each size.
-    """
-    import pandas as pd
-
-    sizes, rows = timing_sizes(config), timing_rows(config)
-    frames = []
-    for i, hidden in enumerate(sizes):
-        frames.append(cached_step_time(hidden, rows, config.activation))
-        if on_progress is not None:
-            on_progress(i + 1, len(sizes))
-    return pd.concat(frames, ignore_index=True)
+def last_step_times(config: RunConfig) -> pd.DataFrame | None:
+    """The last measure_step_times frame of this session for timing_key(config), or None."""
+    return st.session_state.get(TIMINGS, {}).get(timing_key(config))
 
 
 def timing_key(config: RunConfig) -> str:
@@ -115,5 +119,5 @@ def code_pair(activation: str, fused: bool = False) -> tuple[str, str]:
     return source_of(by_hand), source_of([manual.train_autograd])
 
 
-__all__ = ["cached_fd_check", "cached_gradients", "cached_step_time", "cached_training", "code_lines", "code_pair",
-           "config_key", "source_of", "step_times", "timing_key"]
+__all__ = ["TIMINGS", "TIMING_RUNS", "cached_fd_check", "cached_gradients", "cached_training", "code_lines",
+           "code_pair", "config_key", "last_step_times", "measure_step_times", "source_of", "timing_key"]

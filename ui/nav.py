@@ -9,7 +9,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app_pages/grid.py", "page_grid", ":material/grid_on:", "grid"),
     ("app_pages/data.py", "page_data", ":material/upload_file:", "data"),
 ]
-# The textbook setting each page opens on (first visit per session; see ui.state.open_on_preset).
+# The textbook setting each page opens on (first visit per session; see ui.state.open_page); others: book_251.
 PAGE_PRESETS: dict[str, str] = {
     "init": "zero_init", "vanishing": "vanishing", "dead_relu": "dead_relu", "manual": "book_251", "grid": "book_251",
 }

@@ -1,4 +1,5 @@
-"""The Train page's result view: summary metrics and the five result tabs for one RunResult."""
+"""The Train page's result view: summary metrics and the five result tabs for one RunResult (only the
+open tab is computed and drawn)."""
 
 from __future__ import annotations
 
@@ -11,19 +12,20 @@ from core.config import RunConfig
 from core.training import RunResult, compare_runs
 from ui import charts
 from ui.i18n import t
-from ui.runs import cached_boundary, cached_points, cached_train, config_key, config_of, spec_of, upload_store
+from ui.runs import cached_boundary, cached_points, cached_train, config_key, spec_of, upload_store
 from ui.text import literal
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
                splits: tuple[str, ...] = ("train", "dev", "test"), data: str = "", model: str = "") -> dict:
-    """The Vega-Lite spec of one result chart, cached: a rerun redraws without rebuilding charts.
+    """The Vega-Lite spec of one result chart ('loss', 'accuracy', 'grad_norms' or 'boundary'), cached:
+    a rerun redraws without rebuilding charts.
 
     The builders bound every chart's data rows (ui.charts.sizing), so the spec is small for any run."""
     result = cached_train(key, data)
-    if kind == "curves":
-        chart = charts.curves_chart(result.history, lang, result.best_epoch)
+    if kind in ("loss", "accuracy"):
+        chart = charts.curves_chart(result.history, lang, result.best_epoch, metric=kind)
     elif kind == "grad_norms":
         chart = charts.grad_norm_chart(result.grad_norms, lang)
     else:
@@ -32,18 +34,32 @@ def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
     return spec_of(chart)
 
 
+# the result tabs: a language-neutral id -> the key of its label
+VIEWS = {"curves": "tab_curves", "boundary": "tab_boundary", "gradients": "tab_gradients", "compare": "tab_compare",
+         "downloads": "tab_downloads"}
+OPEN_VIEW = "result_view"       # session state: the id of the open tab, carried across a language switch
+FIRST_VIEW = "result_view_first"    # session state: the id of the tab the current tabs opened on
+MAX_PINS = 4
+
+
+def tabs_key(lang: str) -> str:
+    """The session-state key of the result tabs in `lang` (its value is the open tab's label, so one key per
+    language)."""
+    return f"result_tab_{lang}"
+
+
 def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") -> None:
     """Metrics row, divergence message, then tabs: curves, boundary, gradients, compare, downloads.
 
+    The tabs are stateful: the open one stays open whatever is clicked inside it (or when Train is
+    pressed again, or the language changes), and only its content is computed and drawn.
     `data` is the digest of an uploaded dataset ('' = the config's own dataset).
     """
-    key = config_key(config)
-    pins: list = st.session_state.setdefault("pins", [])
     usable = result.best_epoch >= 0          # some epoch produced a model with a finite dev loss
     cols = st.columns(5)
-    cols[0].metric(t("metric_test_acc", lang), f"{result.test_acc:.4f}" if usable else "—")
-    cols[1].metric(t("metric_test_loss", lang), f"{result.test_loss:.4f}" if usable else "—")
-    cols[2].metric(t("metric_best_dev", lang), f"{result.best_dev_acc:.4f}" if usable else "—")
+    cols[0].metric(t("metric_test_acc", lang), charts.score_text(result.test_acc) if usable else "—")
+    cols[1].metric(t("metric_test_loss", lang), charts.score_text(result.test_loss) if usable else "—")
+    cols[2].metric(t("metric_best_dev", lang), charts.score_text(result.best_dev_acc) if usable else "—")
     cols[3].metric(t("metric_best_epoch", lang), str(result.best_epoch) if usable else "—")
     cols[4].metric(t("metric_seconds", lang), t("seconds_fmt", lang, s=result.seconds))
     if not usable:
@@ -51,70 +67,101 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
     elif result.diverged_at is not None:
         st.error(t("diverged", lang, epoch=result.diverged_at))
 
-    tabs = st.tabs([t(k, lang) for k in ("tab_curves", "tab_boundary", "tab_gradients", "tab_compare",
-                                          "tab_downloads")])
-    with tabs[0]:
-        if usable:
-            st.vega_lite_chart(spec=chart_spec("curves", key, lang, data=data), width="content")
-        else:                   # one epoch whose loss is not finite: nothing to draw
-            st.info(t("no_usable_curves", lang, epoch=result.diverged_at))
+    labels = {view: t(label_key, lang) for view, label_key in VIEWS.items()}
+    if tabs_key(lang) not in st.session_state:      # new tabs (after a language switch, a new run): open the view
+        st.session_state[FIRST_VIEW] = st.session_state.get(OPEN_VIEW, "curves")        # that was open last
+    # `default` is part of the widget's identity: it must stay the same while these tabs live, or they reset
+    tabs = st.tabs(list(labels.values()), key=tabs_key(lang), on_change="rerun",
+                   default=labels.get(st.session_state[FIRST_VIEW]))
+    tab = dict(zip(labels, tabs))
+    st.session_state[OPEN_VIEW] = next((view for view in labels if tab[view].open), "curves")
+    view = {"curves": _curves, "boundary": _boundary, "gradients": _gradients, "compare": _compare,
+            "downloads": _downloads}[st.session_state[OPEN_VIEW]]
+    with tab[st.session_state[OPEN_VIEW]]:
+        view(result, config, lang, data, usable)
 
-    with tabs[1]:
-        c1, c2 = st.columns(2)
-        extent_mode = c1.radio(t("extent", lang), ["book", "data"], horizontal=True, key=f"extent_mode_{lang}",
-                               format_func=lambda m: t(f"extent_{m}", lang))
-        splits = c2.multiselect(t("show_splits", lang), ["train", "dev", "test"], default=["train", "dev", "test"],
-                                format_func=lambda s: t(s, lang), key=f"boundary_splits_{lang}")
-        if usable:
-            st.vega_lite_chart(spec=chart_spec("boundary", key, lang, extent_mode, tuple(splits), data),
-                               width="content")
-        else:
-            st.info(t("no_usable_boundary", lang))
 
-    with tabs[2]:
-        st.caption(t("grads_legend", lang))
-        st.subheader(t("grads_first", lang))
-        st.dataframe(charts.grad_table(result.grads_first, lang), hide_index=True)
-        if usable:
-            st.subheader(t("grads_last", lang))
-            st.dataframe(charts.grad_table(result.grads_last, lang), hide_index=True)
-            st.vega_lite_chart(spec=chart_spec("grad_norms", key, lang, data=data), width="content")
-        else:                   # the final weights are not finite: their gradients say nothing
-            st.info(t("no_usable_curves", lang, epoch=result.diverged_at))
+def _curves(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:
+    if not usable:                      # one epoch whose loss is not finite: nothing to draw
+        st.info(t("no_usable_curves", lang, epoch=result.diverged_at))
+        return
+    key = config_key(config)
+    for col, metric in zip(st.columns(2), ("loss", "accuracy")):     # side by side; stacked on a phone
+        col.vega_lite_chart(spec=chart_spec(metric, key, lang, data=data), width="stretch")
 
-    with tabs[3]:
-        st.caption(t("compare_help", lang))
-        b1, b2 = st.columns(2)
-        if b1.button(t("pin_run", lang), key="pin") and (key, data) not in pins:
-            pins.append((key, data))
-            del pins[:-4]
-        if b2.button(t("clear_pins", lang), key="clear_pins"):
-            pins.clear()
-        runs = {f"{t('current', lang)}: {config.label()}": result}
-        for i, (pinned, pinned_data) in enumerate(pins):
-            if (pinned, pinned_data) != (key, data):
-                runs[f"{t('pinned', lang)} {i + 1}: {config_of(pinned).label()}"] = cached_train(pinned, pinned_data)
-        if len(runs) > 1:
-            histories = {name: r.history for name, r in runs.items()}
-            c1, c2 = st.columns(2)
-            c1.altair_chart(charts.compare_chart(histories, lang, "loss"), width="content")
-            c2.altair_chart(charts.compare_chart(histories, lang, "acc"), width="content")
-            st.dataframe(compare_runs(runs), hide_index=True)
-        else:
-            st.info(t("no_pins", lang))
 
-    with tabs[4]:
-        st.caption(t("downloads_help", lang))
-        d1, d2, d3 = st.columns(3)
-        d1.download_button(t("download_history", lang), result.history.to_csv(index=False), "history.csv",
-                           "text/csv", key="dl_history")
-        d2.download_button(t("download_data", lang), cached_points(key, data).to_csv(index=False), "dataset.csv",
-                           "text/csv", key="dl_data")
-        buffer = io.BytesIO()
-        torch.save(result.state_dict, buffer)
-        d3.download_button(t("download_model", lang), buffer.getvalue(), "best_model.pt",
-                           "application/octet-stream", key="dl_model", disabled=not usable)
-        _uploaded_model(result, config, lang, data)
+def _boundary(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:
+    c1, c2 = st.columns(2)
+    extent_mode = c1.radio(t("extent", lang), ["book", "data"], horizontal=True, key=f"extent_mode_{lang}",
+                           format_func=lambda m: t(f"extent_{m}", lang))
+    splits = c2.multiselect(t("show_splits", lang), ["train", "dev", "test"], default=["train", "dev", "test"],
+                            format_func=lambda s: t(s, lang), key=f"boundary_splits_{lang}")
+    if not usable:
+        st.info(t("no_usable_boundary", lang))
+        return
+    spec = chart_spec("boundary", config_key(config), lang, extent_mode, tuple(splits), data)
+    st.vega_lite_chart(spec=spec, width=spec["width"])      # a square plot, narrowed to a narrower container
+
+
+def _gradients(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:
+    st.caption(t("grads_legend", lang))
+    st.subheader(t("grads_first", lang))
+    st.dataframe(charts.grad_table(result.grads_first, lang), hide_index=True)
+    if not usable:                      # the final weights are not finite: their gradients say nothing
+        st.info(t("no_usable_curves", lang, epoch=result.diverged_at))
+        return
+    st.subheader(t("grads_last", lang))
+    st.dataframe(charts.grad_table(result.grads_last, lang), hide_index=True)
+    st.vega_lite_chart(spec=chart_spec("grad_norms", config_key(config), lang, data=data), width="stretch")
+
+
+def _pin(run: tuple[str, str]) -> None:
+    pins: list = st.session_state.setdefault("pins", [])
+    if run not in pins:
+        pins.append(run)
+        del pins[:-MAX_PINS]
+
+
+def _compare(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:
+    """The current run (A) and the pinned ones (B, C, ...): curves overlaid, then a table saying what each is."""
+    current = (config_key(config), data)
+    pins: list = st.session_state.setdefault("pins", [])
+    pinned = current in pins
+    st.caption(t("compare_help", lang))
+    b1, b2 = st.columns(2)
+    # callbacks run before the page is drawn: the button and the table below already show the new pins
+    b1.button(t("pin_done" if pinned else "pin_run", lang), key="pin", disabled=pinned, on_click=_pin,
+              args=(current,), icon=":material/push_pin:")
+    b2.button(t("clear_pins", lang), key="clear_pins", on_click=pins.clear, disabled=not pins)
+    runs, roles = {charts.run_letter(0): result}, {charts.run_letter(0): ("current", "pinned") if pinned
+                                                     else ("current",)}
+    for pinned_key, pinned_data in pins:
+        if (pinned_key, pinned_data) != current:
+            name = charts.run_letter(len(runs))
+            runs[name], roles[name] = cached_train(pinned_key, pinned_data), ("pinned",)
+    if len(runs) == 1:
+        st.info(t("pinned_only_current" if pinned else "no_pins", lang))
+        return
+    histories = {name: r.history for name, r in runs.items()}
+    st.altair_chart(charts.compare_chart(histories, lang, "loss"), width="stretch")
+    st.altair_chart(charts.compare_chart(histories, lang, "acc"), width="stretch")
+    st.dataframe(charts.compare_table(compare_runs(runs), roles, lang), hide_index=True)
+
+
+def _downloads(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:
+    """Built only while this tab is open: the CSVs and the torch.save of the model cost time on every rerun."""
+    key = config_key(config)
+    st.caption(t("downloads_help", lang))
+    d1, d2, d3 = st.columns(3)
+    d1.download_button(t("download_history", lang), result.history.to_csv(index=False), "history.csv",
+                       "text/csv", key="dl_history")
+    d2.download_button(t("download_data", lang), cached_points(key, data).to_csv(index=False), "dataset.csv",
+                       "text/csv", key="dl_data")
+    buffer = io.BytesIO()
+    torch.save(result.state_dict, buffer)
+    d3.download_button(t("download_model", lang), buffer.getvalue(), "best_model.pt",
+                       "application/octet-stream", key="dl_model", disabled=not usable)
+    _uploaded_model(result, config, lang, data)
 
 
 def _uploaded_model(result: RunResult, config: RunConfig, lang: str, data: str) -> None:
@@ -146,4 +193,4 @@ def _uploaded_model(result: RunResult, config: RunConfig, lang: str, data: str) 
     same = bool((probs == best).all())
     st.success(t("upload_model_same" if same else "upload_model_differs", lang))
     spec = chart_spec("boundary", key, lang, "book", ("train", "dev", "test"), data, model_digest)
-    st.vega_lite_chart(spec=spec, width="content")
+    st.vega_lite_chart(spec=spec, width=spec["width"])

@@ -112,7 +112,7 @@ def train_all(configs: dict[str, RunConfig], lang: str, labels: dict[str, str] |
             if curve is not None and len(history):
                 from ui import charts
 
-                curve.vega_lite_chart(spec=charts.live_curves_spec(history, lang), width="content")
+                curve.vega_lite_chart(spec=charts.live_curves_spec(history, lang), width="stretch")
 
         def on_queue(position: int | None, seconds: float, i: int = i, name: str = name,
                      epochs: int = config.epochs) -> None:

@@ -10,7 +10,9 @@ a run waiting for a slot says so ("Queued: position k, about N s").
 from __future__ import annotations
 
 import contextlib
+import functools
 import heapq
+import inspect
 import itertools
 import os
 import threading
@@ -34,7 +36,7 @@ if TYPE_CHECKING:     # torch-heavy modules are imported on first use, not on th
 
 T = TypeVar("T")
 MAX_RUNS = 64
-UPDATE_EVERY = 0.4   # seconds between live redraws while training
+UPDATE_EVERY = 1.0   # seconds between live redraws while training (each costs the browser ~0.1 s of CPU)
 WAIT_AT_MOST = 0.5   # a waiting script wakes at least this often (to notice Stop / a rerun)
 QUEUE_POLL = 0.5     # a queued run re-checks its cancel flag and its place at least this often
 
@@ -263,7 +265,29 @@ def data_for(key: str, data: str) -> Splits | None:
     return points_splits(*points, config_of(key))
 
 
-@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
+def cache_by_value(**cache_args) -> Callable[[Callable[..., T]], Callable[..., T]]:
+    """st.cache_data whose entry does not depend on how the arguments are passed.
+
+    Streamlit keys a cached call by the arguments as written: f(key) and f(key, "") -- the same call, its
+    default spelled out -- were two entries, and every lesson page trained each of its runs twice (once in
+    the worker with progress, once more when a view asked for the result without `data`). Here every call
+    reaches the cache with all its arguments bound, defaults filled in, in their declared order."""
+    def wrap(func: Callable[..., T]) -> Callable[..., T]:
+        cached = st.cache_data(**cache_args)(func)
+        signature = inspect.signature(func)
+
+        @functools.wraps(func)
+        def call(*args, **kwargs) -> T:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            return cached(*bound.args, **bound.kwargs)
+
+        call.clear = cached.clear           # type: ignore[attr-defined]
+        return call
+    return wrap
+
+
+@cache_by_value(max_entries=MAX_RUNS, show_spinner=False)
 def cached_train(key: str, data: str = "", _progress: Progress | None = None) -> RunResult:
     """train() of the config `key` on its own dataset, or on the uploaded one with digest `data`.
 
@@ -388,7 +412,7 @@ def _queue_caption() -> Callable[[int | None, float], None]:
             return
         if "slot" not in box:
             box["slot"] = st.empty()
-        box["slot"].caption("⏳ " + queue_text(position, seconds, lang()))
+        box["slot"].caption(":material/hourglass_top: " + queue_text(position, seconds, lang()))
 
     return show
 
@@ -399,13 +423,13 @@ def splits_of(key: str, data: str = "") -> Splits:
     return data_for(key, data) or make_splits(config_of(key))
 
 
-@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
+@cache_by_value(max_entries=MAX_RUNS, show_spinner=False)
 def cached_points(key: str, data: str = "") -> pd.DataFrame:
     """The run's dataset as a frame x1, x2, label, split."""
     return splits_of(key, data).frame()
 
 
-@st.cache_data(max_entries=MAX_RUNS, show_spinner=False)
+@cache_by_value(max_entries=MAX_RUNS, show_spinner=False)
 def cached_boundary(key: str, extent_mode: str = "book", data: str = "",
                     model: str = "") -> tuple[np.ndarray, tuple[float, float, float, float]]:
     """(P(class 1) on a 200x200 grid, extent) for the best model of the config's cached run,
@@ -453,9 +477,13 @@ def warm_up_imports(delay: float = 1.0) -> None:
 
 
 def _import_engine() -> None:
+    import gc
+
     import core.probes
     import core.training  # noqa: F401
     import ui.charts  # noqa: F401  (pandas, altair, the chart builders)
+
+    gc.freeze()     # the imported modules live as long as the server: later collections need not walk them
 
 
 _warming: threading.Thread | None = None

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.config import FIELD_BY_NAME, FIELDS, GROUPS, MAX_LAYERS, MAX_WIDTH, Field, RunConfig
+from core.config import FIELD_BY_NAME, FIELDS, GROUPS, MAX_LAYERS, MAX_WIDTH, PRESETS, Field, RunConfig
 from ui import state
 from ui.i18n import LANG_NAMES, LANGS, choice_label, t
 from ui.text import literal
 
 EXPANDED = {"data": False, "network": True, "init": True, "training": True}
-PRESET_KEYS = {"book_251": "preset_book_251", "book_2531": "preset_book_2531"}
+CUSTOM = "custom"                          # the preset box's value when the settings match no preset
+PRESET_CHOICES = (*PRESETS, CUSTOM)
 
 
 def draw_sidebar() -> RunConfig:
@@ -23,6 +24,7 @@ def draw_sidebar() -> RunConfig:
     lang = state.lang()
     with st.sidebar:
         _language_switch(lang)
+        share = st.container()           # filled last, with the final config, but shown at the top
         _presets(lang)
         for group in GROUPS:
             with st.expander(t(f"group_{group}", lang), expanded=EXPANDED[group]):
@@ -34,9 +36,9 @@ def draw_sidebar() -> RunConfig:
                               width="stretch")
     config, warnings = state.current_config()
     for w in warnings:
-        st.sidebar.warning(t("config_invalid", lang, msg=literal(w.message(lang))), icon="⚠️")
+        st.sidebar.warning(t("config_invalid", lang, msg=literal(w.message(lang))), icon=":material/warning:")
     state.sync_url(config)
-    with st.sidebar.expander(t("share_link", lang)):
+    with share.expander(t("share_link", lang), icon=":material/link:"):
         st.caption(t("share_help", lang))
         st.code(state.share_url(config), language=None, wrap_lines=True)
     st.session_state[state.CONFIG] = config
@@ -59,15 +61,18 @@ def _set_lang() -> None:
 
 
 def _presets(lang: str) -> None:
+    """The preset box: choosing a preset applies it; it shows the preset the settings match, else "custom"."""
     key = state.widget_key("preset")
-    cols = st.columns([3, 1], vertical_alignment="bottom")
-    cols[0].selectbox(t("preset", lang), list(PRESET_KEYS), key=key,
-                      format_func=lambda name: t(PRESET_KEYS[name], lang))
-    cols[1].button("↺", key="preset_apply", help=t("preset_apply", lang), on_click=_apply_preset)
+    config, _ = state.current_config()
+    st.session_state[key] = next((name for name in PRESETS if config == state.preset_config(name)), CUSTOM)
+    st.selectbox(t("preset", lang), PRESET_CHOICES, key=key, on_change=_apply_preset,
+                 format_func=lambda name: t(f"preset_{name}", lang), help=t("preset_help", lang))
 
 
 def _apply_preset() -> None:
-    state.set_values(state.preset_values(st.session_state[state.widget_key("preset")]))
+    name = st.session_state[state.widget_key("preset")]
+    if name in PRESETS:
+        state.set_values(state.preset_values(name))
 
 
 def _next_data_seed() -> None:

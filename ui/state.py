@@ -33,7 +33,10 @@ def widget_key(name: str) -> str:
 
 PENDING = "pending_values"   # values requested by a page; applied at the start of the next run
 PAGE_PARAM_PREFIX = "p_"    # URL keys of page-local widgets (bind="query-params"), not config fields
-APPLIED_PRESETS = "applied_presets"
+ON_PAGE = "on_page"               # url path of the page the last script run showed
+PAGE_CONFIGS = "page_configs"     # url path -> that page's config dict when the user left it
+PAGE_CONTROLS = "page_controls"   # url path -> its page-local widget values (p_...) when the user left it
+DEFAULT_PRESET = "book_251"       # the setting of pages without a preset of their own
 FROM_LINK = "from_link"           # the session started from a URL carrying config values
 FIRST_RUN = "first_run"           # this script run is the session's first
 PAGE_GIVEN = "page_params_given"  # the link's page-local values (p_...), to report those a page could not use
@@ -68,7 +71,6 @@ def init_session() -> None:
     st.session_state[FROM_LINK] = any(k in FIELD_BY_NAME for k in params)
     st.session_state[PAGE_GIVEN] = {k: [str(v)[:MAX_GIVEN] for v in params[k]] for k in page_params}
     st.session_state[FIRST_RUN] = True
-    st.session_state[APPLIED_PRESETS] = set()
 
 
 def lang() -> str:
@@ -81,24 +83,55 @@ def request_values(values: dict[str, Any]) -> None:
     st.rerun()
 
 
-def open_on_preset(name: str | None) -> None:
-    """Open a page on its textbook setting: the first time this session visits it, replace the config
-    by PRESETS[name] (over the defaults), unless this is the landing page of a link with config values.
+def open_page(page: str, preset: str | None) -> None:
+    """Give each page its own settings for the session; called by the router before the sidebar is drawn.
 
-    Called by the router before the sidebar is drawn, so the widgets show the preset in the same run.
+    Leaving a page keeps its config and its page-local controls (p_... widgets); coming back restores both,
+    so its result shows again (results are cached by config). A page's first visit opens on its textbook
+    setting, PRESETS[preset] (book_251 when it has none) over the defaults, except the landing page of a link
+    with config values, which keeps the link's values.
     """
-    applied = st.session_state.setdefault(APPLIED_PRESETS, set())
-    if name is None or name in applied:
+    previous = st.session_state.get(ON_PAGE)
+    if previous == page:
         return
-    applied.add(name)
-    if st.session_state.get(FROM_LINK) and st.session_state.get(FIRST_RUN):
-        return                      # the landing page of a link keeps the link's values
-    set_values(preset_values(name))
+    st.session_state[ON_PAGE] = page
+    configs = st.session_state.setdefault(PAGE_CONFIGS, {})
+    controls = st.session_state.setdefault(PAGE_CONTROLS, {})
+    if previous is not None:
+        configs[previous] = dict(st.session_state[CFG])
+        controls[previous] = {k: _copy(v) for k, v in st.session_state.items()
+                              if str(k).startswith(PAGE_PARAM_PREFIX)}
+    if page in configs:
+        _change_values(configs[page])
+        for key, value in controls.get(page, {}).items():
+            st.session_state[key] = _copy(value)
+    elif not (st.session_state.get(FROM_LINK) and st.session_state.get(FIRST_RUN)):
+        _change_values(preset_values(preset or DEFAULT_PRESET))
+
+
+def _copy(value: Any) -> Any:
+    return list(value) if isinstance(value, (list, tuple)) else value
+
+
+def _change_values(values: dict[str, Any]) -> None:
+    """set_values for the fields whose value differs (their widgets re-read the config; the others keep theirs)."""
+    cfg = st.session_state[CFG]
+    set_values({name: value for name, value in values.items() if cfg.get(name) != value})
 
 
 def preset_values(name: str) -> dict[str, Any]:
     """All config values of a preset: the defaults overridden by PRESETS[name]."""
     return {**{f.name: f.default for f in FIELDS}, **PRESETS[name]}
+
+
+def preset_config(name: str) -> RunConfig:
+    """The RunConfig of a preset (cached: the sidebar compares the config with every preset on each run)."""
+    if name not in _PRESET_CONFIGS:
+        _PRESET_CONFIGS[name] = RunConfig(**preset_values(name))
+    return _PRESET_CONFIGS[name]
+
+
+_PRESET_CONFIGS: dict[str, RunConfig] = {}
 
 
 def reset_page(preset: str, controls: dict[str, Any] | None = None) -> None:
@@ -192,7 +225,7 @@ def page_param_warnings() -> list[str]:
 def report_page_params() -> None:
     """Called by a page right after its URL-bound widgets: warn about link values they could not take."""
     for text in page_param_warnings():
-        st.warning(literal(text), icon="⚠️")
+        st.warning(literal(text), icon=":material/warning:")
 
 
 def unknown_page(url_paths: list[str]) -> str | None:
@@ -237,4 +270,4 @@ def config() -> RunConfig:
 def show_url_warnings() -> None:
     """Tell which URL parameters were ignored and why (they fell back to their defaults)."""
     for w in st.session_state.get(URL_WARNINGS, []):
-        st.warning(t("param_ignored", lang(), msg=literal(w.message(lang()))), icon="⚠️")
+        st.warning(t("param_ignored", lang(), msg=literal(w.message(lang()))), icon=":material/warning:")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import io
 import math
+import re
 
 import altair as alt
 import numpy as np
@@ -23,28 +24,138 @@ from ui.charts.sizing import (
     sample_points,
     thin_epochs,
 )
-from ui.i18n import t
+from ui.i18n import list_text, param_label, t
 
 __all__ = [
+    "AXIS_LABEL_SIZE",
     "CLASS_COLORS",
     "MAX_CHART_ROWS",
     "MAX_POINTS",
     "MAX_SHOWN_POINTS",
+    "PALETTE",
     "SPLIT_COLORS",
     "boundary_chart",
     "compare_chart",
+    "compare_table",
     "curves_chart",
     "grad_norm_chart",
     "grad_table",
+    "legend",
     "live_curves_spec",
     "log_floor",
     "probability_image",
+    "readable",
+    "run_letter",
     "sample_points",
+    "score_text",
+    "text_px",
     "thin_epochs",
+    "wrap",
 ]
 
 SPLIT_COLORS = {"train": "#e4007f", "dev": "#f19ec2", "test": "#7f7f7f"}
 CLASS_COLORS = ("#1f77b4", "#ff7f0e")
+PALETTE = "tableau10"          # categorical colours: runs, layers, schemes (distinct hues, no two near-identical blues)
+AXIS_LABEL_SIZE = 13           # tick labels readable from the back of a classroom (projector, 1280x720)
+PHONE_WIDTH = 330              # the narrowest chart we lay legends out for (a 400 px wide phone, page margins off)
+# a chart fills its container's width (st.*_chart(width="stretch")) with axes and legends inside it; its height
+# is the plot's own (Streamlit's default "fit" would squeeze the plot to make room for a legend below it)
+FIT_WIDTH = alt.AutoSizeParams(type="fit-x", contains="padding")
+
+
+def text_px(text: str, size: int = AXIS_LABEL_SIZE) -> int:
+    """About how many pixels `text` takes at font `size` (CJK characters count about one em, others ~0.55 em)."""
+    return int(sum(size if ord(ch) > 0x2E80 else 0.55 * size for ch in str(text))) + 1
+
+
+def legend(labels=(), title: str = "", **kwargs) -> alt.Legend:
+    """A legend below the plot, in as many columns as fit a phone-wide chart (labels are never truncated)."""
+    labels = [str(label) for label in labels]
+    entry = max((text_px(label) for label in labels), default=0) + 30        # symbol, gap, padding
+    columns = max(1, min(len(labels) or 1, (PHONE_WIDTH - text_px(title)) // max(1, entry)))
+    return alt.Legend(orient="bottom", columns=columns, labelLimit=0, **kwargs)
+
+
+TITLE_SIZE = AXIS_LABEL_SIZE + 2
+SUBTITLE_SIZE = AXIS_LABEL_SIZE - 1
+TITLE_WIDTH = 360              # px: a longer title or subtitle line is broken into lines (Vega cuts it at the width)
+
+
+def wrap(text, size: int = TITLE_SIZE, width: int = TITLE_WIDTH):
+    """`text` (a string or a list of lines) broken at spaces (or between CJK characters) into lines of at most
+    about `width` px: a string when it fits on one line, else a list of lines (Vega-Lite's multi-line text)."""
+    def greedy(tokens: list[str], limit: float) -> list[str]:
+        lines, line = [], ""
+        for token in tokens:
+            if line.strip() and text_px(line + token.rstrip(), size) > limit:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        return [*lines, line.rstrip()]
+
+    lines = []
+    for part in [text] if isinstance(text, str) else list(text):
+        tokens = re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+", part)
+        best = greedy(tokens, width)
+        # as many lines as needed, of about equal length (not a long line and a short remainder)
+        for slack in (1.05, 1.15, 1.3) if len(best) > 1 else ():
+            even = greedy(tokens, min(width, slack * text_px(part, size) / len(best)))
+            if len(even) == len(best):
+                best = even
+                break
+        lines += best
+    return lines[0] if isinstance(text, str) and len(lines) == 1 else lines
+
+
+def _wrapped_title(chart):
+    title = chart.title
+    if isinstance(title, str) and title:
+        return chart.properties(title=wrap(title))
+    if isinstance(title, alt.TitleParams):
+        subtitle = title.subtitle
+        return chart.properties(title=alt.TitleParams(
+            wrap(title.text), **({"subtitle": wrap(subtitle, SUBTITLE_SIZE)} if isinstance(subtitle, (str, list))
+                                 and subtitle else {}),
+            **{k: v for k, v in title.to_dict().items() if k not in ("text", "subtitle")}))
+    return chart
+
+
+def readable(chart, width: str | int | None = "container"):
+    """A finished chart: the app's sizes for axis, legend and title text, legends below the plot, the
+    width of its container (or `width` pixels; None keeps the chart's own sizing) with every label
+    inside it. Apply last: a configured chart can no longer be layered or concatenated."""
+    if width is not None and not isinstance(chart, (alt.VConcatChart, alt.HConcatChart, alt.ConcatChart)):
+        chart = chart.properties(width=width)
+    chart = _wrapped_title(chart)
+    if isinstance(chart, alt.VConcatChart):                 # panel titles too (e.g. one histogram per scheme)
+        chart.vconcat = [_wrapped_title(panel) for panel in chart.vconcat]
+    return (chart.properties(autosize=FIT_WIDTH)
+            .configure_axis(labelFontSize=AXIS_LABEL_SIZE, titleFontSize=AXIS_LABEL_SIZE + 1)
+            .configure_legend(orient="bottom", labelFontSize=AXIS_LABEL_SIZE, titleFontSize=AXIS_LABEL_SIZE,
+                              labelLimit=0, symbolLimit=0)
+            .configure_header(labelFontSize=AXIS_LABEL_SIZE, titleFontSize=AXIS_LABEL_SIZE + 1)
+            .configure_title(fontSize=TITLE_SIZE, subtitleFontSize=SUBTITLE_SIZE, anchor="start"))
+
+
+def readable_spec(spec: dict) -> dict:
+    """readable() for a hand-written Vega-Lite dict (e.g. the live curves)."""
+    return {**spec, "autosize": FIT_WIDTH.to_dict(),
+            "config": {"axis": {"labelFontSize": AXIS_LABEL_SIZE, "titleFontSize": AXIS_LABEL_SIZE + 1},
+                       "legend": {"orient": "bottom", "labelFontSize": AXIS_LABEL_SIZE,
+                                  "titleFontSize": AXIS_LABEL_SIZE, "labelLimit": 0},
+                       "title": {"fontSize": AXIS_LABEL_SIZE + 2, "anchor": "start"}}}
+
+
+def score_text(value: float) -> str:
+    """A score (accuracy, loss) as shown everywhere, metrics and tables alike: 4 decimals, rounded the way
+    Python rounds the float (a table formatted by the browser could round 0.90625 the other way)."""
+    return "—" if value is None or not math.isfinite(value) else f"{float(value):.4f}"
+
+
+def run_letter(i: int) -> str:
+    """The short name of the i-th compared run (0 -> 'A'): legends stay short, the table says what each is."""
+    return chr(ord("A") + i)
 
 
 def _long_history(history: pd.DataFrame, lang: str, best_epoch: int | None) -> pd.DataFrame:
@@ -61,30 +172,46 @@ def _long_history(history: pd.DataFrame, lang: str, best_epoch: int | None) -> p
     return thin_epochs(data, keep=keep, by="split", extremes=("loss", "accuracy")).reset_index(drop=True)
 
 
-def curves_chart(history: pd.DataFrame, lang: str, best_epoch: int | None = None) -> alt.HConcatChart:
-    """Loss and accuracy vs epoch, train (solid) and dev (dashed), best epoch as a vertical rule."""
+def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metric: str,
+                 height: int) -> alt.LayerChart:
+    """One metric ('loss' or 'accuracy') vs epoch, train (solid) and dev (dashed), best epoch as a vertical
+    rule; as wide as its container."""
     data = _long_history(history, lang, best_epoch)
-    split_scale = alt.Scale(domain=[t("train", lang), t("dev", lang)],
-                            range=[SPLIT_COLORS["train"], SPLIT_COLORS["dev"]])
+    splits = [t("train", lang), t("dev", lang)]
     x = alt.X("epoch:Q", title=t("epoch", lang))
-    color = alt.Color("split:N", title=t("split", lang), scale=split_scale)
-    dash = alt.StrokeDash("split:N", title=t("split", lang),
-                          scale=alt.Scale(domain=[t("train", lang), t("dev", lang)], range=[[1, 0], [6, 3]]))
-    panels = []
-    for metric, title_key in (("loss", "chart_loss"), ("accuracy", "chart_acc")):
-        base = alt.Chart(data).mark_line(strokeWidth=2).encode(
-            x=x, y=alt.Y(f"{metric}:Q", title=t(metric, lang), scale=alt.Scale(zero=False)),
-            color=color, strokeDash=dash,
-            tooltip=[alt.Tooltip("epoch:Q", title=t("epoch", lang)), alt.Tooltip("split:N", title=t("split", lang)),
-                     alt.Tooltip(f"{metric}:Q", title=t(metric, lang), format=".4f")],
-        )
-        layers = [base]
-        if best_epoch is not None and best_epoch >= 0:
-            rule = alt.Chart(pd.DataFrame({"epoch": [best_epoch], "what": [t("best_epoch_rule", lang)]}))
-            tooltip = [alt.Tooltip("what:N", title=" "), alt.Tooltip("epoch:Q", title=t("epoch", lang))]
-            layers.append(rule.mark_rule(color="#444", strokeDash=[2, 2]).encode(x="epoch:Q", tooltip=tooltip))
-        panels.append(alt.layer(*layers).properties(title=t(title_key, lang), width=320, height=260))
-    return alt.hconcat(*panels).resolve_scale(color="shared", strokeDash="shared")
+    # the two-entry legend sits inside the plot, in the corner the curve leaves empty (loss falls, accuracy
+    # rises): no band below the plot, so the curves of a run fit a projector's first screen
+    inside = alt.Legend(orient="top-right" if metric == "loss" else "bottom-right", direction="vertical",
+                        fillColor="rgba(255,255,255,0.85)", padding=4, labelLimit=0)
+    color = alt.Color("split:N", title=t("split", lang), legend=inside,
+                      scale=alt.Scale(domain=splits, range=[SPLIT_COLORS["train"], SPLIT_COLORS["dev"]]))
+    dash = alt.StrokeDash("split:N", title=t("split", lang), legend=inside,
+                          scale=alt.Scale(domain=splits, range=[[1, 0], [6, 3]]))
+    title_key = "chart_loss" if metric == "loss" else "chart_acc"
+    base = alt.Chart(data).mark_line(strokeWidth=2).encode(
+        x=x, y=alt.Y(f"{metric}:Q", title=t(metric, lang), scale=alt.Scale(zero=False)),
+        color=color, strokeDash=dash,
+        tooltip=[alt.Tooltip("epoch:Q", title=t("epoch", lang)), alt.Tooltip("split:N", title=t("split", lang)),
+                 alt.Tooltip(f"{metric}:Q", title=t(metric, lang), format=".4f")],
+    )
+    layers = [base]
+    if best_epoch is not None and best_epoch >= 0:
+        rule = alt.Chart(pd.DataFrame({"epoch": [best_epoch], "what": [t("best_epoch_rule", lang)]}))
+        tooltip = [alt.Tooltip("what:N", title=" "), alt.Tooltip("epoch:Q", title=t("epoch", lang))]
+        layers.append(rule.mark_rule(color="#444", strokeDash=[2, 2]).encode(x="epoch:Q", tooltip=tooltip))
+    return alt.layer(*layers).properties(title=t(title_key, lang), width="container", height=height)
+
+
+def curves_chart(history: pd.DataFrame, lang: str, best_epoch: int | None = None,
+                 metric: str | None = None) -> alt.VConcatChart | alt.LayerChart:
+    """Loss and accuracy vs epoch, train (solid) and dev (dashed), best epoch as a vertical rule.
+
+    metric=None: loss above accuracy, stacked so that both fit any container's width; 'loss' or
+    'accuracy': that panel alone (a page may put two side by side in columns, which stack on a phone)."""
+    if metric is not None:
+        return readable(_curve_panel(history, lang, best_epoch, metric, height=220))
+    panels = [_curve_panel(history, lang, best_epoch, m, height=220) for m in ("loss", "accuracy")]
+    return readable(alt.vconcat(*panels).resolve_scale(color="shared", strokeDash="shared"))
 
 
 def live_curves_spec(history: pd.DataFrame, lang: str, max_points: int = 300) -> dict:
@@ -99,19 +226,22 @@ def live_curves_spec(history: pd.DataFrame, lang: str, max_points: int = 300) ->
                        "range": [SPLIT_COLORS["train"], SPLIT_COLORS["dev"]]}}
 
     def panel(metric: str, title_key: str) -> dict:
-        return {"title": t(title_key, lang), "width": 320, "height": 220, "mark": {"type": "line", "strokeWidth": 2},
+        return {"title": t(title_key, lang), "width": "container", "height": 160,
+                "mark": {"type": "line", "strokeWidth": 2},
                 "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": t("epoch", lang)},
                              "y": {"field": metric, "type": "quantitative", "title": t(metric, lang),
                                    "scale": {"zero": False}},
                              "color": color}}
 
-    return {"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": values},
-            "hconcat": [panel("loss", "chart_loss"), panel("accuracy", "chart_acc")]}
+    return readable_spec({"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": values},
+                          "vconcat": [panel("loss", "chart_loss"), panel("accuracy", "chart_acc")]})
 
 
 def compare_chart(histories: dict[str, pd.DataFrame], lang: str, metric: str = "loss",
                   max_rows: int = MAX_CHART_ROWS) -> alt.Chart:
-    """Curves of several runs overlaid: colour = run, dash = train/dev. `metric` is 'loss' or 'acc'.
+    """Curves of several runs overlaid, as wide as the container: colour = run (a categorical palette,
+    in the order given), dash = train/dev. `metric` is 'loss' or 'acc'. Name the runs shortly (run_letter):
+    compare_table says what each one is.
 
     Each line is thinned on its own (bins with their extremes, first and last epoch kept) so that all
     lines together stay within max_rows rows, however many epochs the runs had."""
@@ -124,13 +254,51 @@ def compare_chart(histories: dict[str, pd.DataFrame], lang: str, metric: str = "
     data = thin_epochs(data, max_points=per_series(2 * len(histories), max_rows), by=["run", "split"],
                        extremes=("value",))
     name = t("loss" if metric == "loss" else "accuracy", lang)
-    return alt.Chart(data).mark_line(strokeWidth=2).encode(
+    runs, splits = list(histories), [t("train", lang), t("dev", lang)]
+    return readable(alt.Chart(data).mark_line(strokeWidth=2).encode(
         x=alt.X("epoch:Q", title=t("epoch", lang)),
         y=alt.Y("value:Q", title=name, scale=alt.Scale(zero=False)),
-        color=alt.Color("run:N", title=t("run", lang)),
-        strokeDash=alt.StrokeDash("split:N", title=t("split", lang)),
-        tooltip=["run:N", "split:N", "epoch:Q", alt.Tooltip("value:Q", title=name, format=".4f")],
-    ).properties(title=t("chart_loss" if metric == "loss" else "chart_acc", lang), width=320, height=260)
+        color=alt.Color("run:N", title=t("run", lang), sort=runs, scale=alt.Scale(domain=runs, scheme=PALETTE),
+                        legend=legend(runs, t("run", lang))),
+        strokeDash=alt.StrokeDash("split:N", title=t("split", lang), legend=legend(splits, t("split", lang)),
+                                  scale=alt.Scale(domain=splits, range=[[1, 0], [6, 3]])),
+        tooltip=[alt.Tooltip("run:N", title=t("run", lang)), alt.Tooltip("split:N", title=t("split", lang)),
+                 alt.Tooltip("epoch:Q", title=t("epoch", lang)), alt.Tooltip("value:Q", title=name, format=".4f")],
+    ).properties(title=t("chart_loss" if metric == "loss" else "chart_acc", lang), height=260))
+
+
+COMPARE_SCORES = ("test_acc", "test_loss", "best_dev_acc")
+COMPARE_HEADERS = {"run": "run", "role": "compare_col_role", "layers": "compare_col_layers",
+                   "test_acc": "metric_test_acc", "test_loss": "metric_test_loss", "best_dev_acc": "metric_best_dev",
+                   "best_epoch": "metric_best_epoch", "seconds": "metric_seconds"}
+
+
+def compare_table(table: pd.DataFrame, roles: dict[str, tuple[str, ...]], lang: str):
+    """core.training.compare_runs' frame for display, as a Styler: headers in `lang` (the metrics' own
+    names), the run's role ('current', 'pinned' or both) beside its short name, choices in `lang`, bools
+    as ✓/—, scores formatted by score_text (exactly as the metrics above the tabs show them).
+    `roles` maps a run's name to its role keys ('current', 'pinned')."""
+    from core.config import FIELD_BY_NAME, format_value
+    from ui.i18n import choice_label
+
+    def value(field: str, v) -> str:
+        spec = FIELD_BY_NAME[field]
+        if spec.kind == "bool":
+            return "✓" if v else "—"
+        return choice_label(field, v, lang) if spec.kind == "choice" else format_value(spec, v)
+
+    header = {c: t(key, lang) for c, key in COMPARE_HEADERS.items()}
+    out = pd.DataFrame({header["run"]: table["run"],
+                        header["role"]: [list_text([t(r, lang) for r in roles.get(run, ())], lang)
+                                         for run in table["run"]]})
+    for column in table.columns[1:]:
+        if column in header:
+            out[header[column]] = table[column]
+        else:
+            out[FIELD_BY_NAME[column].label(lang)] = [value(column, v) for v in table[column]]
+    scores = {header[c]: score_text for c in COMPARE_SCORES}
+    scores[header["seconds"]] = lambda seconds: t("seconds_fmt", lang, s=seconds)
+    return out.style.format(scores)
 
 
 def probability_image(probs: np.ndarray) -> str:
@@ -148,10 +316,13 @@ def probability_image(probs: np.ndarray) -> str:
 
 
 def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float], points: pd.DataFrame, lang: str,
-                   splits: tuple[str, ...] = ("train", "dev", "test"), size: int = 420,
+                   splits: tuple[str, ...] = ("train", "dev", "test"), size: int = 480,
                    max_points: int = MAX_SHOWN_POINTS) -> alt.LayerChart:
     """Decision boundary: the probability grid as one image layer, data points (colour = class,
     shape = split) on top. `points` has columns x1, x2, label, split.
+
+    The plot is `size` px square; the spec's width (plot + y axis) is a pixel width, not "container":
+    show it at that width (st.vega_lite_chart(width=spec["width"])), which a narrower container caps.
 
     At most about max_points points are drawn: more are sampled for display (stratified by split and
     class, sample_points) and the subtitle says how many of how many are shown."""
@@ -168,17 +339,18 @@ def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float],
         cls=lambda d: d["label"].astype(str))
     subtitle = (t("chart_sampled_strata", lang, shown=len(shown), total=len(selected)).split("\n")
                 if len(shown) < len(selected) else "")
+    split_names = [t(s, lang) for s in ("train", "dev", "test")]
     dots = alt.Chart(shown).mark_point(filled=True, size=28, opacity=0.85, stroke="white", strokeWidth=0.5).encode(
         x=alt.X("x1:Q", scale=x_scale), y=alt.Y("x2:Q", scale=y_scale),
-        color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS))),
-        shape=alt.Shape("split_name:N", title=t("split", lang),
-                        scale=alt.Scale(domain=[t(s, lang) for s in ("train", "dev", "test")],
-                                        range=["circle", "triangle-up", "square"])),
+        color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS)),
+                        legend=legend(["0", "1"], t("label", lang))),
+        shape=alt.Shape("split_name:N", title=t("split", lang), legend=legend(split_names, t("split", lang)),
+                        scale=alt.Scale(domain=split_names, range=["circle", "triangle-up", "square"])),
         tooltip=[alt.Tooltip("x1:Q", format=".3f"), alt.Tooltip("x2:Q", format=".3f"),
                  alt.Tooltip("cls:N", title=t("label", lang)), alt.Tooltip("split_name:N", title=t("split", lang))],
     )
     title = alt.TitleParams(t("chart_boundary", lang), subtitle=subtitle) if subtitle else t("chart_boundary", lang)
-    return alt.layer(image, dots).properties(title=title, width=size, height=size)
+    return readable(alt.layer(image, dots).properties(title=title, height=size), width=size + 56)
 
 
 def log_floor(values: pd.Series | np.ndarray) -> float:
@@ -210,9 +382,14 @@ def grad_norm_chart(grad_norms: pd.DataFrame, lang: str, max_rows: int = MAX_CHA
     zeros = thin_epochs(all_zeros, max_points=zero_points, by="layer")
     x = alt.X("epoch:Q", title=t("epoch", lang))
     y = alt.Y("grad_l2:Q", title=t("grad_l2", lang), scale=alt.Scale(type="log"), axis=alt.Axis(format=".0e"))
-    color = alt.Color("layer:N", title=t("layer", lang), sort=None)
+    names = sorted(weights["layer"].unique(), key=lambda s: (str(s).rstrip("0123456789"),
+                                                            int(str(s)[len(str(s).rstrip("0123456789")):] or 0)))
+    color = alt.Color("layer:N", title=t("layer", lang), sort=names, scale=alt.Scale(domain=names, scheme=PALETTE),
+                      legend=legend(names, t("layer", lang)))
     layers = [alt.Chart(nonzero).mark_line(strokeWidth=1.6).encode(
-        x=x, y=y, color=color, tooltip=["layer:N", "epoch:Q", alt.Tooltip("grad_l2:Q", format=".3e")])]
+        x=x, y=y, color=color, tooltip=[alt.Tooltip("layer:N", title=t("layer", lang)),
+                                        alt.Tooltip("epoch:Q", title=t("epoch", lang)),
+                                        alt.Tooltip("grad_l2:Q", title=t("grad_l2", lang), format=".3e")])]
     zeros = zeros.assign(grad_l2=floor, shown=t("vanishing_zero_exact", lang))
     if len(zeros):
         layers.append(alt.Chart(pd.DataFrame({"grad_l2": [floor]})).mark_rule(strokeDash=[4, 4], color="#888")
@@ -225,7 +402,7 @@ def grad_norm_chart(grad_norms: pd.DataFrame, lang: str, max_rows: int = MAX_CHA
         span = int(weights["epoch"].max()) + 1
         title = alt.TitleParams(title, subtitle=t("chart_zero_marks_thinned", lang,
                                                   n=epochs_per_bin(span, zero_points)))
-    return alt.layer(*layers).properties(title=title, width=640, height=280)
+    return readable(alt.layer(*layers).properties(title=title, height=280))
 
 
 GRAD_COLUMNS = ["layer", "param", "shape", "grad_l2", "grad_mean_abs", "grad_max_abs", "dead_units"]
@@ -236,6 +413,7 @@ def grad_table(table: pd.DataFrame, lang: str):
     a flag column, vanishing rows tinted blue and exploding ones red."""
     headers = {c: t(f"col_{c}", lang) for c in GRAD_COLUMNS}
     frame = table[GRAD_COLUMNS].copy()
+    frame["param"] = [param_label(p, lang) for p in frame["param"]]
     frame["dead_units"] = [str(int(v)) if pd.notna(v) else "" for v in frame["dead_units"]]
     flag_col = t("col_flag", lang)
     frame[flag_col] = [t("col_exploding", lang) if e else t("col_vanishing", lang) if v else ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import CLASS_COLORS
+from ui.charts.base import CLASS_COLORS, legend, readable
 from ui.charts.sizing import MAX_SHOWN_POINTS, sample_points
 from ui.i18n import t
 
@@ -21,8 +21,9 @@ def points_chart(points: pd.DataFrame, lang: str, max_points: int = MAX_SHOWN_PO
     if len(sample) < len(points):
         title = alt.TitleParams(title, subtitle=t("chart_sampled", lang, shown=len(sample),
                                                               total=len(points)).split("\n"))
-    return alt.Chart(shown).mark_point(filled=True, size=24, opacity=0.8).encode(
+    return readable(alt.Chart(shown).mark_point(filled=True, size=24, opacity=0.8).encode(
         x=alt.X("x1:Q", scale=alt.Scale(zero=False)), y=alt.Y("x2:Q", scale=alt.Scale(zero=False)),
-        color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS))),
+        color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS)),
+                        legend=legend(["0", "1"], t("label", lang))),
         tooltip=["x1:Q", "x2:Q", alt.Tooltip("cls:N", title=t("label", lang))],
-    ).properties(title=title, width=420, height=380)
+    ).properties(title=title, height=380))

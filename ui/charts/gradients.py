@@ -14,9 +14,9 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from ui.charts.base import log_floor
+from ui.charts.base import PALETTE, legend, log_floor, readable
 from ui.charts.sizing import MAX_CHART_ROWS, bin_epochs, epochs_per_bin
-from ui.i18n import t
+from ui.i18n import param_label, t
 
 __all__ = [
     "ZERO_COLOR",
@@ -46,6 +46,7 @@ def sci_text(value: float, lang: str) -> str:
 def sci_table(wide: pd.DataFrame, lang: str, index_title_key: str = "layer") -> pd.DataFrame:
     """A wide table of gradient norms (index = layer) as strings in scientific notation, zeros spelled out."""
     out = wide.apply(lambda col: col.map(lambda v: sci_text(v, lang)))
+    out.index = [param_label(row, lang) for row in out.index]          # rows fc1.weight, fc1.bias, ...
     out.index.name = t(index_title_key, lang)
     out.columns = [str(c) for c in out.columns]
     return out.reset_index()
@@ -56,7 +57,7 @@ def _layer_axis(ks: list[int], lang: str) -> alt.Axis:
 
 
 def layer_norm_chart(frame: pd.DataFrame, lang: str, series_title: str, title_key: str = "vanishing_chart_first",
-                     width: int = 520, height: int = 300) -> alt.LayerChart:
+                     height: int = 300) -> alt.LayerChart:
     """Book Figure 4.4: weight-gradient L2 per layer fc1..fcK (x) on a log y axis, one line per series.
 
     `frame` has columns series, k (layer number), grad_l2. Exact zeros sit on a dashed floor line
@@ -72,7 +73,8 @@ def layer_norm_chart(frame: pd.DataFrame, lang: str, series_title: str, title_ke
     ks = sorted(data["k"].unique().tolist())
     x_scale = alt.Scale(domain=[min(ks) - 0.4, max(ks) + 0.4], nice=False)
     y = alt.Y("grad_l2:Q", scale=alt.Scale(type="log"), title=t("grad_l2", lang), axis=alt.Axis(format=".0e"))
-    color = alt.Color("series:N", title=series_title, sort=order)
+    color = alt.Color("series:N", title=series_title, sort=order, scale=alt.Scale(domain=order, scheme=PALETTE),
+                      legend=legend(order, series_title))
     tooltip = [alt.Tooltip("series:N", title=series_title), alt.Tooltip("layer:N", title=t("layer", lang)),
                alt.Tooltip("shown:N", title=t("grad_l2", lang))]
     nonzero = alt.Chart(data[data["grad_l2"] > 0]).encode(
@@ -88,12 +90,13 @@ def layer_norm_chart(frame: pd.DataFrame, lang: str, series_title: str, title_ke
         layers.append(zero_base.mark_text(dx=9, align="left", fontWeight="bold").encode(
             text=alt.value("0"), color=color))
     title = alt.TitleParams(t(title_key, lang), subtitle=t("vanishing_chart_zero_note", lang) if len(zeros) else "")
-    return alt.layer(*layers).properties(title=title, width=width, height=height)
+    return readable(alt.layer(*layers).properties(title=title, height=height))
 
 
 def grad_heatmap(frame: pd.DataFrame, lang: str, run_order: list[str] | None = None,
-                 width: int = 620, max_rows: int = MAX_CHART_ROWS) -> alt.FacetChart:
-    """Weight-gradient L2 (colour, log10) per layer (rows fc1..fcK) and epoch (x), one panel per run.
+                 max_rows: int = MAX_CHART_ROWS) -> alt.VConcatChart:
+    """Weight-gradient L2 (colour, log10) per layer (rows fc1..fcK) and epoch (x), one panel per run,
+    stacked, each as wide as the container, with the colour scale below them.
 
     `frame` has columns run, epoch, epoch_end, layer, k, grad_l2 (see core.gradients.epoch_grid);
     cells that are exactly 0 are black. All panels share one colour scale, so runs compare directly.
@@ -127,28 +130,34 @@ def grad_heatmap(frame: pd.DataFrame, lang: str, run_order: list[str] | None = N
     else:
         tooltip += [alt.Tooltip("epoch:Q", title=t("epoch", lang)), alt.Tooltip("shown:N", title=t("grad_l2", lang))]
     data = data.drop(columns=["cells", "zeros", "value_min", "value_max"])
-    base = alt.Chart().encode(
-        x=alt.X("epoch:Q", title=t("epoch", lang), scale=alt.Scale(nice=False)), x2="epoch_end:Q",
-        y=alt.Y("layer:N", sort=layer_order, title=t("layer", lang), axis=alt.Axis(labelOverlap=False)),
-        tooltip=tooltip,
-    )
+    data["log10_edge"] = data["log10"]
     scale = alt.Scale(scheme=HEAT_SCHEME, domain=[math.floor(lo), max(math.ceil(hi), math.floor(lo) + 1)])
-    # a hairline stroke in the fill colour hides the anti-aliasing seams between neighbouring cells
-    nonzero = base.transform_filter("datum.grad_l2 > 0").mark_rect(strokeWidth=0.6).encode(
-        color=alt.Color("log10:Q", title=t("vanishing_chart_log10", lang), scale=scale),
-        stroke=alt.Stroke("log10:Q", scale=scale, legend=None))
-    zeros = base.transform_filter("datum.grad_l2 == 0").mark_rect(color=ZERO_COLOR, stroke=ZERO_COLOR,
-                                                                  strokeWidth=0.6)
+    color = alt.condition("datum.grad_l2 === 0", alt.value(ZERO_COLOR), alt.Color(
+        "log10:Q", title=t("vanishing_chart_log10", lang), scale=scale,
+        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220)))
+    # a hairline stroke in the fill colour hides the anti-aliasing seams between neighbouring cells (its own
+    # field: a stroke channel on `log10` with legend=None would be merged with the colour legend and drop it)
+    stroke = alt.condition("datum.grad_l2 === 0", alt.value(ZERO_COLOR),
+                           alt.Stroke("log10_edge:Q", scale=scale, legend=None))
     height = max(60, 20 * len(layer_order))
-    return alt.layer(nonzero, zeros, data=data).properties(width=width, height=height).facet(
-        row=alt.Row("run:N", sort=order, title=None,
-                    header=alt.Header(labelAngle=0, labelAlign="left", labelOrient="top", labelFontWeight="bold",
-                                      labelFontSize=12)),
-    ).properties(title=alt.TitleParams(t("vanishing_chart_heat", lang), subtitle=subtitle))
+    panels = []
+    for i, run in enumerate(order):
+        last = i == len(order) - 1
+        x_axis = alt.Axis(title=t("epoch", lang)) if last else alt.Axis(title=None, labels=False, ticks=False)
+        panels.append(alt.Chart().transform_filter(alt.FieldEqualPredicate(field="run", equal=run))
+                      .transform_filter("datum.grad_l2 > 0 || datum.grad_l2 === 0")     # NaN cells stay blank
+                      .mark_rect(strokeWidth=0.6).encode(
+            x=alt.X("epoch:Q", scale=alt.Scale(nice=False), axis=x_axis), x2="epoch_end:Q",
+            y=alt.Y("layer:N", sort=layer_order, title=t("layer", lang), axis=alt.Axis(labelOverlap=False)),
+            color=color, stroke=stroke, tooltip=tooltip,
+        ).properties(width="container", height=height,
+                     title=alt.TitleParams(run, fontSize=13, fontWeight="bold", anchor="start")))
+    chart = alt.vconcat(*panels, data=data, spacing=8).resolve_scale(color="shared", stroke="shared", x="shared")
+    return readable(chart.properties(title=alt.TitleParams(t("vanishing_chart_heat", lang), subtitle=subtitle)))
 
 
 def slope_chart(frame: pd.DataFrame, lang: str, current_slope: float | None = None,
-                width: int = 520, height: int = 300) -> alt.LayerChart:
+                height: int = 300) -> alt.LayerChart:
     """First-step weight-gradient L2 (log y) against the Leaky ReLU slope (log x), one line per layer.
 
     `frame` has columns slope, layer, k, grad_l2 (core.gradients.slope_sweep); zeros (float underflow)
@@ -160,7 +169,8 @@ def slope_chart(frame: pd.DataFrame, lang: str, current_slope: float | None = No
     layer_order = sorted(data["layer"].unique(), key=lambda s: int(s.removeprefix("fc")))
     x = alt.X("slope:Q", scale=alt.Scale(type="log"), title=t("dead_relu_slope_axis", lang))
     y = alt.Y("grad_l2:Q", scale=alt.Scale(type="log"), title=t("grad_l2", lang), axis=alt.Axis(format=".0e"))
-    color = alt.Color("layer:N", sort=layer_order, title=t("layer", lang))
+    color = alt.Color("layer:N", sort=layer_order, title=t("layer", lang),
+                      scale=alt.Scale(domain=layer_order, scheme=PALETTE), legend=legend(layer_order, t("layer", lang)))
     tooltip = [alt.Tooltip("layer:N", title=t("layer", lang)), alt.Tooltip("slope:Q", title=t("dead_relu_slope_axis",
                                                                                              lang)),
                alt.Tooltip("shown:N", title=t("grad_l2", lang))]
@@ -178,7 +188,7 @@ def slope_chart(frame: pd.DataFrame, lang: str, current_slope: float | None = No
             x="slope:Q", tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("slope:Q", title=" ")]))
     title = alt.TitleParams(t("dead_relu_chart_slope", lang), subtitle=t("vanishing_chart_zero_note", lang)
                             if len(zeros) else "")
-    return alt.layer(*layers).properties(title=title, width=width, height=height)
+    return readable(alt.layer(*layers).properties(title=title, height=height))
 
 
 def summary_table(summary: pd.DataFrame, lang: str) -> pd.DataFrame:

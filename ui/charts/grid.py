@@ -12,6 +12,7 @@ import altair as alt
 import pandas as pd
 
 from core.config import FIELD_BY_NAME, format_value
+from ui.charts.base import PALETTE, PHONE_WIDTH, legend, readable, text_px
 from ui.i18n import choice_label, t
 
 __all__ = [
@@ -43,10 +44,9 @@ def value_label(field: str, value: Any, lang: str) -> str:
     return format_value(spec, value)
 
 
-def _step(labels, least: int) -> int:
-    """Pixels per discrete x position: room for the longest label (CJK characters count double)."""
-    longest = max((sum(2 if ord(ch) > 0x2E80 else 1 for ch in str(label)) for label in labels), default=0)
-    return max(least, min(220, 7 * longest + 16))
+def _label_angle(labels) -> int:
+    """Horizontal x labels when all of them fit side by side on a phone-wide chart, else slanted."""
+    return 0 if sum(text_px(label) + 10 for label in set(labels)) <= PHONE_WIDTH - 80 else -40
 
 
 def _labelled(frame: pd.DataFrame, fields: list[str], lang: str) -> pd.DataFrame:
@@ -70,7 +70,7 @@ def heatmap_chart(summary: pd.DataFrame, x: str | None, y: str | None, lang: str
     encodings: dict[str, Any] = {}
     if x is not None:
         encodings["x"] = alt.X(f"{x}_label:O", title=field_title(x, lang), sort=list(dict.fromkeys(data[f"{x}_label"])),
-                               axis=alt.Axis(labelAngle=0, labelLimit=220))
+                               axis=alt.Axis(labelAngle=_label_angle(data[f"{x}_label"]), labelLimit=220))
     if y is not None:
         encodings["y"] = alt.Y(f"{y}_label:O", title=field_title(y, lang), sort=list(dict.fromkeys(data[f"{y}_label"])))
     low = float(min(0.5, data["test_acc_mean"].min())) if data["test_acc_mean"].notna().any() else 0.5
@@ -86,20 +86,21 @@ def heatmap_chart(summary: pd.DataFrame, x: str | None, y: str | None, lang: str
     ]
     base = alt.Chart(data).encode(**encodings)
     cells = base.mark_rect().encode(
-        color=alt.Color("test_acc_mean:Q", title=acc, scale=alt.Scale(scheme="viridis", domain=[low, 1.0])),
+        color=alt.Color("test_acc_mean:Q", title=acc, scale=alt.Scale(scheme="viridis", domain=[low, 1.0]),
+                        legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=220)),
         stroke=alt.condition("datum.is_best", alt.value(BEST_COLOR), alt.value(None)),
         strokeWidth=alt.condition("datum.is_best", alt.value(4), alt.value(0)),
         tooltip=tooltip)
     mid = (low + 1.0) / 2
-    text = base.mark_text(fontSize=14).encode(
+    # the mean in each cell, as long as it fits the cell (a narrow phone shows the colours and the tooltip)
+    text = base.mark_text(fontSize=13, limit=alt.ExprRef("bandwidth('x') - 2") if x is not None else 0).encode(
         text=alt.Text("test_acc_mean:Q", format=".3f"),
         color=alt.condition(f"datum.test_acc_mean < {mid}", alt.value("white"), alt.value("black")),
         tooltip=tooltip)
-    # discrete axes are sized per step (Streamlit squeezes a discrete chart given a fixed pixel width)
-    return alt.layer(cells, text).properties(title=t("grid_heatmap_title", lang),
-                                             width=alt.Step(_step(data[f"{x}_label"], 90)) if x is not None
-                                             else 160,
-                                             height=alt.Step(44) if y is not None else 60)
+    # the columns share the container's width; rows are a fixed step high
+    chart = alt.layer(cells, text).properties(title=t("grid_heatmap_title", lang),
+                                              height=alt.Step(44) if y is not None else 60)
+    return readable(chart)
 
 
 def spread_chart(frame: pd.DataFrame, x: str, color: str | None, lang: str) -> alt.LayerChart:
@@ -109,12 +110,12 @@ def spread_chart(frame: pd.DataFrame, x: str, color: str | None, lang: str) -> a
     data["seed_label"] = frame["seed"].astype(str) if "seed" in frame else ""
     acc = t("grid_test_acc", lang)
     x_enc = alt.X(f"{x}_label:N", title=field_title(x, lang), sort=list(dict.fromkeys(data[f"{x}_label"])),
-                  axis=alt.Axis(labelAngle=0, labelLimit=220))
+                  axis=alt.Axis(labelAngle=_label_angle(data[f"{x}_label"]), labelLimit=220))
     encodings: dict[str, Any] = {"x": x_enc}
     if color is not None:
         order = list(dict.fromkeys(data[f"{color}_label"]))
         encodings["color"] = alt.Color(f"{color}_label:N", title=field_title(color, lang), sort=order,
-                                       scale=alt.Scale(scheme="category10"))
+                                       scale=alt.Scale(scheme=PALETTE), legend=legend(order, field_title(color, lang)))
         encodings["xOffset"] = alt.XOffset(f"{color}_label:N", sort=order)
     base = alt.Chart(data).encode(**encodings)
     bars = base.mark_errorbar(extent="stdev", ticks=True).encode(
@@ -125,10 +126,7 @@ def spread_chart(frame: pd.DataFrame, x: str, color: str | None, lang: str) -> a
     tooltip += [alt.Tooltip("seed_label:N", title=field_title("seed", lang)),
                 alt.Tooltip("test_acc:Q", title=acc, format=".4f")]
     dots = base.mark_circle(size=36, opacity=0.45).encode(y="test_acc:Q", tooltip=tooltip)
-    n_colors = data[f"{color}_label"].nunique() if color is not None else 1
-    step = max(_step(data[f"{x}_label"], 120), 36 * n_colors)
-    return alt.layer(bars, means, dots).properties(title=t("grid_spread_title", lang),
-                                                   width=alt.Step(step, **{"for": "position"}), height=280)
+    return readable(alt.layer(bars, means, dots).properties(title=t("grid_spread_title", lang), height=280))
 
 
 def _headers(lang: str) -> dict[str, str]:

@@ -8,9 +8,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import SPLIT_COLORS
+from ui.charts.base import PALETTE, SPLIT_COLORS, legend, readable
 from ui.charts.sizing import MAX_CHART_ROWS, per_series, thin_epochs
-from ui.i18n import choice_label, t
+from ui.i18n import choice_label, param_label, t
 
 __all__ = ["GROUP_COLORS", "compare_curves_chart", "histogram_chart", "scheme_label", "stats_table",
            "test_scores_chart", "weights_table"]
@@ -29,8 +29,9 @@ def weights_table(table: pd.DataFrame, lang: str):
     values in scientific notation, rows of each group of identical units shaded (one colour per group)."""
     params = [c for c in table.columns if c not in ("step", "unit", "group", "identical")]
     step, unit, same = t("init_col_step", lang), t("init_col_unit", lang), t("init_col_identical", lang)
+    names = {c: param_label(c, lang) for c in params}      # fc1.weight[i,0] (zh: fc1 权重[i,0])
     frame = pd.concat([pd.DataFrame({step: table["step"].map(lambda s: f"θ{s}"), unit: table["unit"]}),
-                       table[params],
+                       table[params].rename(columns=names),
                        pd.DataFrame({same: [t("init_yes", lang) if v else "" for v in table["identical"]]},
                                     index=table.index)], axis=1)
     shade = {i: f"background-color: {GROUP_COLORS[g % len(GROUP_COLORS)]}" if same_ else ""
@@ -39,16 +40,17 @@ def weights_table(table: pd.DataFrame, lang: str):
     def paint(row: pd.Series) -> list[str]:
         return [shade[row.name]] * len(row)
 
-    return frame.style.apply(paint, axis=1).format({c: "{:.4e}".format for c in params})
+    return frame.style.apply(paint, axis=1).format({names[c]: "{:.4e}".format for c in params})
 
 
 def _name(scheme: str, lang: str, labels: dict[str, str] | None) -> str:
     return (labels or {}).get(scheme) or choice_label("weight_init", scheme, lang)
 
 
-def histogram_chart(hist: pd.DataFrame, stats: pd.DataFrame, lang: str, labels: dict[str, str] | None = None,
-                    columns: int = 3) -> alt.ConcatChart:
-    """One density histogram per scheme on a shared x axis; each panel's title gives the theoretical
+def histogram_chart(hist: pd.DataFrame, stats: pd.DataFrame, lang: str,
+                    labels: dict[str, str] | None = None) -> alt.VConcatChart:
+    """One density histogram per scheme, stacked, each as wide as the container, on a shared x axis (the
+    spreads compare at a glance); each panel's title gives the theoretical
     and the sample std. `hist`/`stats` come from core.initialization.init_histograms; `labels` may
     name schemes (e.g. 'N(0, 1)'), else the weight_init choice labels are used."""
     panels = []
@@ -64,8 +66,8 @@ def histogram_chart(hist: pd.DataFrame, stats: pd.DataFrame, lang: str, labels: 
             y=alt.Y("density:Q", title=t("init_hist_y", lang)), y2=alt.datum(0),   # vertical bars from 0
             tooltip=[alt.Tooltip("bin_start:Q", title=t("init_hist_x", lang), format=".3f"),
                      alt.Tooltip("density:Q", title=t("init_hist_y", lang), format=".3f")],
-        ).properties(title=title, width=220, height=170))
-    return alt.concat(*panels, columns=columns).resolve_scale(x="shared")
+        ).properties(title=title, width="container", height=110))
+    return readable(alt.vconcat(*panels).resolve_scale(x="shared"))
 
 
 def stats_table(stats: pd.DataFrame, lang: str, labels: dict[str, str] | None = None) -> pd.DataFrame:
@@ -89,22 +91,24 @@ def _long_curves(histories: dict[str, pd.DataFrame], split: str, lang: str,
                        extremes=("loss", "accuracy"))
 
 
-def compare_curves_chart(histories: dict[str, pd.DataFrame], lang: str, split: str = "train") -> alt.HConcatChart:
-    """Loss and accuracy vs epoch of several runs on one `split` ('train' or 'dev'); colour = scheme."""
+def compare_curves_chart(histories: dict[str, pd.DataFrame], lang: str, split: str = "train") -> alt.VConcatChart:
+    """Loss above accuracy vs epoch of several runs on one `split` ('train' or 'dev'); colour = scheme."""
     data = _long_curves(histories, split, lang)
     order = [scheme_label(n, lang) for n in histories]
-    color = alt.Color("scheme:N", title=t("init_scheme", lang), sort=order, scale=alt.Scale(scheme="category10"))
+    color = alt.Color("scheme:N", title=t("init_scheme", lang), sort=order,
+                      scale=alt.Scale(domain=order, scheme=PALETTE), legend=legend(order, t("init_scheme", lang)))
     panels = []
     for metric, title_key in (("loss", "chart_loss"), ("accuracy", "chart_acc")):
         panels.append(alt.Chart(data).mark_line(strokeWidth=2).encode(
             x=alt.X("epoch:Q", title=t("epoch", lang)),
-            y=alt.Y(f"{metric}:Q", title=f"{t(metric, lang)} ({t(split, lang)})", scale=alt.Scale(zero=False)),
+            y=alt.Y(f"{metric}:Q", title=t("init_cmp_axis", lang, metric=t(metric, lang), split=t(split, lang)),
+                    scale=alt.Scale(zero=False)),
             color=color,
             tooltip=[alt.Tooltip("scheme:N", title=t("init_scheme", lang)),
                      alt.Tooltip("epoch:Q", title=t("epoch", lang)),
                      alt.Tooltip(f"{metric}:Q", title=t(metric, lang), format=".4f")],
-        ).properties(title=t(title_key, lang), width=340, height=260))
-    return alt.hconcat(*panels).resolve_scale(color="shared")
+        ).properties(title=t(title_key, lang), width="container", height=220))
+    return readable(alt.vconcat(*panels).resolve_scale(color="shared"))
 
 
 def test_scores_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -121,5 +125,5 @@ def test_scores_chart(table: pd.DataFrame, lang: str) -> alt.LayerChart:
     labels = bars.mark_text(align="left", dx=3).encode(text=alt.Text("test_acc:Q", format=".3f"))
     chance = alt.Chart(pd.DataFrame({"x": [0.5], "what": [t("init_cmp_chance", lang)]})).mark_rule(
         color="#444", strokeDash=[4, 3]).encode(x="x:Q", tooltip=[alt.Tooltip("what:N", title=" ")])
-    return alt.layer(bars, labels, chance).properties(title=t("init_cmp_scores_title", lang), width=420,
-                                                      height=alt.Step(28))
+    return readable(alt.layer(bars, labels, chance).properties(title=t("init_cmp_scores_title", lang),
+                                                               height=alt.Step(28)))

@@ -1,7 +1,7 @@
 """Chart and table builders of the "Autograd vs manual" page: DataFrame in, Altair chart or Styler out. No Streamlit.
 
 Inputs are the frames of core.manual_checks: compare_gradients, finite_difference_check,
-compare_training and time_per_step. Every builder takes `lang` and labels everything in it.
+compare_training and summarize_step_times / step_time_ratios. Every builder takes `lang` and labels everything in it.
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ui.charts.base import readable
 from ui.charts.sizing import MAX_CHART_ROWS, per_series, thin_epochs
-from ui.i18n import t
+from ui.i18n import param_label, t
 
 __all__ = [
     "FD_TOL",
@@ -21,6 +22,8 @@ __all__ = [
     "grad_compare_chart",
     "gradient_table",
     "step_time_chart",
+    "step_time_figures",
+    "step_time_table",
     "training_overlay_chart",
 ]
 
@@ -37,8 +40,8 @@ def _impl_scale(lang: str, channel: str) -> alt.Scale:
     return alt.Scale(domain=domain, range=ranges[channel])
 
 
-def _param_names(table: pd.DataFrame) -> list[str]:
-    return [f"{layer}.{param}" for layer, param in zip(table["layer"], table["param"])]
+def _param_names(table: pd.DataFrame, lang: str) -> list[str]:
+    return [param_label(f"{layer}.{param}", lang) for layer, param in zip(table["layer"], table["param"])]
 
 
 def _sci(frame: pd.DataFrame, columns: list[str]) -> dict:
@@ -59,7 +62,7 @@ def gradient_table(table: pd.DataFrame, lang: str, tol: float = GRAD_TOL):
     """compare_gradients' table as a Styler: parameter, shape, both L2 norms, max |difference|, relative
     difference and a check column (agrees when max |difference| < tol)."""
     columns = ["manual_grad_l2", "autograd_grad_l2", "max_abs_diff", "rel_diff"]
-    frame = pd.DataFrame({t("manual_col_param", lang): _param_names(table),
+    frame = pd.DataFrame({t("manual_col_param", lang): _param_names(table, lang),
                           t("manual_col_shape", lang): table["shape"].to_numpy()})
     for c in columns:
         frame[t(f"manual_col_{c}", lang)] = table[c].to_numpy()
@@ -95,7 +98,7 @@ def fd_table(table: pd.DataFrame, lang: str, tol: float = FD_TOL, kinks: bool = 
     """finite_difference_check's table as a Styler with translated headers and a tinted check column
     (see fd_status). kinks=False leaves out the near_kink column (always 0 without ReLU-type units)."""
     columns = ["entries_checked", "grad_l2", "fd_grad_l2", "rel_error", "fd_noise_l2"] + ["near_kink"] * kinks
-    frame = pd.DataFrame({t("manual_col_param", lang): _param_names(table),
+    frame = pd.DataFrame({t("manual_col_param", lang): _param_names(table, lang),
                           t("manual_col_shape", lang): table["shape"].to_numpy()})
     for c in columns:
         frame[t(f"manual_col_{c}", lang)] = table[c].to_numpy()
@@ -110,19 +113,19 @@ def fd_table(table: pd.DataFrame, lang: str, tol: float = FD_TOL, kinks: bool = 
 def grad_compare_chart(table: pd.DataFrame, lang: str) -> alt.Chart:
     """Horizontal bars: the gradient L2 norm of each parameter (fc1.weight, ...), hand-written and
     autograd side by side (they should be equally long)."""
-    names = _param_names(table)
+    names = _param_names(table, lang)
     rows = [pd.DataFrame({"parameter": names, "impl": t(f"manual_impl_{i}", lang),
                           "grad_l2": table[f"{i}_grad_l2"].to_numpy()}) for i in IMPLS]
     data = pd.concat(rows, ignore_index=True)
     impl = t("manual_impl", lang)
-    return alt.Chart(data).mark_bar().encode(
+    return readable(alt.Chart(data).mark_bar().encode(
         y=alt.Y("parameter:N", title=t("manual_axis_param", lang), sort=names),
         yOffset=alt.YOffset("impl:N", sort=[t(f"manual_impl_{i}", lang) for i in IMPLS]),
         x=alt.X("grad_l2:Q", title=t("manual_axis_grad_l2", lang)),
         color=alt.Color("impl:N", title=impl, scale=_impl_scale(lang, "color")),
         tooltip=[alt.Tooltip("parameter:N", title=t("manual_axis_param", lang)), alt.Tooltip("impl:N", title=impl),
                  alt.Tooltip("grad_l2:Q", title=t("manual_axis_grad_l2", lang), format=".6e")],
-    ).properties(title=t("manual_chart_grads", lang), width=520, height=alt.Step(11))
+    ).properties(title=t("manual_chart_grads", lang), height=alt.Step(11)))
 
 
 def training_overlay_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
@@ -143,25 +146,67 @@ def training_overlay_chart(frame: pd.DataFrame, lang: str) -> alt.LayerChart:
                  alt.Tooltip("train_loss:Q", title=loss, format=".10f")],
     )
     layers = [base.transform_filter(alt.datum.implementation == i) for i in IMPLS]
-    return alt.layer(*layers).properties(title=t("manual_chart_train", lang), width=560, height=300)
+    return readable(alt.layer(*layers).properties(title=t("manual_chart_train", lang), height=300))
+
+
+def _range(low: float, high: float, fmt: str) -> str:
+    return f"{low:{fmt}}–{high:{fmt}}"
+
+
+def step_time_figures(summary: pd.DataFrame, ratios: pd.DataFrame, hidden: str) -> dict[str, float | str]:
+    """One network's figures for the page's summary line: manual, autograd (median ms per step), manual_iqr,
+    autograd_iqr ("q1–q3" in ms), ratio (median hand-written / autograd) and ratio_iqr."""
+    mine = summary[summary["hidden"] == hidden].set_index("implementation")
+    ratio = ratios[ratios["hidden"] == hidden].iloc[0]
+    figures: dict[str, float | str] = {}
+    for impl in IMPLS:
+        figures[impl] = float(mine.at[impl, "seconds_per_step"]) * 1e3
+        figures[f"{impl}_iqr"] = _range(mine.at[impl, "q1"] * 1e3, mine.at[impl, "q3"] * 1e3, ".3f")
+    return {**figures, "ratio": float(ratio["ratio"]), "ratio_iqr": _range(ratio["ratio_q1"], ratio["ratio_q3"], ".2f")}
+
+
+def step_time_table(summary: pd.DataFrame, ratios: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One row per network of core.manual_checks.summarize_step_times / step_time_ratios: hidden layers,
+    parameters, ms per step of each implementation and the ratio hand-written / autograd, each cell
+    "median (q1–q3)": the middle half of the samples in brackets."""
+    frame = pd.DataFrame({t("manual_hidden", lang): ratios["hidden"].to_numpy(),
+                          t("manual_time_col_params", lang): ratios["params"].to_numpy()})
+    by = summary.set_index(["hidden", "implementation"])
+    for impl in IMPLS:
+        rows = by.xs(impl, level="implementation").loc[ratios["hidden"]]
+        frame[t("manual_time_col_ms", lang, impl=t(f"manual_impl_{impl}", lang))] = [
+            f"{m * 1e3:.3f} ({_range(q1 * 1e3, q3 * 1e3, '.3f')})"
+            for m, q1, q3 in zip(rows["seconds_per_step"], rows["q1"], rows["q3"])]
+    frame[t("manual_time_col_ratio", lang)] = [f"{m:.2f} ({_range(q1, q3, '.2f')})" for m, q1, q3
+                                               in zip(ratios["ratio"], ratios["ratio_q1"], ratios["ratio_q3"])]
+    return frame
 
 
 def step_time_chart(frame: pd.DataFrame, lang: str, yours: str | None = None) -> alt.LayerChart:
-    """Milliseconds per training step vs parameter count (both log scale), one line per implementation,
-    from time_per_step's frame. `yours` (a hidden label like "5,3") marks that network with a ring."""
-    data = frame.assign(ms=frame["seconds_per_step"] * 1e3,
+    """Milliseconds per training step vs parameter count (both log scale), one line per implementation
+    through the medians of summarize_step_times' frame, an error bar from q1 to q3 (the middle half of
+    the samples) at each network. `yours` (a hidden label like "5,3") marks that network with a ring."""
+    data = frame.assign(ms=frame["seconds_per_step"] * 1e3, q1_ms=frame["q1"] * 1e3, q3_ms=frame["q3"] * 1e3,
+                        iqr=[_range(a * 1e3, b * 1e3, ".4f") for a, b in zip(frame["q1"], frame["q3"])],
+                        extremes=[_range(a * 1e3, b * 1e3, ".4f") for a, b in zip(frame["min"], frame["max"])],
                         impl=frame["implementation"].map(lambda i: t(f"manual_impl_{i}", lang)))
     impl, hidden = t("manual_impl", lang), t("manual_hidden", lang)
+    x = alt.X("params:Q", title=t("manual_axis_params", lang), scale=alt.Scale(type="log"))
+    color = alt.Color("impl:N", title=impl, scale=_impl_scale(lang, "color"))
+    tooltip = [alt.Tooltip("impl:N", title=impl), alt.Tooltip("hidden:N", title=hidden),
+               alt.Tooltip("params:Q", title=t("manual_axis_params", lang)),
+               alt.Tooltip("ms:Q", title=t("manual_time_median", lang), format=".4f"),
+               alt.Tooltip("iqr:N", title=t("manual_time_iqr", lang)),
+               alt.Tooltip("extremes:N", title=t("manual_time_extremes", lang))]
     base = alt.Chart(data).encode(
-        x=alt.X("params:Q", title=t("manual_axis_params", lang), scale=alt.Scale(type="log")),
-        y=alt.Y("ms:Q", title=t("manual_axis_ms", lang), scale=alt.Scale(type="log")),
-        color=alt.Color("impl:N", title=impl, scale=_impl_scale(lang, "color")),
-        tooltip=[alt.Tooltip("impl:N", title=impl), alt.Tooltip("hidden:N", title=hidden),
-                 alt.Tooltip("params:Q", title=t("manual_axis_params", lang)),
-                 alt.Tooltip("ms:Q", title=t("manual_axis_ms", lang), format=".4f")],
+        x=x, y=alt.Y("ms:Q", title=t("manual_axis_ms", lang), scale=alt.Scale(type="log")),
+        color=color, tooltip=tooltip,
     )
-    layers = [base.mark_line(point=True, strokeWidth=2)]
+    bars = alt.Chart(data).mark_errorbar(ticks=True, thickness=2).encode(
+        x=x, y=alt.Y("q1_ms:Q", title=t("manual_axis_ms", lang), scale=alt.Scale(type="log")),
+        y2="q3_ms:Q", color=color, tooltip=tooltip)
+    layers = [bars, base.mark_line(point=True, strokeWidth=2)]
     if yours is not None and (data["hidden"] == yours).any():
         ring = base.transform_filter(alt.datum.hidden == yours).mark_point(size=220, strokeWidth=2, filled=False)
         layers.append(ring)
-    return alt.layer(*layers).properties(title=t("manual_chart_time", lang), width=560, height=300)
+    return readable(alt.layer(*layers).properties(title=t("manual_chart_time", lang), height=300))

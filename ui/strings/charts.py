@@ -18,4 +18,7 @@ STRINGS = {
     "chart_geo_mean": ("gradient L2 norm (geometric mean)", "梯度 L2 范数（几何平均）"),
     "chart_zero_title": ("exactly 0", "精确为 0"),
     "chart_zero_count": ("{k} of {n} cells", "{n} 个格子中的 {k} 个"),
+    # the Compare runs table (ui.charts.base.compare_table)
+    "compare_col_role": ("status", "状态"),
+    "compare_col_layers": ("network", "网络结构"),
 }

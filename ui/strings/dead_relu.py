@@ -5,7 +5,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "The vanishing-gradient network again, but every bias starts at a large negative value. ReLU units that "
         "output 0 for every input pass back no gradient at all: compare ReLU with Leaky ReLU and ELU.",
         "仍是梯度消失实验中的网络，但所有偏置都初始化为一个很大的负数。对所有输入都输出 0 的 ReLU 神经元"
-        "完全传不回梯度：把 ReLU 与带泄露的 ReLU（Leaky ReLU）和 ELU 放在一起比较。"),
+        "完全传不回梯度：把 ReLU 与 Leaky ReLU 和 ELU 放在一起比较。"),
     "dead_relu_why": ("What to look at, why it happens, what fixes it", "看什么、为什么、怎么解决"),
     "dead_relu_explain": (
         "**What to look at.** With biases at −8 and weights of about 0.01, every hidden unit receives a "
@@ -23,11 +23,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "get even less. A bias closer to 0 (the slider) brings ReLU itself back to life.",
         "**看什么。** 偏置为 −8、权重约为 0.01 时，每个隐藏神经元在每个训练样本上的净输入都接近 −8。表中列出一次反向"
         "传播后每一层的梯度。对 ReLU 来说，权重梯度不是“很小”，而是*精确为 0*（表中直接写明，图中用单独一条线上的 ▼ "
-        "标出）；带泄露的 ReLU 的梯度很小，但不为 0。\n\n"
+        "标出）；Leaky ReLU 的梯度很小，但不为 0。\n\n"
         "**为什么。** ReLU 在输入为负时输出 0，导数也是 0。在所有输入上都为负的神经元就“死亡”了：它既不向前传递信息，"
         "也不向后传递梯度。所有隐藏神经元都死亡时，只有输出层的偏置能得到梯度；梯度下降再也不会改变其他任何参数，"
         "这些神经元在整个训练过程中都不会复活。\n\n"
-        "**怎么解决。** 带泄露的 ReLU 在负半轴保留一个小斜率 α，于是每一层仍能把 α 倍的信号传回去。fc1 的梯度要穿过"
+        "**怎么解决。** Leaky ReLU 在负半轴保留一个小斜率 α，于是每一层仍能把 α 倍的信号传回去。fc1 的梯度要穿过"
         "所有隐藏层，每穿过一层就乘上一个 α：有 {n} 个隐藏层时大约按 α^{n} 变化，所以把 α 从 0.01 调到 0.1，"
         "梯度会变大约 {gain} 倍（见斜率图）。ELU 在 −8 处的导数是 e⁻⁸ ≈ 0.0003，比 0.01 还小，"
         "所以它前几层的梯度更小。把偏置调得更接近 0（滑块）也能让 ReLU 本身恢复。"),
@@ -61,7 +61,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "First-step gradients of the Leaky ReLU network for several slopes (everything else as above). On log-log "
         "axes each line is straight: the earliest layers have the steepest lines, since their gradient carries "
         "one factor α per hidden layer it crosses.",
-        "不同斜率下带泄露 ReLU 网络第一步的梯度（其余设置同上）。在双对数坐标下每条线都是直线：越靠前的层线越陡，"
+        "不同斜率下 Leaky ReLU 网络第一步的梯度（其余设置同上）。在双对数坐标下每条线都是直线：越靠前的层线越陡，"
         "因为它的梯度每穿过一个隐藏层就多乘一个 α。"),
     "dead_relu_chart_slope": ("First-step weight-gradient L2 norm vs Leaky ReLU slope (log-log)",
                               "第一步权重梯度 L2 范数与 Leaky ReLU 斜率的关系（双对数坐标）"),
@@ -78,7 +78,7 @@ STRINGS: dict[str, tuple[str, str]] = {
         "and the test accuracy stays at chance level. Leaky ReLU keeps every unit alive, but with α = 0.01 the "
         "first layers' gradients stay far too small to matter; try α = 0.3.",
         "偏置为很大的负数时的 ReLU：每一轮每一格都是黑色（精确为 0），神经元始终处于死亡状态，测试准确率停留在随机"
-        "猜测的水平。带泄露的 ReLU 让所有神经元都保持活跃，但 α = 0.01 时前几层的梯度始终太小，起不了作用；"
+        "猜测的水平。Leaky ReLU 让所有神经元都保持活跃，但 α = 0.01 时前几层的梯度始终太小，起不了作用；"
         "试试 α = 0.3。"),
     "dead_relu_layers": ("Per layer: dead units and weight gradients, before and after training",
                          "逐层：训练前后的死亡神经元与权重梯度"),

@@ -16,8 +16,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "grid_axes": ("Grid axes", "网格的各个维度"),
     "grid_hidden": ("Hidden layers (layouts separated by ;)", "隐藏层（不同结构之间用 ; 分隔）"),
     "grid_hidden_help": ("Each layout lists neuron counts per hidden layer: '5;5,3' means 2-5-1 and 2-5-3-1. "
-                         "'none' is a network without hidden layers (logistic regression). Empty: the sidebar's.",
-                         "每种结构列出各隐藏层的神经元个数：'5;5,3' 表示 2-5-1 和 2-5-3-1；'none' 表示没有隐藏层"
+                         "`none` is a network without hidden layers (logistic regression). Empty: the sidebar's.",
+                         "每种结构列出各隐藏层的神经元个数：'5;5,3' 表示 2-5-1 和 2-5-3-1；`none` 表示没有隐藏层"
                          "（即 Logistic 回归）。留空则使用侧边栏的设置。"),
     "grid_lr": ("Learning rates (comma-separated)", "学习率（用逗号分隔）"),
     "grid_seeds": ("Seeds (comma-separated)", "随机种子（用逗号分隔）"),
@@ -46,7 +46,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "clipping or batch norm, that share the network, activation and epochs are trained together; "
                        "the others run one by one. The time is an estimate from rates measured on a 2-core "
                        "machine (at most {limit:.0f} s allowed here).",
-                       "使用全批量 SGD（可带动量、Nesterov、权重衰减）或 Adam、不带 L1、梯度截断或批归一化，"
+                       "使用全批量 SGD（可带动量、Nesterov、权重衰减）或 Adam、不带 L1、梯度截断或批量规范化，"
                        "且网络结构、激活函数和训练轮数相同的配置会合并在一起训练，其余配置逐个训练。用时是按双核机器上测得的速度"
                        "估算的（此处最多允许 {limit:.0f} 秒）。"),
     "grid_run": ("Run grid search", "开始网格搜索"),
@@ -71,6 +71,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "grid_max": ("max", "最大值"),
     "grid_runs": ("runs", "运行次数"),
     "grid_diverged": ("diverged", "发散次数"),
+    "grid_extra_field": ("{name} ({field})", "{name}（{field}）"),
     "grid_best_marker": ("★ best by dev accuracy", "★ 验证集上最佳"),
     "grid_test_acc": ("test accuracy", "测试集准确率"),
     "grid_test_loss": ("test loss", "测试集损失"),
@@ -89,7 +90,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "（测试集准确率 {acc:.4f}）。"),
     "grid_selection_note": ("The dev set chooses the best config, as the book's runner uses it to choose the best "
                             "epoch; the test set is only reported.",
-                            "与书中 Runner 用验证集挑选最佳轮次一样，这里用验证集挑选最佳配置；测试集只用于报告结果。"),
+                            "与书中的 `Runner` 用验证集挑选最佳轮次一样，这里用验证集挑选最佳配置；"
+                            "测试集只用于报告结果。"),
     "grid_load_best": ("Load the best config into the sidebar", "将最佳配置载入侧边栏"),
     "grid_loaded": ("The sidebar and the URL now hold the best config ({label}); the Train page trains it.",
                     "侧边栏和链接已更新为最佳配置（{label}）；在训练页面即可训练它。"),

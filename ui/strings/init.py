@@ -48,9 +48,9 @@ STRINGS = {
                        "Add a hidden layer in the sidebar.",
                        "当前网络没有隐藏层，没有可比较的隐藏神经元。请在侧边栏添加隐藏层。"),
     "init_table_caption": ("Parameters of the units of {layer} after each of the first epochs "
-                           "(PyTorch names: fc1.weight[i,j] is the weight from input j into unit i).",
-                           "{layer} 中各神经元在前几轮训练后的参数（PyTorch 命名：fc1.weight[i,j] 是输入 j 到神经元 i "
-                           "的权重）。"),
+                           "(PyTorch names: `fc1.weight[i,j]` is the weight from input j into unit i).",
+                           "{layer} 中各神经元在前几轮训练后的参数（列 fc1 权重[i,j] 即 PyTorch 的 `fc1.weight[i,j]`，"
+                           "是输入 j 到神经元 i 的权重）。"),
     "init_metric_identical": ("Identical units in {layer} (θ{step})", "{layer} 中相同的神经元（θ{step}）"),
     "init_identical_value": ("{k} of {n}", "{n} 个中 {k} 个"),
     "init_step_counts": ("Largest group of identical units per step: {counts}",
@@ -81,13 +81,13 @@ STRINGS = {
         "He (Kaiming) uses std = √(2 / fan_in), made for ReLU, which silences half its inputs. Orthogonal "
         "draws a matrix with orthonormal rows or columns (std 1/√max(fan_in, fan_out)). Normal and uniform "
         "take the sidebar's std and low/high (shown when that scheme is selected there). Each panel prints the "
-        "theoretical std (core.models.theoretical_std) next to the std of the samples.",
+        "theoretical std (`core.models.theoretical_std`) next to the std of the samples.",
         "书中分别从高斯分布 N(0, 1) 和均匀分布 U(-1, 1) 中采样 10 000 个数。两者都能打破对称性，区别在于"
         "**分布的宽度**。Xavier（Glorot）初始化按该层的输入、输出神经元个数确定宽度，标准差为 "
         "√(2 / (fan_in + fan_out))，使信号经过 sigmoid/tanh 层后大小基本不变；He（Kaiming）初始化的标准差为 "
         "√(2 / fan_in)，为 ReLU 设计（ReLU 会把一半输入置零）；正交初始化生成行或列正交归一的矩阵"
         "（标准差 1/√max(fan_in, fan_out)）。正态分布和均匀分布使用侧边栏中的标准差和上下界（在侧边栏选中该方法时"
-        "显示）。每个子图都给出理论标准差（core.models.theoretical_std）和样本标准差。"),
+        "显示）。每个子图都给出理论标准差（`core.models.theoretical_std`）和样本标准差。"),
     "init_hist_schemes": ("Schemes", "初始化方法"),
     "init_fan_in": ("fan_in (inputs of the layer)", "fan_in（该层的输入个数）"),
     "init_fan_out": ("fan_out (units of the layer)", "fan_out（该层的神经元个数）"),
@@ -110,27 +110,44 @@ STRINGS = {
     "init_cmp_header": ("3 · The same network under different initializations",
                         "3 · 同一个网络，不同的参数初始化"),
     "init_cmp_explain": (
-        "Each run trains the sidebar's network and data with one initialization (everything else equal), "
-        "then checks its final weights for identical hidden units. **What to look at:** zeros sits on the "
-        "ln 2 plateau for a long time; when it finally moves, its units are still copies of each other (or "
-        "only float rounding has split one off), so it can only learn what one or two units can. N(0, 0.01²) "
-        "starts almost symmetric with tiny gradients and leaves the plateau late. N(0, 10²) saturates the "
-        "sigmoids and starts with a high loss. Xavier and He pick the spread from the layer size. On a network "
-        "this small most random schemes catch up in the end; on a deeper one the scale decides whether it "
-        "trains at all — try the button below.",
+        "Each run trains the sidebar's network and data with one initialization, everything else equal, then "
+        "checks its final weights for identical hidden units. **What to look at:** zeros follows the run beside "
+        "it that has **one unit per hidden layer**: its units start as copies and get the same updates, so the "
+        "network can only learn what a single unit can, and both stay near 85 %. (Not to the digit: the five "
+        "copies' outgoing weights add up, so they move at a different pace than one unit's.) Xavier, He and "
+        "N(0, 1) use all five units and reach about 99 %. N(0, 0.01²) starts almost symmetric with tiny "
+        "gradients and stays on the plateau longer. In the table, zeros usually ends with *4 of 5* identical "
+        "units: in exact arithmetic the copies would stay copies forever, but the CPU computes one unit by a "
+        "different code path (vector instructions handle units a few at a time), its rounding differs by about "
+        "1e-8, and a symmetric point is a saddle, so that difference grows about tenfold every few dozen epochs "
+        "until the unit has split off. How many split, and when, depends on the CPU. Symmetry broken by rounding "
+        "comes late and adds one unit: no substitute for a random init.",
         "每次运行都用侧边栏中的网络和数据、只换一种初始化方法（其余完全相同）进行训练，然后检查最终权重中是否有"
-        "相同的隐藏神经元。**看什么：** 全零初始化会在 ln 2 的平台上停留很久；即使之后损失开始下降，"
-        "各神经元仍然彼此相同（或者只有浮点舍入误差让其中一个分离出来），所以它只能学到一两个神经元能学到的东西。"
-        "N(0, 0.01²) 一开始几乎是对称的、梯度很小，离开平台很晚；N(0, 10²) 让 sigmoid 饱和，初始损失很高；"
-        "Xavier 和 He 按层的大小确定分布宽度。在这么小的网络上，多数随机方法最终都能追上；在更深的网络上，"
-        "初始化的尺度决定了网络能否训练 —— 试试下面的按钮。"),
+        "相同的隐藏神经元。**看什么：** 全零初始化的曲线紧跟旁边那个**每个隐藏层只有一个神经元**的网络：它的各个"
+        "神经元从一开始就是彼此的副本、得到相同的更新，所以整个网络只能学到一个神经元能学到的东西，两者都停在 85 % "
+        "左右。（并非每一位都相同：五个副本的输出权重相加，它们的变化速度与单个神经元不同。）Xavier、He 和 N(0, 1) "
+        "用上了全部五个神经元，准确率约 99 %。N(0, 0.01²) 一开始几乎是对称的、梯度很小，在平台上停留更久。"
+        "表中全零初始化通常以“5 个中 4 个相同”结束：在精确的算术中，副本永远是副本；但 CPU 用不同的代码路径计算"
+        "其中一个神经元（向量指令每次处理几个神经元），它的舍入误差相差约 1e-8，而对称点是一个鞍点，这个差异每隔"
+        "几十轮大约放大十倍，直到这个神经元分离出来。分离几个、何时分离，取决于 CPU。靠舍入误差打破的对称来得晚，"
+        "也只多出一个神经元：不能代替随机初始化。"),
+    "init_cmp_own": ("Use the sidebar's optimizer and learning rate", "使用侧边栏中的优化器和学习率"),
+    "init_cmp_own_help": ("Off: the comparison's own setting (SGD with momentum 0.9, lr 0.5). On: the sidebar's.",
+                          "关闭：使用对比实验自己的设置（动量 0.9 的 SGD，学习率 0.5）；打开：使用侧边栏中的设置。"),
+    "init_cmp_setting": (
+        "Setting changed from the book for this comparison: SGD with momentum 0.9, learning rate 0.5, 1000 "
+        "epochs (the book trains with plain SGD at learning rate 0.2 for 3000 epochs). With the book's setting "
+        "zeros, Xavier and N(0, 0.01²) all end at 85.5 % test accuracy, still on the sigmoid's plateau, so the "
+        "runs could not show what different units buy.",
+        "本对比实验改动了书中的设置：动量 0.9 的 SGD、学习率 0.5、训练 1000 轮（书中为普通 SGD、学习率 0.2、"
+        "3000 轮）。在书中的设置下，全零、Xavier 和 N(0, 0.01²) 的测试集准确率都停在 85.5 %，仍在 sigmoid 的"
+        "平台上，无法显示出不同的神经元带来的差别。"),
+    "init_cmp_setting_own": ("The runs use the sidebar's optimizer and learning rate.",
+                             "各次运行使用侧边栏中的优化器和学习率。"),
     "init_cmp_schemes": ("Initializations to compare", "参与对比的初始化方法"),
     "init_cmp_epochs": ("Epochs per run", "每次运行的训练轮数"),
-    "init_cmp_split": ("Curves of (train or dev set)", "曲线来自（train 训练集 / dev 验证集）"),
-    "init_ids_help": ("Schemes are listed by their torch.nn.init / page names (these go into the page link); "
-                      "charts and tables show their full names.",
-                      "方法以 torch.nn.init 中的名称（或本页的名称）列出，这些名称会写进页面链接；"
-                      "图表和表格中显示完整名称。"),
+    "init_cmp_split": ("Curves of", "曲线来自"),
+    "init_cmp_axis": ("{metric} ({split})", "{metric}（{split}）"),
     "init_cmp_button": ("Train {n} runs", "训练 {n} 次运行"),
     "init_cmp_press": ("Press the button to train every selected initialization ({n} runs of {epochs} epochs); "
                        "results are kept, so coming back is instant.",
@@ -156,6 +173,7 @@ STRINGS = {
     "init_scheme": ("initialization", "初始化方法"),
     # scheme names of the comparison
     "init_scheme_zeros": ("zeros", "全零"),
+    "init_scheme_one_unit": ("zeros, one unit per hidden layer", "全零，每个隐藏层一个神经元"),
     "init_scheme_normal_0.01": ("N(0, 0.01²)", "N(0, 0.01²)"),
     "init_scheme_normal_1": ("N(0, 1) (book)", "N(0, 1)（书中）"),
     "init_scheme_normal_10": ("N(0, 10²)", "N(0, 10²)"),

@@ -71,11 +71,11 @@ STRINGS = {
                          "最大差值 {diff:.2e} 超过了 {tol:.0e}。"),
     "manual_saturated": (
         "{n} training rows have an output ŷ that rounds to exactly 0 or 1. There the book's formula would divide "
-        "by zero; the hand-written loss clamps ŷ (as torch.nn.BCELoss does), so those rows add a capped loss and "
+        "by zero; the hand-written loss clamps ŷ (as `torch.nn.BCELoss` does), so those rows add a capped loss and "
         "no gradient, "
         "while autograd still gets (ŷ − y)/N. Tick the fused option above to get the exact gradient by hand too.",
         "有 {n} 个训练样本的输出 ŷ 恰好舍入为 0 或 1。书中的公式在这些样本上会除以零；手写的损失像 "
-        "torch.nn.BCELoss 一样截断 ŷ，因此这些样本的损失被封顶、也不产生梯度，而自动微分仍得到 (ŷ − y)/N。"
+        "`torch.nn.BCELoss` 一样截断 ŷ，因此这些样本的损失被封顶、也不产生梯度，而自动微分仍得到 (ŷ − y)/N。"
         "勾选上方的合并选项，手写版本也能得到准确的梯度。"),
     "manual_col_param": ("parameter", "参数"),
     "manual_col_shape": ("shape", "形状"),
@@ -151,16 +151,40 @@ STRINGS = {
     "manual_sec_time": ("4 · Time per training step", "4 · 每步训练用时"),
     "manual_time_caption": (
         "One full-batch step (forward, backward, update) on {rows} random rows in float32, for networks from "
-        "the book's 2-5-1 up to 2-256-256-1 plus yours, {activation} hidden units. The fastest of three blocks "
-        "of 20 steps counts; times depend on this server and its load.",
+        "the book's 2-5-1 up to 2-256-256-1 plus yours, {activation} hidden units. Every network first runs "
+        "{warmup} untimed warm-up steps with both implementations (the very first calls are slow: setup, not "
+        "arithmetic). Then {repeats} rounds each time {steps} steps of every network, hand-written and autograd "
+        "in turn, so a change of load on this server hits all of them alike. Shown: the median of the {repeats} "
+        "samples and their middle half (from the lower to the upper quartile: in brackets in the table, error bars "
+        "in the chart). {clock} Each "
+        "press measures afresh. For the tiny nets the time is set by the number of layers (a fixed cost per "
+        "operation), not by the number of parameters.",
         "在 {rows} 行随机数据上做一次全批量训练步（前向、反向、更新），float32；网络从书中的 2-5-1 到 "
-        "2-256-256-1，另加当前网络，隐藏层激活函数为 {activation}。取三组（每组 20 步）中最快的一组；"
-        "用时取决于本服务器及其负载。"),
+        "2-256-256-1，另加当前网络，隐藏层激活函数为 {activation}。每个网络先用两种实现各做 {warmup} "
+        "步不计时的预热（最初几次调用很慢：那是初始化开销，不是计算）。随后进行 {repeats} 轮，每轮对每个网络"
+        "轮流用手写和自动微分各计时 {steps} 步，这样服务器负载的变化对所有网络的影响相同。图表显示 {repeats} "
+        "个样本的中位数及其中间一半（从下四分位数到上四分位数：表中括号内的范围，图中的误差棒）。{clock}每次点击都会重新测量。"
+        "对很小的网络，用时取决于层数（每个运算有固定开销），而不是参数个数。"),
     "manual_time_button": ("Measure (a few seconds)", "开始测量（需要几秒钟）"),
-    "manual_time_progress": ("Timing network {done} of {total}…", "正在测量第 {done} / {total} 个网络……"),
+    "manual_time_clock_thread": (
+        "Times are the CPU time of the thread doing the steps, so other work on this server barely changes them.",
+        "计时用的是执行训练步的线程所占用的 CPU 时间，因此服务器上的其他任务对结果影响很小。"),
+    "manual_time_clock_wall": ("Times are wall-clock time, so they also depend on the load of this server.",
+                               "计时用的是实际经过的时间，因此也取决于服务器的负载。"),
+    "manual_time_warmup": ("Warming up every network…", "正在预热所有网络……"),
+    "manual_time_progress": ("Round {done} of {total}: every network, both implementations…",
+                             "第 {done} / {total} 轮：所有网络，两种实现……"),
     "manual_time_summary": (
-        "For your network ({hidden}): {manual:.3f} ms by hand, {autograd:.3f} ms with autograd per step.",
-        "当前网络（{hidden}）：手写每步 {manual:.3f} 毫秒，自动微分每步 {autograd:.3f} 毫秒。"),
+        "For your network ({hidden}): {manual:.3f} ms by hand (middle half {manual_iqr}), {autograd:.3f} ms with "
+        "autograd ({autograd_iqr}) per step; hand-written / autograd = {ratio:.2f} (middle half {ratio_iqr}).",
+        "当前网络（{hidden}）：手写每步 {manual:.3f} 毫秒（中间一半 {manual_iqr}），自动微分每步 {autograd:.3f} 毫秒"
+        "（{autograd_iqr}）；手写 / 自动微分 = {ratio:.2f}（中间一半 {ratio_iqr}）。"),
+    "manual_time_col_params": ("parameters", "参数个数"),
+    "manual_time_col_ms": ("{impl}: ms per step", "{impl}：每步毫秒数"),
+    "manual_time_col_ratio": ("hand-written / autograd", "手写 / 自动微分"),
+    "manual_time_median": ("median ms per step", "每步毫秒数（中位数）"),
+    "manual_time_iqr": ("middle half of the samples (quartiles), ms", "样本的中间一半（四分位数），毫秒"),
+    "manual_time_extremes": ("fastest – slowest sample, ms", "最快 – 最慢样本，毫秒"),
     "manual_chart_time": ("Milliseconds per training step vs network size", "每步训练用时（毫秒）与网络规模"),
     "manual_axis_params": ("parameters (log scale)", "参数个数（对数坐标）"),
     "manual_axis_ms": ("ms per step (log scale)", "每步毫秒数（对数坐标）"),

@@ -8,6 +8,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "press_train": ("Press **Train** to run this configuration ({label}).",
                     "点击 **开始训练** 运行当前配置（{label}）。"),
     "metric_seconds": ("Training time", "训练用时"),
+    "preview_data_title": ("The data", "数据"),
+    "preview_data_counts": ("{train} train · {dev} dev · {test} test points",
+                            "训练集 {train} 个 · 验证集 {dev} 个 · 测试集 {test} 个样本"),
+    "preview_network_title": ("The network: {arch}", "网络结构：{arch}"),
+    "preview_inputs": ("{n} inputs", "{n} 个输入"),
+    "preview_hidden": ("fc{k}: {n} units\n{act}", "fc{k}：{n} 个神经元\n{act}"),
+    "preview_output": ("output\nsigmoid", "输出\nsigmoid"),
+    "preview_layer": ("layer", "层"),
     "no_usable_model": ("No epoch produced a usable model: the loss was not finite already at epoch {epoch}, so "
                         "there is no best model to test. Lower the learning rate or the initial weights "
                         "(or clip the gradient norm).",
@@ -37,6 +45,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "compare_help": ("Pin a run, change settings (e.g. add a 3-neuron layer), train again: the curves overlay.",
                      "固定一次运行，修改设置（例如再加一个 3 神经元的隐藏层），再训练一次：曲线会叠加对比。"),
     "no_pins": ("No pinned runs yet.", "还没有固定的运行。"),
+    "pin_done": ("Pinned ✓", "已固定 ✓"),
+    "pinned_only_current": ("This run (A) is pinned. Change a setting and train again: the new run is compared with it "
+                            "here.", "此次运行（A）已固定。修改设置后再次训练：新的运行会在这里与它对比。"),
     "current": ("current", "当前"),
     "pinned": ("pinned", "已固定"),
     "download_history": ("History (CSV)", "训练记录（CSV）"),
