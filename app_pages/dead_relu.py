@@ -14,7 +14,7 @@ from ui.gradient_runs import (
     cached_first_step,
     cached_slope_sweep,
     config_slider,
-    heatmap_frame,
+    heatmap_spec,
     setting_caption,
     train_runs,
 )
@@ -103,7 +103,7 @@ results = train_runs(runs, labels, lang, button_key="dead_relu_train")
 if results is not None:
     for col, act in zip(st.columns(min(len(acts), 4)), acts[:4]):
         col.metric(t("dead_relu_metric_test_acc", lang, act=labels[act]), f"{results[act].test_acc:.3f}")
-    st.altair_chart(charts.grad_heatmap(heatmap_frame(runs, labels), lang, list(labels.values())), width="stretch")
+    st.vega_lite_chart(spec=heatmap_spec(runs, labels, lang), width="stretch")
     st.caption(t("dead_relu_training_read", lang))
     st.markdown(f"**{t('dead_relu_layers', lang)}**")
     frames = {labels[a]: layer_summary(r.grads_first, r.grads_last, r.dead_units) for a, r in results.items()}

@@ -62,7 +62,7 @@ saturated = int(grads["saturated_rows"].iloc[0])
 if saturated and not fused:
     st.warning(t("manual_saturated", lang, n=saturated), icon=":material/warning:")
 st.dataframe(charts.gradient_table(grads, lang), hide_index=True)
-st.altair_chart(charts.grad_compare_chart(grads, lang), width="stretch")
+st.vega_lite_chart(spec=runs.gradients_spec(key, fused, lang), width="stretch")
 
 # ---------------------------------------------------------------- 2 finite differences
 st.header(t("manual_sec_fd", lang))
@@ -92,7 +92,7 @@ if clicked_or_done(budgets.overlay_is_cheap(config), "manual_train_run", t("manu
     cols[0].metric(t("manual_metric_final_manual", lang), f"{final['manual']:.10f}")
     cols[1].metric(t("manual_metric_final_autograd", lang), f"{final['autograd']:.10f}")
     cols[2].metric(t("manual_metric_curve_diff", lang), f"{(wide['manual'] - wide['autograd']).abs().max():.2e}")
-    st.altair_chart(charts.training_overlay_chart(curves, lang), width="stretch")
+    st.vega_lite_chart(spec=runs.training_spec(key, epochs, fused, lang), width="stretch")
 
 # ---------------------------------------------------------------- 4 time per step across sizes
 st.header(t("manual_sec_time", lang))

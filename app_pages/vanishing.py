@@ -9,7 +9,7 @@ from core.config import ACTIVATIONS
 from core.gradients import BASELINE, REMEDIES, norm_table, refused_remedies, remedy_configs, run_summary
 from ui import state
 from ui.charts import gradients as charts
-from ui.gradient_runs import act_name, cached_first_step, heatmap_frame, setting_caption, train_runs
+from ui.gradient_runs import act_name, cached_first_step, heatmap_spec, setting_caption, train_runs
 from ui.i18n import t
 from ui.runs import config_key
 from ui.text import literal
@@ -75,7 +75,7 @@ labels = {name: t("vanishing_run_baseline", lang, act=base_name) if name == BASE
           else t(f"vanishing_run_{name}", lang) for name in runs}
 results = train_runs(runs, labels, lang, button_key="vanishing_train")
 if results is not None:
-    st.altair_chart(charts.grad_heatmap(heatmap_frame(runs, labels), lang, list(labels.values())), width="stretch")
+    st.vega_lite_chart(spec=heatmap_spec(runs, labels, lang), width="stretch")
     st.caption(t("vanishing_training_read", lang))
     st.markdown(f"**{t('vanishing_summary', lang)}**")
     summary = run_summary({labels[name]: r for name, r in results.items()})

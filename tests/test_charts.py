@@ -357,6 +357,9 @@ def test_heatmap_bins_epochs_and_keeps_exact_zeros_black():
     assert len(cells) <= ROW_BOUND
     relu = [c for c in cells if c["run"] == "ReLU"]
     assert all(c["grad_l2"] == 0 for c in relu if c["layer"] in {f"fc{k}" for k in range(2, 9)})   # black rows
+    # a zero cell's colour field is a number: Vega-Lite drops marks with a null quantitative colour (the ReLU
+    # panel was blank, not black)
+    assert all(isinstance(c["log10"], float) and isinstance(c["log10_edge"], float) for c in cells if c["grad_l2"] == 0)
     fc1 = sorted((c["epoch"], c["epoch_end"], c["grad_l2"]) for c in relu if c["layer"] == "fc1")
     assert fc1[0][0] == 0 and fc1[-1][1] == MAX_EPOCHS                       # cells tile every epoch
     assert all(a[1] == b[0] for a, b in itertools.pairwise(fc1))

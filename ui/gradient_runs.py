@@ -70,12 +70,22 @@ def cached_epoch_grid(key: str) -> pd.DataFrame:
     return epoch_grid(cached_train(key).grad_norms)
 
 
-def heatmap_frame(configs: dict[str, RunConfig], labels: dict[str, str]) -> pd.DataFrame:
-    """The thinned per-epoch gradient norms of several trained runs, with a `run` column holding their labels."""
+def heatmap_spec(configs: dict[str, RunConfig], labels: dict[str, str], lang: str) -> dict:
+    """Vega-Lite spec of the layer x epoch gradient heatmap of several trained runs (one panel per run, in
+    the order of `configs`), cached: a rerun of the page (any widget) redraws it without rebuilding it."""
+    return _heatmap_spec(tuple(config_key(c) for c in configs.values()), tuple(labels[n] for n in configs), lang)
+
+
+@st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
+def _heatmap_spec(keys: tuple[str, ...], labels: tuple[str, ...], lang: str) -> dict:
     import pandas as pd
 
-    return pd.concat([cached_epoch_grid(config_key(c)).assign(run=labels[name]) for name, c in configs.items()],
-                     ignore_index=True)
+    from ui.charts.gradients import grad_heatmap
+    from ui.runs import spec_of
+
+    frame = pd.concat([cached_epoch_grid(key).assign(run=label) for key, label in zip(keys, labels)],
+                      ignore_index=True)
+    return spec_of(grad_heatmap(frame, lang, list(labels)))
 
 
 def train_runs(configs: dict[str, RunConfig], labels: dict[str, str], lang: str,

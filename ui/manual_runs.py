@@ -52,6 +52,24 @@ def cached_training(key: str, epochs: int, fused: bool = False) -> pd.DataFrame:
     return compare_training(config_of(key), epochs=epochs, fused=fused)
 
 
+@st.cache_data(max_entries=64, show_spinner=False)
+def gradients_spec(key: str, fused: bool, lang: str) -> dict:
+    """Vega-Lite spec of the manual vs autograd gradient chart (cached: a return to the page redraws it at once)."""
+    from ui.charts.manual import grad_compare_chart
+    from ui.runs import spec_of
+
+    return spec_of(grad_compare_chart(cached_gradients(key, fused), lang))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def training_spec(key: str, epochs: int, fused: bool, lang: str) -> dict:
+    """Vega-Lite spec of the overlaid manual and autograd training curves (cached)."""
+    from ui.charts.manual import training_overlay_chart
+    from ui.runs import spec_of
+
+    return spec_of(training_overlay_chart(cached_training(key, epochs, fused), lang))
+
+
 def measure_step_times(config: RunConfig, on_progress: Callable[[int, int], None] | None = None) -> pd.DataFrame:
     """Measure afresh (never cached: a second press measures again) the seconds per training step, hand-written
     vs autograd, of every size of timing_sizes(config): core.manual_checks.step_time_samples' frame (warm-up

@@ -130,6 +130,10 @@ def grad_heatmap(frame: pd.DataFrame, lang: str, run_order: list[str] | None = N
     else:
         tooltip += [alt.Tooltip("epoch:Q", title=t("epoch", lang)), alt.Tooltip("shown:N", title=t("grad_l2", lang))]
     data = data.drop(columns=["cells", "zeros", "value_min", "value_max"])
+    # exact zeros are painted by the condition below, but their colour field must still be a number: Vega-Lite
+    # drops marks whose quantitative colour is null (its default "invalid": "filter"), which left an all-zero
+    # panel (dead ReLU) blank instead of black
+    data["log10"] = data["log10"].where(data["grad_l2"] != 0, math.floor(lo))
     data["log10_edge"] = data["log10"]
     scale = alt.Scale(scheme=HEAT_SCHEME, domain=[math.floor(lo), max(math.ceil(hi), math.floor(lo) + 1)])
     color = alt.condition("datum.grad_l2 === 0", alt.value(ZERO_COLOR), alt.Color(
