@@ -164,7 +164,9 @@ class _Run:
         self.grad_l2 = torch.zeros(E, len(self.params))
         self.snapshots: list[torch.Tensor] = [self.flat_params.clone()]
         self.plain_sgd = (config.optimizer == "sgd" and config.momentum == 0 and config.weight_decay == 0)
-        self.optimizer = None if self.plain_sgd else make_optimizer(config, self.params)
+        # the optimizer steps the one flat parameter tensor: the same elementwise update as over the layers'
+        # tensors one by one, in one call instead of ten (Adam ran at half the speed of plain SGD)
+        self.optimizer = None if self.plain_sgd else make_optimizer(config, [self.flat_params])
         self.fused = config.steps_per_epoch == 1 and not config.batch_norm
         n_rows = self.n_train + self.n_dev
         self.chunk = max(1, min(chunk, 2_000_000 // max(n_rows, self.flat.numel())))
@@ -199,8 +201,7 @@ class _Run:
             if self.plain_sgd:
                 self.flat_params.add_(update, alpha=-c.lr)
             else:
-                for p, g in zip(self.params, update.split(self.sizes)):
-                    p.grad = g.view_as(p)
+                self.flat_params.grad = update
                 self.optimizer.step()
 
     def candidate(self, s: int) -> None:
