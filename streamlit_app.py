@@ -8,6 +8,7 @@ entrypoint (so without the sidebar). See README.
 import logging
 import os
 import time
+from pathlib import Path
 
 import streamlit as st
 
@@ -20,10 +21,11 @@ from ui.sidebar import draw_sidebar
 from ui.style import compact_page, uploader_text
 from ui.text import literal
 
+ICON = str(Path(__file__).parent / "ui" / "icon.png")   # a local file: a Material page icon is fetched from Google
 started = time.perf_counter()
 state.init_session()
 lang = state.lang()
-st.set_page_config(page_title=t("app_title", lang), page_icon=":material/neurology:", layout="wide")
+st.set_page_config(page_title=t("app_title", lang), page_icon=ICON, layout="wide")
 compact_page()
 uploader_text(lang)
 navigation = st.navigation([

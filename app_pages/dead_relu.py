@@ -50,7 +50,8 @@ with c2:
                   help=t("dead_relu_slope_help", lang))
 left, right = st.columns([2, 1], vertical_alignment="bottom")   # the reset label fits at 1280 px
 acts = left.multiselect(t("dead_relu_acts", lang), list(ACTIVATIONS), default=DEFAULT_ACTS, key=ACTS_KEY,
-                        bind="query-params", format_func=act_name, help=t("dead_relu_acts_help", lang))
+                        bind="query-params", format_func=act_name, placeholder=t("choose_activations", lang),
+                        help=t("dead_relu_acts_help", lang))
 right.button(t("dead_relu_reset", lang), on_click=state.reset_page, args=(PRESET, {ACTS_KEY: DEFAULT_ACTS}),
              key="dead_relu_reset", help=t("dead_relu_reset_help", lang))
 state.report_page_params()

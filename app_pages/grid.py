@@ -10,6 +10,7 @@ from ui import grid_runs as gr
 from ui import state
 from ui.charts import grid as charts
 from ui.i18n import list_text, t
+from ui.nav import TRAIN_PAGE
 from ui.run_button import ProgressView, run_button
 from ui.runs import config_key
 from ui.text import literal
@@ -123,6 +124,7 @@ st.markdown(t("grid_best_text", lang, combo=combo or "—", mean=row.test_acc_me
 st.caption(t("grid_selection_note", lang))
 if st.button(t("grid_load_best", lang), key="grid_load_best", type="primary"):
     st.session_state["grid_loaded"] = config_key(best)
+    state.send_to_page(TRAIN_PAGE, config.replace(**best_values))    # the Train page opens on it
     state.request_values(best_values)
 if st.session_state.get("grid_loaded") == config_key(config):
     st.success(t("grid_loaded", lang, label=config.label(lang)), icon=":material/check_circle:")

@@ -75,7 +75,7 @@ st.markdown(t("init_hist_explain", lang))
 c1, c2, c3 = st.columns([3, 1, 1])
 schemes = url_choice(c1.multiselect, t("init_hist_schemes", lang), HISTOGRAM_SCHEMES, key="p_init_hist",
                      default=defaults["p_init_hist"], label_of=lambda s: choice_label("weight_init", s, lang),
-                     lang=lang)
+                     lang=lang, placeholder=t("choose_schemes", lang))
 fan_in = c2.number_input(t("init_fan_in", lang), 1, 256, defaults["p_init_fan_in"], key="p_init_fan_in", bind=QP,
                          help=t("init_fan_help", lang))
 fan_out = c3.number_input(t("init_fan_out", lang), 1, 256, defaults["p_init_fan_out"], key="p_init_fan_out",
@@ -94,7 +94,8 @@ st.header(t("init_cmp_header", lang))
 st.markdown(t("init_cmp_explain", lang))
 c1, c2, c3 = st.columns([3, 1, 1])
 names = url_choice(c1.multiselect, t("init_cmp_schemes", lang), list(COMPARE_SCHEMES), key="p_init_cmp",
-                   default=defaults["p_init_cmp"], label_of=lambda s: t(f"init_scheme_{s}", lang), lang=lang)
+                   default=defaults["p_init_cmp"], label_of=lambda s: t(f"init_scheme_{s}", lang), lang=lang,
+                   placeholder=t("choose_schemes", lang))
 epochs = c2.number_input(t("init_cmp_epochs", lang), 1, 20_000, defaults["p_init_epochs"], step=100,
                          key="p_init_epochs", bind=QP)
 split = url_choice(c3.radio, t("init_cmp_split", lang), ["train", "dev"], key="p_init_split",

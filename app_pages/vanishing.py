@@ -32,7 +32,8 @@ state.show_url_warnings()
 
 left, right = st.columns([2, 1], vertical_alignment="bottom")   # the reset label fits at 1280 px
 acts = left.multiselect(t("vanishing_acts", lang), list(ACTIVATIONS), default=DEFAULT_ACTS, key=ACTS_KEY,
-                        bind="query-params", format_func=act_name, help=t("vanishing_acts_help", lang))
+                        bind="query-params", format_func=act_name, placeholder=t("choose_activations", lang),
+                        help=t("vanishing_acts_help", lang))
 right.button(t("vanishing_reset", lang), on_click=state.reset_page, args=(PRESET, CONTROLS), key="vanishing_reset",
              help=t("vanishing_reset_help", lang))
 state.report_page_params()

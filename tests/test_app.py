@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from core.config import FIELDS, RunConfig
+from core.config import FIELDS, RunConfig, preset, to_params
 from tests.apptest import ROOT, TIMEOUT, metrics, open_app, open_view
 from ui.nav import PAGES
 
@@ -140,3 +140,12 @@ def test_a_run_with_no_usable_model_says_so_instead_of_showing_numbers():
     assert not at.get("vega_lite_chart")                              # no empty curves, no boundary of θ0
     model = next(b for b in open_view(at, "downloads").get("download_button") if b.proto.label.startswith("Best"))
     assert model.proto.disabled
+
+
+def test_a_partial_link_to_a_lesson_page_is_its_textbook_setting_with_the_link_values():
+    at = open_app("app_pages/vanishing.py", epochs="500", lr="0.02")
+    assert not at.exception
+    assert at.session_state["config"] == preset("vanishing").replace(epochs=500, lr=0.02)
+    full = preset("dead_relu").replace(seed=3)           # a share link names every field: exactly that
+    at = open_app("app_pages/vanishing.py", **{k: str(v) for k, v in to_params(full).items()})
+    assert at.session_state["config"] == full

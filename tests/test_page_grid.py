@@ -242,6 +242,9 @@ def test_tiny_grid_runs_loads_the_best_config_and_matches_sweep():
     assert (config.hidden, config.lr, config.seed, config.epochs) == (best.hidden, best.lr, best.seed, 60)
     assert at.success and at.get("page_link")[0].proto.label == "Open the Train page"
     assert len(heatmap_cells(at)) == 4                      # same grid, same cached result
+    at.switch_page("app_pages/train.py").run()              # the Train page opens on the loaded config
+    assert not at.exception
+    assert at.session_state["config"] == config
 
 
 def test_invalid_grids_show_a_message_and_no_run_button():

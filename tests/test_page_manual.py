@@ -150,7 +150,7 @@ def test_chinese_labels():
     grads, fd = tables(at)
     assert "参数" in grads.columns and "相对误差" in fd.columns
     assert grads["检验"].str.contains("一致").all()
-    assert at.button(key="manual_reset").label.startswith("恢复教材设置")
+    assert at.button(key="manual_reset").label.startswith("恢复书中的设置")
 
 
 # ----------------------------------------------------------------------------- helpers

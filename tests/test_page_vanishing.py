@@ -30,7 +30,7 @@ def test_opens_on_the_textbook_setting_with_figure_4_4():
     assert table["Sigmoid"].iloc[0] == at.metric[0].value            # the table is in scientific notation
     assert all("e-" in v for v in table["Sigmoid"])
     assert len(at.get("vega_lite_chart")) == 1                        # Figure 4.4 on load, no click
-    assert at.button(key="vanishing_train").label == "Train 6 run(s), 3000 epochs each"
+    assert at.button(key="vanishing_train").label == "Train these 6 runs, 3000 epochs each"
 
 
 def test_controls_change_the_result():

@@ -39,6 +39,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "layer_width": ("Neurons in hidden layer {k}", "第 {k} 个隐藏层的神经元个数"),
     "regenerate": ("New data (next seed)", "重新生成数据（下一个种子）"),
     "preset": ("Preset", "预设"),
+    "choose_activations": ("Choose activations", "选择激活函数"),
+    "choose_schemes": ("Choose initializations", "选择初始化方法"),
     "preset_help": ("The book's settings, by section: 4.3.1 2-5-1 sigmoid, lr 0.2, 3000 epochs (and with a second "
                     "hidden layer of 3); 4.4.1 zero initialization; 4.4.2 four hidden layers of 3, N(0, 0.01²) "
                     "weights, biases 1; 4.4.3 the same with ReLU and biases −8. Choosing one applies it at once; "

@@ -13,3 +13,4 @@ PAGES: list[tuple[str, str, str, str]] = [
 PAGE_PRESETS: dict[str, str] = {
     "init": "zero_init", "vanishing": "vanishing", "dead_relu": "dead_relu", "manual": "book_251", "grid": "book_251",
 }
+TRAIN_PAGE = ""     # the Train page's url path as st.navigation reports it (the default page's is "")

@@ -90,12 +90,26 @@ def _curves(result: RunResult, config: RunConfig, lang: str, data: str, usable: 
         col.vega_lite_chart(spec=chart_spec(metric, key, lang, data=data), width="stretch")
 
 
+def _kept(name: str, lang: str, default) -> dict:
+    """key/on_change of a result-view widget whose value outlives the widget: only the open tab is drawn, and
+    Streamlit forgets a widget's value when a run does not draw it (another tab, another page, the other
+    language). The value is kept under kept_<name> and given back when the widget is drawn again."""
+    key, kept = f"view_{name}_{lang}", f"kept_{name}"
+    if key not in st.session_state:
+        st.session_state[key] = st.session_state.get(kept, default)
+
+    def remember() -> None:
+        st.session_state[kept] = st.session_state[key]
+
+    return {"key": key, "on_change": remember}
+
+
 def _boundary(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:
     c1, c2 = st.columns(2)
-    extent_mode = c1.radio(t("extent", lang), ["book", "data"], horizontal=True, key=f"extent_mode_{lang}",
-                           format_func=lambda m: t(f"extent_{m}", lang))
-    splits = c2.multiselect(t("show_splits", lang), ["train", "dev", "test"], default=["train", "dev", "test"],
-                            format_func=lambda s: t(s, lang), key=f"boundary_splits_{lang}")
+    extent_mode = c1.radio(t("extent", lang), ["book", "data"], horizontal=True,
+                           format_func=lambda m: t(f"extent_{m}", lang), **_kept("extent", lang, "book"))
+    splits = c2.multiselect(t("show_splits", lang), ["train", "dev", "test"], format_func=lambda s: t(s, lang),
+                            placeholder=t("choose_splits", lang), **_kept("splits", lang, ["train", "dev", "test"]))
     if not usable:
         st.info(t("no_usable_boundary", lang))
         return

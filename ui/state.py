@@ -38,6 +38,7 @@ PAGE_CONFIGS = "page_configs"     # url path -> that page's config dict when the
 PAGE_CONTROLS = "page_controls"   # url path -> its page-local widget values (p_...) when the user left it
 DEFAULT_PRESET = "book_251"       # the setting of pages without a preset of their own
 FROM_LINK = "from_link"           # the session started from a URL carrying config values
+LINK_VALUES = "link_values"       # the config values that URL gave (and the spec accepted)
 FIRST_RUN = "first_run"           # this script run is the session's first
 PAGE_GIVEN = "page_params_given"  # the link's page-local values (p_...), to report those a page could not use
 MAX_ECHO_VALUE = 60              # characters of a page value shown in a message
@@ -69,6 +70,8 @@ def init_session() -> None:
     # a link that names any config field is an exact setting: the page it opens must not replace it with
     # its preset (other pages visited later in the session still open on their textbook setting)
     st.session_state[FROM_LINK] = any(k in FIELD_BY_NAME for k in params)
+    refused = {w.field for w in more}
+    st.session_state[LINK_VALUES] = {k: getattr(config, k) for k in params if k in FIELD_BY_NAME and k not in refused}
     st.session_state[PAGE_GIVEN] = {k: [str(v)[:MAX_GIVEN] for v in params[k]] for k in page_params}
     st.session_state[FIRST_RUN] = True
 
@@ -83,13 +86,19 @@ def request_values(values: dict[str, Any]) -> None:
     st.rerun()
 
 
+def send_to_page(page: str, config: RunConfig) -> None:
+    """Make `config` the settings page `page` (a url path; "" = the default page) opens on next: a page
+    handing a setting to another (Grid search's "load the best config" -> Train)."""
+    st.session_state.setdefault(PAGE_CONFIGS, {})[page] = config.to_dict()
+
+
 def open_page(page: str, preset: str | None) -> None:
     """Give each page its own settings for the session; called by the router before the sidebar is drawn.
 
     Leaving a page keeps its config and its page-local controls (p_... widgets); coming back restores both,
     so its result shows again (results are cached by config). A page's first visit opens on its textbook
-    setting, PRESETS[preset] (book_251 when it has none) over the defaults, except the landing page of a link
-    with config values, which keeps the link's values.
+    setting, PRESETS[preset] (book_251 when it has none) over the defaults; the landing page of a link with
+    config values takes the link's values over that setting.
     """
     previous = st.session_state.get(ON_PAGE)
     if previous == page:
@@ -105,7 +114,11 @@ def open_page(page: str, preset: str | None) -> None:
         _change_values(configs[page])
         for key, value in controls.get(page, {}).items():
             st.session_state[key] = _copy(value)
-    elif not (st.session_state.get(FROM_LINK) and st.session_state.get(FIRST_RUN)):
+    elif st.session_state.get(FROM_LINK) and st.session_state.get(FIRST_RUN):
+        # a link names some fields: the page's textbook setting with those fields as the link gives them
+        # (a share link names every field, so it opens exactly; "/vanishing?epochs=500" is 4.4.2 with 500 epochs)
+        _change_values({**preset_values(preset or DEFAULT_PRESET), **st.session_state.get(LINK_VALUES, {})})
+    else:
         _change_values(preset_values(preset or DEFAULT_PRESET))
 
 

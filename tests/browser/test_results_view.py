@@ -136,7 +136,7 @@ def test_a_phone_never_scrolls_sideways_and_every_chart_fits(server, page, reque
 
     open_page(page, f"{server.url}/vanishing?epochs=100", PHONE)
     assert_fits(page, "vanishing at 400")                      # the first-step chart draws on load
-    train_all = page.get_by_role("button", name="Train 6 run(s), 100 epochs each")
+    train_all = page.get_by_role("button", name="Train these 6 runs, 100 epochs each")
     train_all.wait_for(timeout=120_000)
     train_all.click()
     page.wait_for_selector("[data-testid='stVegaLiteChart'] >> nth=1", timeout=180_000)

@@ -78,6 +78,7 @@ def legend(labels=(), title: str = "", **kwargs) -> alt.Legend:
 
 TITLE_SIZE = AXIS_LABEL_SIZE + 2
 SUBTITLE_SIZE = AXIS_LABEL_SIZE - 1
+MIN_SPAN = {"loss": 0.02, "accuracy": 0.04}   # the smallest y range a curve panel shows
 TITLE_WIDTH = 360              # px: a longer title or subtitle line is broken into lines (Vega cuts it at the width)
 
 
@@ -178,7 +179,15 @@ def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metri
     rule; as wide as its container."""
     data = _long_history(history, lang, best_epoch)
     splits = [t("train", lang), t("dev", lang)]
-    x = alt.X("epoch:Q", title=t("epoch", lang))
+    x = alt.X("epoch:Q", title=t("epoch", lang), axis=alt.Axis(tickMinStep=1, format="d"))   # epochs are whole
+    # a flat curve (zero init sits at ln 2 to the 8th digit) would be zoomed until rounding noise looks like a
+    # gap between train and dev: the y axis spans at least MIN_SPAN around the curves
+    values = data[metric].to_numpy(dtype=float)
+    values = values[np.isfinite(values)]
+    y_scale = alt.Scale(zero=False)
+    if len(values) and float(values.max() - values.min()) < MIN_SPAN[metric]:
+        mid = float(values.max() + values.min()) / 2
+        y_scale = alt.Scale(zero=False, domain=[mid - MIN_SPAN[metric] / 2, mid + MIN_SPAN[metric] / 2])
     # the two-entry legend sits inside the plot, in the corner the curve leaves empty (loss falls, accuracy
     # rises): no band below the plot, so the curves of a run fit a projector's first screen
     inside = alt.Legend(orient="top-right" if metric == "loss" else "bottom-right", direction="vertical",
@@ -189,7 +198,7 @@ def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metri
                           scale=alt.Scale(domain=splits, range=[[1, 0], [6, 3]]))
     title_key = "chart_loss" if metric == "loss" else "chart_acc"
     base = alt.Chart(data).mark_line(strokeWidth=2).encode(
-        x=x, y=alt.Y(f"{metric}:Q", title=t(metric, lang), scale=alt.Scale(zero=False)),
+        x=x, y=alt.Y(f"{metric}:Q", title=t(metric, lang), scale=y_scale),
         color=color, strokeDash=dash,
         tooltip=[alt.Tooltip("epoch:Q", title=t("epoch", lang)), alt.Tooltip("split:N", title=t("split", lang)),
                  alt.Tooltip(f"{metric}:Q", title=t(metric, lang), format=".4f")],

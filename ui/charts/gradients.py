@@ -155,8 +155,9 @@ def grad_heatmap(frame: pd.DataFrame, lang: str, run_order: list[str] | None = N
             y=alt.Y("layer:N", sort=layer_order, title=t("layer", lang), axis=alt.Axis(labelOverlap=False)),
             color=color, stroke=stroke, tooltip=tooltip,
         ).properties(width="container", height=height,
-                     title=alt.TitleParams(run, fontSize=13, fontWeight="bold", anchor="start")))
-    chart = alt.vconcat(*panels, data=data, spacing=8).resolve_scale(color="shared", stroke="shared", x="shared")
+                     title=alt.TitleParams(run, fontSize=13, fontWeight="bold", anchor="start", offset=3)))
+    # spacing 30: a panel's title sits nearer its own panel than the one above
+    chart = alt.vconcat(*panels, data=data, spacing=30).resolve_scale(color="shared", stroke="shared", x="shared")
     return readable(chart.properties(title=alt.TitleParams(t("vanishing_chart_heat", lang), subtitle=subtitle)))
 
 

@@ -40,7 +40,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "dead_relu_acts": ("Activations to compare", "要比较的激活函数"),
     "dead_relu_acts_help": ("Same network, data and initial weights; only the hidden activation differs.",
                             "相同的网络、数据和初始权重，只有隐藏层的激活函数不同。"),
-    "dead_relu_reset": ("Reset to the textbook setting", "恢复教材设置"),
+    "dead_relu_reset": ("Reset to the textbook setting", "恢复书中的设置"),
     "dead_relu_reset_help": ("Book 4.4.3: 2-3-3-3-3-1, weights N(0, 0.01²), bias −8, learning rate 0.01; "
                              "ReLU vs Leaky ReLU (0.01) vs ELU.",
                              "书 4.4.3：2-3-3-3-3-1，权重 N(0, 0.01²)，偏置 −8，学习率 0.01；"

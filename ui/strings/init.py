@@ -173,7 +173,7 @@ STRINGS = {
     "init_scheme": ("initialization", "初始化方法"),
     # scheme names of the comparison
     "init_scheme_zeros": ("zeros", "全零"),
-    "init_scheme_one_unit": ("zeros, one unit per hidden layer", "全零，每个隐藏层一个神经元"),
+    "init_scheme_one_unit": ("zeros, 1 unit/layer", "全零，每层 1 个"),
     "init_scheme_normal_0.01": ("N(0, 0.01²)", "N(0, 0.01²)"),
     "init_scheme_normal_1": ("N(0, 1) (book)", "N(0, 1)（书中）"),
     "init_scheme_normal_10": ("N(0, 10²)", "N(0, 10²)"),

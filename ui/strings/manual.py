@@ -41,7 +41,7 @@ STRINGS = {
         "在 ReLU 的折点处（净输入恰为 0），中心差分取两侧斜率的平均，而反向传播只取其中一侧，"
         "此时相对误差大是正常的。梯度消失时，差分结果会被舍入噪声淹没。"),
     "manual_reset": ("Reset to the textbook setting (2-5-1 sigmoid, lr 0.2)",
-                     "恢复教材设置（2-5-1 Logistic，学习率 0.2）"),
+                     "恢复书中的设置（2-5-1 Logistic，学习率 0.2）"),
     "manual_ignored": (
         "The hand-written network trains with plain full-batch gradient descent on the data loss at learning "
         "rate {lr}; both sides do so here. These sidebar settings are not used on this page: {fields}.",

@@ -33,6 +33,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tab_compare": ("Compare runs", "对比实验"),
     "tab_downloads": ("Downloads", "下载"),
     "show_splits": ("Show points of", "显示这些数据点"),
+    "choose_splits": ("Choose sets", "选择数据集"),
     "extent": ("Plot range", "绘图范围"),
     "extent_book": ("[-π, π]² (book)", "[-π, π]²（书中）"),
     "extent_data": ("data extent", "数据范围"),

@@ -38,7 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "vanishing_acts_help": (
         "Each activation gets the same network, data and initial weights; only the hidden activation differs.",
         "每个激活函数使用相同的网络、数据和初始权重，只有隐藏层的激活函数不同。"),
-    "vanishing_reset": ("Reset to the textbook setting", "恢复教材设置"),
+    "vanishing_reset": ("Reset to the textbook setting", "恢复书中的设置"),
     "vanishing_reset_help": (
         "Book 4.4.2: 5 linear layers (2-3-3-3-3-1), weights N(0, 0.01²), bias 1.0, learning rate 0.01; "
         "sigmoid vs ReLU.",
@@ -75,7 +75,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                                       "在每个隐藏线性层之后加批量规范化。"),
     "vanishing_fix_adam": ("Adam", "Adam 优化器"),
     "vanishing_fix_adam_help": ("Adam (same learning rate) instead of plain SGD.", "用 Adam（学习率不变）代替 SGD。"),
-    "vanishing_fix_clip": ("Gradient clipping", "梯度截断"),
+    "vanishing_fix_clip": ("Clipping", "梯度截断"),
     "vanishing_fix_clip_help": ("Clip the total gradient L2 norm to 1.0 before each step.",
                                 "每一步更新前把梯度总 L2 范数截断到 1.0。"),
     "vanishing_run_baseline": ("baseline ({act})", "基线（{act}）"),
@@ -84,10 +84,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "vanishing_run_batch_norm": ("+ batch norm", "+ 批量规范化"),
     "vanishing_run_adam": ("+ Adam", "+ Adam"),
     "vanishing_run_clip": ("+ gradient clipping", "+ 梯度截断"),
-    "vanishing_train_button": ("Train {n} run(s), {epochs} epochs each", "训练 {n} 个运行，每个 {epochs} 轮"),
+    "vanishing_train_button": ("Train these {n} runs, {epochs} epochs each", "训练这 {n} 个运行，每个 {epochs} 轮"),
     "vanishing_press_train": (
-        "Press the button to train these runs (a few seconds each); the results are cached, so coming back is instant.",
-        "点击按钮训练这些运行（每个几秒钟）；结果会被缓存，再次打开时立即显示。"),
+        "Press the button to train these runs (one to five seconds each on a laptop); the results are cached, so "
+        "coming back is instant.",
+        "点击按钮训练这些运行（在笔记本电脑上每个约一到五秒）；结果会被缓存，再次打开时立即显示。"),
     "vanishing_progress": ("Run {i} / {n} ({run}) — epoch {epoch} / {epochs}", "第 {i} / {n} 个运行（{run}）—— 第 "
                                                                               "{epoch} / {epochs} 轮"),
     "vanishing_training_read": (
