@@ -96,11 +96,11 @@ STRINGS = {
     "manual_fd_caption": (
         "Each checked entry θᵢ is nudged by ε = 1e-6 both ways: g_fd = (L(θ + ε eᵢ) − L(θ − ε eᵢ)) / 2ε, "
         "with no chain rule involved. Up to {k} entries per parameter are checked (all of them when there are "
-        "fewer). Relative error ‖g − g_fd‖ / (‖g‖ + ‖g_fd‖): about 1e-9 or less means the hand-written "
-        "gradient is right.",
+        "fewer). Relative error ‖g − g_fd‖ / (‖g‖ + ‖g_fd‖): a right gradient typically gives about 1e-9; the "
+        "table calls anything below 1e-6 agreement (a wrong one is off by far more).",
         "把每个被检验的参数分量 θᵢ 向两边各挪动 ε = 1e-6：g_fd = (L(θ + ε eᵢ) − L(θ − ε eᵢ)) / 2ε，"
         "完全不用链式法则。每个参数最多检验 {k} 个分量（不足时全部检验）。相对误差 "
-        "‖g − g_fd‖ / (‖g‖ + ‖g_fd‖) 在 1e-9 左右或更小，说明手写的梯度是对的。"),
+        "‖g − g_fd‖ / (‖g‖ + ‖g_fd‖)：正确的梯度通常在 1e-9 左右；表中小于 1e-6 即算一致（错误的梯度会相差大得多）。"),
     "manual_col_entries_checked": ("entries checked", "检验分量数"),
     "manual_col_grad_l2": ("‖g‖ hand-written", "‖g‖ 手写"),
     "manual_col_fd_grad_l2": ("‖g_fd‖ differences", "‖g_fd‖ 差分"),
