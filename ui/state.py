@@ -70,7 +70,7 @@ def init_session() -> None:
     # a link that names any config field is an exact setting: the page it opens must not replace it with
     # its preset (other pages visited later in the session still open on their textbook setting)
     st.session_state[FROM_LINK] = any(k in FIELD_BY_NAME for k in params)
-    refused = {w.field for w in more}
+    refused = {w.field for w in more if w.error is not None}      # a repeated key's last value is used
     st.session_state[LINK_VALUES] = {k: getattr(config, k) for k in params if k in FIELD_BY_NAME and k not in refused}
     st.session_state[PAGE_GIVEN] = {k: [str(v)[:MAX_GIVEN] for v in params[k]] for k in page_params}
     st.session_state[FIRST_RUN] = True
