@@ -119,4 +119,6 @@ curves, scores, table = runs.compare_view(keys, lang, split)
 st.vega_lite_chart(spec=curves, width="stretch")
 st.vega_lite_chart(spec=scores, width="stretch")
 st.caption(t("init_cmp_table_help", lang))
-st.dataframe(table, hide_index=True)
+scores = [t(k, lang) for k in ("metric_test_acc", "metric_test_loss", "metric_best_dev", "init_col_final_train_loss",
+                                "init_col_final_train_acc")]
+st.dataframe(table, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.4f") for c in scores})
