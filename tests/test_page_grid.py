@@ -163,6 +163,8 @@ def test_heatmap_and_spread_charts_are_labelled_in_the_language():
     assert "x" not in row_only["layer"][0]["encoding"]
     spread = charts.spread_chart(frame, "lr", "hidden", "en").to_dict()
     assert spread["layer"][0]["mark"]["type"] == "errorbar" and spread["layer"][0]["mark"]["extent"] == "stdev"
+    scale = spread["layer"][0]["encoding"]["y"]["scale"]
+    assert scale["domainMax"] == 1 and scale["clamp"]          # a mean + std bar stops at accuracy 1
     assert charts.value_label("hidden", (), "zh") == "无" and charts.value_label("activation", "relu", "en") == "ReLU"
 
 

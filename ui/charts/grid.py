@@ -119,7 +119,8 @@ def spread_chart(frame: pd.DataFrame, x: str, color: str | None, lang: str) -> a
         encodings["xOffset"] = alt.XOffset(f"{color}_label:N", sort=order)
     base = alt.Chart(data).encode(**encodings)
     bars = base.mark_errorbar(extent="stdev", ticks=True).encode(
-        y=alt.Y("test_acc:Q", title=acc, scale=alt.Scale(zero=False)))
+        # accuracy ends at 1: a mean + std bar beyond it is drawn up to 1 (clamped), not into nowhere
+        y=alt.Y("test_acc:Q", title=acc, scale=alt.Scale(zero=False, domainMax=1, clamp=True)))
     means = base.mark_point(filled=True, size=90, shape="diamond").encode(
         y=alt.Y("mean(test_acc):Q", title=acc))
     tooltip = [alt.Tooltip(f"{f}_label:N", title=field_title(f, lang)) for f in axes]
