@@ -86,6 +86,8 @@ else:
     spec, stats = runs.histograms(config, schemes, fan_in, fan_out, lang)
     st.vega_lite_chart(spec=spec, width="stretch")
     st.caption(t("init_hist_caption", lang, n=N_SAMPLES, fan_in=fan_in, fan_out=fan_out, seed=config.seed))
+    if fan_in == 2 and config.weight_std == 1 and {"normal", "kaiming_normal"} <= set(schemes):
+        st.caption(t("init_hist_same_he", lang))
     st.dataframe(stats, hide_index=True, column_config={c: st.column_config.NumberColumn(format="%.4f")
                                                         for c in stats.columns[1:]})
 

@@ -30,6 +30,7 @@ def test_default_view_shows_the_textbook_zero_init_result():
     captions = " ".join(c.value for c in at.caption)
     assert "θ0: 5 of 5" in captions and "θ5: 5 of 5" in captions
     assert "exactly as many points of each class (320 of 640)" in captions
+    assert "He normal's std √(2 / fan_in) is 1" in captions          # the default draws He = N(0, 1) on purpose
     stats = at.dataframe[1].value.set_index("scheme")["std (theory)"].round(4)
     assert stats.to_dict() == {"N(0, 1)": 1.0, "U(-1, 1)": 0.5774, "Xavier normal": 0.5345,
                                "He (Kaiming) normal": 1.0, "orthogonal": 0.4472}

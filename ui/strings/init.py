@@ -100,6 +100,10 @@ STRINGS = {
     "init_hist_y": ("density", "概率密度"),
     "init_hist_caption": ("{n:,} samples per scheme for a {fan_out} × {fan_in} weight, seed {seed}.",
                           "每种方法采样 {n:,} 个数，权重形状 {fan_out} × {fan_in}，随机种子 {seed}。"),
+    "init_hist_same_he": ("With fan_in = 2, He normal's std √(2 / fan_in) is 1, the std of N(0, 1): with the same "
+                          "seed the two draw the very same samples. Raise fan_in to see them differ.",
+                          "当 fan_in = 2 时，He 正态的标准差 √(2 / fan_in) 等于 1，与 N(0, 1) 相同：随机种子相同，两者"
+                          "抽到完全相同的样本。增大 fan_in 即可看到差别。"),
     "init_col_scheme": ("scheme", "初始化方法"),
     "init_col_theory_std": ("std (theory)", "标准差（理论）"),
     "init_col_sample_std": ("std (samples)", "标准差（样本）"),
