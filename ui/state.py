@@ -35,7 +35,6 @@ PENDING = "pending_values"   # values requested by a page; applied at the start 
 PAGE_PARAM_PREFIX = "p_"    # URL keys of page-local widgets (bind="query-params"), not config fields
 ON_PAGE = "on_page"               # url path of the page the last script run showed
 PAGE_CONFIGS = "page_configs"     # url path -> that page's config dict when the user left it
-PAGE_CONTROLS = "page_controls"   # url path -> its page-local widget values (p_...) when the user left it
 DEFAULT_PRESET = "book_251"       # the setting of pages without a preset of their own
 FROM_LINK = "from_link"           # the session started from a URL carrying config values
 LINK_VALUES = "link_values"       # the config values that URL gave (and the spec accepted)
@@ -95,35 +94,27 @@ def send_to_page(page: str, config: RunConfig) -> None:
 def open_page(page: str, preset: str | None) -> None:
     """Give each page its own settings for the session; called by the router before the sidebar is drawn.
 
-    Leaving a page keeps its config and its page-local controls (p_... widgets); coming back restores both,
-    so its result shows again (results are cached by config). A page's first visit opens on its textbook
-    setting, PRESETS[preset] (book_251 when it has none) over the defaults; the landing page of a link with
-    config values takes the link's values over that setting.
+    Leaving a page keeps its config; coming back restores it, so its result shows again (results are cached by
+    config). Its page-local controls (p_... widgets) come back by themselves: each is bound to the URL or
+    persisted for the session (bind="query-params" / persist_state="session").
+    A page's first visit opens on its textbook setting, PRESETS[preset] (book_251 when it has none) over the
+    defaults; the landing page of a link with config values takes the link's values over that setting.
     """
     previous = st.session_state.get(ON_PAGE)
     if previous == page:
         return
     st.session_state[ON_PAGE] = page
     configs = st.session_state.setdefault(PAGE_CONFIGS, {})
-    controls = st.session_state.setdefault(PAGE_CONTROLS, {})
     if previous is not None:
         configs[previous] = dict(st.session_state[CFG])
-        controls[previous] = {k: _copy(v) for k, v in st.session_state.items()
-                              if str(k).startswith(PAGE_PARAM_PREFIX)}
     if page in configs:
         _change_values(configs[page])
-        for key, value in controls.get(page, {}).items():
-            st.session_state[key] = _copy(value)
     elif st.session_state.get(FROM_LINK) and st.session_state.get(FIRST_RUN):
         # a link names some fields: the page's textbook setting with those fields as the link gives them
         # (a share link names every field, so it opens exactly; "/vanishing?epochs=500" is 4.4.2 with 500 epochs)
         _change_values({**preset_values(preset or DEFAULT_PRESET), **st.session_state.get(LINK_VALUES, {})})
     else:
         _change_values(preset_values(preset or DEFAULT_PRESET))
-
-
-def _copy(value: Any) -> Any:
-    return list(value) if isinstance(value, (list, tuple)) else value
 
 
 def _change_values(values: dict[str, Any]) -> None:

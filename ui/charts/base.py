@@ -43,6 +43,7 @@ __all__ = [
     "legend",
     "live_curves_spec",
     "log_floor",
+    "point_marks",
     "probability_image",
     "readable",
     "run_letter",
@@ -324,6 +325,23 @@ def probability_image(probs: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
+def point_marks(points: pd.DataFrame, lang: str, x: alt.X, y: alt.Y) -> alt.Chart:
+    """The data points as every chart draws them: colour = class, shape = split (train/dev/test), a tooltip
+    with both. `points` has columns x1, x2, label, split (already sampled for display)."""
+    shown = points.assign(split_name=lambda d: d["split"].map(lambda s: t(s, lang)),
+                          cls=lambda d: d["label"].astype(str))
+    split_names = [t(s, lang) for s in ("train", "dev", "test")]
+    return alt.Chart(shown).mark_point(filled=True, size=28, opacity=0.85, stroke="white", strokeWidth=0.5).encode(
+        x=x, y=y,
+        color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS)),
+                        legend=legend(["0", "1"], t("label", lang))),
+        shape=alt.Shape("split_name:N", title=t("split", lang), legend=legend(split_names, t("split", lang)),
+                        scale=alt.Scale(domain=split_names, range=["circle", "triangle-up", "square"])),
+        tooltip=[alt.Tooltip("x1:Q", format=".3f"), alt.Tooltip("x2:Q", format=".3f"),
+                 alt.Tooltip("cls:N", title=t("label", lang)), alt.Tooltip("split_name:N", title=t("split", lang))],
+    )
+
+
 def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float], points: pd.DataFrame, lang: str,
                    splits: tuple[str, ...] = ("train", "dev", "test"), size: int = 480,
                    max_points: int = MAX_SHOWN_POINTS) -> alt.LayerChart:
@@ -343,21 +361,10 @@ def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float],
         x=alt.X("x:Q", scale=x_scale, title="x1"), x2="x2:Q",
         y=alt.Y("y:Q", scale=y_scale, title="x2"), y2="y2:Q", url="url:N")
     selected = points[points["split"].isin(splits)]
-    shown = sample_points(selected, max_points, by=("split", "label")).assign(
-        split_name=lambda d: d["split"].map(lambda s: t(s, lang)),
-        cls=lambda d: d["label"].astype(str))
+    shown = sample_points(selected, max_points, by=("split", "label"))
     subtitle = (t("chart_sampled_strata", lang, shown=len(shown), total=len(selected)).split("\n")
                 if len(shown) < len(selected) else "")
-    split_names = [t(s, lang) for s in ("train", "dev", "test")]
-    dots = alt.Chart(shown).mark_point(filled=True, size=28, opacity=0.85, stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("x1:Q", scale=x_scale), y=alt.Y("x2:Q", scale=y_scale),
-        color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS)),
-                        legend=legend(["0", "1"], t("label", lang))),
-        shape=alt.Shape("split_name:N", title=t("split", lang), legend=legend(split_names, t("split", lang)),
-                        scale=alt.Scale(domain=split_names, range=["circle", "triangle-up", "square"])),
-        tooltip=[alt.Tooltip("x1:Q", format=".3f"), alt.Tooltip("x2:Q", format=".3f"),
-                 alt.Tooltip("cls:N", title=t("label", lang)), alt.Tooltip("split_name:N", title=t("split", lang))],
-    )
+    dots = point_marks(shown, lang, alt.X("x1:Q", scale=x_scale), alt.Y("x2:Q", scale=y_scale))
     title = alt.TitleParams(t("chart_boundary", lang), subtitle=subtitle) if subtitle else t("chart_boundary", lang)
     return readable(alt.layer(image, dots).properties(title=title, height=size), width=size + 56)
 

@@ -9,36 +9,25 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ui.charts.base import CLASS_COLORS, legend, readable
+from ui.charts.base import point_marks, readable
 from ui.charts.sizing import MAX_SHOWN_POINTS, sample_points
 from ui.i18n import choice_label, t
 
 __all__ = ["MAX_DRAWN_UNITS", "diagram_frames", "network_chart", "points_chart"]
 
 MAX_DRAWN_UNITS = 8        # a wider layer is drawn as its first 7 units, a "⋮" and its last unit
-SPLIT_SHAPES = ("circle", "triangle-up", "square")
 
 
 def points_chart(points: pd.DataFrame, lang: str, size: int = 360, max_points: int = MAX_SHOWN_POINTS) -> alt.Chart:
     """The dataset before training: x1 vs x2, colour = class, shape = split (train/dev/test), as on the boundary
     chart. `points` has columns x1, x2, label, split; large sets are sampled for display (the subtitle says so)."""
-    shown = sample_points(points, max_points, by=("split", "label")).assign(
-        split_name=lambda d: d["split"].map(lambda s: t(s, lang)), cls=lambda d: d["label"].astype(str))
-    split_names = [t(s, lang) for s in ("train", "dev", "test")]
     counts = points["split"].value_counts()
     title = alt.TitleParams(t("preview_data_title", lang), subtitle=t(
         "preview_data_counts", lang, train=int(counts.get("train", 0)), dev=int(counts.get("dev", 0)),
         test=int(counts.get("test", 0))))
-    chart = alt.Chart(shown).mark_point(filled=True, size=24, opacity=0.8, stroke="white", strokeWidth=0.4).encode(
-        x=alt.X("x1:Q", title="x1", scale=alt.Scale(zero=False, nice=True)),
-        y=alt.Y("x2:Q", title="x2", scale=alt.Scale(zero=False, nice=True)),
-        color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS)),
-                        legend=legend(["0", "1"], t("label", lang))),
-        shape=alt.Shape("split_name:N", title=t("split", lang), legend=legend(split_names, t("split", lang)),
-                        scale=alt.Scale(domain=split_names, range=list(SPLIT_SHAPES))),
-        tooltip=[alt.Tooltip("x1:Q", format=".3f"), alt.Tooltip("x2:Q", format=".3f"),
-                 alt.Tooltip("cls:N", title=t("label", lang)), alt.Tooltip("split_name:N", title=t("split", lang))],
-    )
+    chart = point_marks(sample_points(points, max_points, by=("split", "label")), lang,
+                        alt.X("x1:Q", title="x1", scale=alt.Scale(zero=False, nice=True)),
+                        alt.Y("x2:Q", title="x2", scale=alt.Scale(zero=False, nice=True)))
     return readable(chart.properties(title=title, height=size))
 
 
