@@ -10,6 +10,7 @@ from core.gradients import dead_unit_table, layer_summary, norm_table
 from ui import state
 from ui.charts import gradients as charts
 from ui.gradient_runs import (
+    DEAD_RELU_ACTS,
     act_name,
     cached_first_step,
     cached_slope_sweep,
@@ -23,7 +24,7 @@ from ui.runs import config_key
 from ui.text import literal
 
 PRESET = "dead_relu"
-DEFAULT_ACTS = ["relu", "leaky_relu", "elu"]
+DEFAULT_ACTS = DEAD_RELU_ACTS
 ACTS_KEY = "p_dead_acts"
 
 lang = state.lang()

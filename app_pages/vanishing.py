@@ -9,13 +9,13 @@ from core.config import ACTIVATIONS
 from core.gradients import BASELINE, REMEDIES, norm_table, refused_remedies, remedy_configs, run_summary
 from ui import state
 from ui.charts import gradients as charts
-from ui.gradient_runs import act_name, cached_first_step, heatmap_spec, setting_caption, train_runs
+from ui.gradient_runs import VANISHING_ACTS, act_name, cached_first_step, heatmap_spec, setting_caption, train_runs
 from ui.i18n import t
 from ui.runs import config_key
 from ui.text import literal
 
 PRESET = "vanishing"
-DEFAULT_ACTS = ["sigmoid", "relu"]
+DEFAULT_ACTS = VANISHING_ACTS
 ACTS_KEY = "p_acts"
 FIX_KEYS = {name: f"p_fix_{name}" for name in REMEDIES}
 

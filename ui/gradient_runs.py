@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from core.training import RunResult
 
 MAX_ENTRIES = 64
+VANISHING_ACTS = ["sigmoid", "relu"]                # activations each lesson page compares by default
+DEAD_RELU_ACTS = ["relu", "leaky_relu", "elu"]
 
 # Activation names shown in the page-local multiselects. They are the same in both languages on purpose:
 # a multiselect bound to the URL writes its displayed labels into the link, and a link must keep working

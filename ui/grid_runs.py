@@ -8,6 +8,10 @@ sweep caches nothing.
 
 from __future__ import annotations
 
+import logging
+import os
+import threading
+import time
 from collections.abc import Callable
 
 import pandas as pd
@@ -55,8 +59,13 @@ def cached_sweep(base_key: str, key: str, _progress: SweepProgress | None = None
     seconds = estimate_sweep_seconds(validate_grid(base, grid))
     # a sweep takes a CPU slot like a training run (and tells the runs queued behind it how long it takes)
     with TRAIN_SLOTS.slot(seconds, _progress.cancelled if _progress is not None else None):
+        started = time.perf_counter()
         frame = sweep(base, grid, on_progress=_progress,
                       should_stop=_progress.should_stop if _progress is not None else None)
+    if os.environ.get("NNDL_TIMING"):    # the browser tests read from the log which sweeps ran
+        logging.getLogger("nndl.timing").warning("swept seconds=%.2f stopped=%d thread=%s runs=%d",
+                                                 time.perf_counter() - started, bool(frame.attrs.get("stopped")),
+                                                 threading.current_thread().name, len(frame))
     if frame.attrs.get("stopped"):
         raise TrainingCancelled     # a stopped sweep caches nothing
     return frame

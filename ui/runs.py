@@ -14,6 +14,7 @@ import functools
 import heapq
 import inspect
 import itertools
+import logging
 import os
 import threading
 import time
@@ -112,6 +113,16 @@ class SlotQueue:
             self._waiting.remove(ticket)
             self._running[ticket] = time.monotonic()
             return True
+
+    def waiting(self) -> int:
+        """How many runs wait for a slot."""
+        with self._cond:
+            return len(self._waiting)
+
+    def idle(self) -> bool:
+        """No run holds a slot or waits for one."""
+        with self._cond:
+            return not self._waiting and not self._running
 
     def release(self, ticket: int) -> None:
         """The run of `ticket` is over (or it leaves the queue): the next one may start."""
@@ -304,8 +315,13 @@ def cached_train(key: str, data: str = "", _progress: Progress | None = None) ->
     with TRAIN_SLOTS.slot(seconds, cancelled, _progress.queue if _progress is not None else None):
         if _progress is not None:
             _progress.started()
+        started = time.perf_counter()
         result = train(config, on_progress=_progress, data=splits,
                        should_stop=_progress.should_stop if _progress is not None else None)
+    if os.environ.get("NNDL_TIMING"):    # the browser tests read from the log which runs were trained
+        logging.getLogger("nndl.timing").warning("trained seconds=%.2f stopped=%d thread=%s key=%s",
+                                                 time.perf_counter() - started, result.stopped,
+                                                 threading.current_thread().name, key)
     if result.stopped:
         raise TrainingCancelled
     return result
@@ -484,6 +500,9 @@ def _import_engine() -> None:
     import ui.charts  # noqa: F401  (pandas, altair, the chart builders)
 
     gc.freeze()     # the imported modules live as long as the server: later collections need not walk them
+    from ui import warm
+
+    warm.start()    # then every lesson's default runs, into the cache (see ui.warm)
 
 
 _warming: threading.Thread | None = None

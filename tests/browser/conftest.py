@@ -52,11 +52,14 @@ def free_port() -> int:
 class Server:
     """A freshly started `streamlit run streamlit_app.py` on a loopback port."""
 
-    def __init__(self) -> None:
+    def __init__(self, warm: bool = False) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NNDL_TIMING": "1"}   # script times in the log
+        # NNDL_TIMING: script times and trained runs in the log; NNDL_WARM: the lessons' background warm-up
+        # (ui.warm), off unless a test is about it (it trains ~30 s of runs on a 2-core machine)
+        env = {**os.environ, "PYTHONUNBUFFERED": "1", "NNDL_TIMING": "1", "NNDL_WARM": "1" if warm else "0"}
         self.log_path = ROOT / "test-artifacts" / f"server-{self.port}.log"
+        self.log_path.parent.mkdir(exist_ok=True)
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
@@ -83,6 +86,21 @@ class Server:
         self.log.flush()
         lines = self.log_path.read_text().splitlines()
         return [float(line.split("script_seconds=")[1].split()[0]) for line in lines if "script_seconds=" in line]
+
+    def log_text(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")
+
+    def trained_keys(self) -> list[str]:
+        """Config keys of the runs the server trained, in order (ui.runs.cached_train logs each)."""
+        return [line.split(" key=", 1)[1] for line in self.log_text().splitlines() if "trained seconds=" in line]
+
+    def wait_log(self, text: str, timeout: float = 300) -> None:
+        deadline = time.time() + timeout
+        while text not in self.log_text():
+            if time.time() > deadline or self.proc.poll() is not None:
+                raise AssertionError(f"{text!r} not in the server log {self.log_path}")
+            time.sleep(0.5)
 
     def stop(self) -> None:
         self.proc.terminate()
