@@ -33,6 +33,8 @@ from .models import MLP, build_model
 from .probes import data_loss, dead_units, gradient_table, l1_penalty, split_name
 
 N_SNAPSHOTS = 5          # parameter snapshots kept for the first steps (theta_0 .. theta_5)
+REPLAY_FRAMES = 51       # parameters recorded at about this many epochs, evenly spread, for the replay
+REPLAY_VALUES = 150_000  # ... fewer for big networks: at most this many floats (0.6 MB) per run
 HISTORY_COLUMNS = ["epoch", "train_loss", "train_acc", "dev_loss", "dev_acc"]
 
 Progress = Callable[[int, pd.DataFrame], "bool | None"]
@@ -59,6 +61,20 @@ class RunResult:
     final_state_dict: dict[str, torch.Tensor]
     seconds: float
     stopped: bool = False            # on_progress asked to stop early
+    replay_epochs: tuple[int, ...] = ()          # s of each recorded theta_s (parameters after s epochs)
+    replay_params: torch.Tensor | None = None    # [len(replay_epochs), values]: the flat parameters + float buffers
+
+    def model_at(self, epoch: int) -> MLP:
+        """The network as it was after `epoch` epochs: the nearest recorded epoch at or before it (replay)."""
+        if self.replay_params is None or not self.replay_epochs:
+            raise ValueError("this run recorded no parameters for replay")
+        k = max(0, int(np.searchsorted(self.replay_epochs, epoch, side="right")) - 1)
+        model = build_model(self.config, make_generator(self.config.seed))
+        flat, _ = flatten_state(model)
+        with torch.no_grad():
+            flat.copy_(self.replay_params[k])
+        model.eval()
+        return model
 
     @property
     def epochs_run(self) -> int:
@@ -135,6 +151,13 @@ class _Stopped(Exception):
         self.epoch = epoch
 
 
+def replay_epochs(epochs: int, n_values: int) -> tuple[int, ...]:
+    """The epochs s whose parameters theta_s a run records for its replay: 0, ..., epochs, evenly spread,
+    at most REPLAY_FRAMES of them and at most REPLAY_VALUES floats in all (at least theta_0 and theta_E)."""
+    k = max(2, min(REPLAY_FRAMES, REPLAY_VALUES // max(1, n_values), epochs + 1))
+    return tuple(sorted({round(i * epochs / (k - 1)) for i in range(k)}))
+
+
 # --------------------------------------------------------------------------- the runner
 class _Run:
     """State of one training run.
@@ -176,6 +199,9 @@ class _Run:
         self.cand_s: list[int] = []
         self.best_s, self.best_correct = -1, -1.0
         self.best_flat = self.flat.clone()
+        self.replay_at = replay_epochs(E, self.flat.numel())
+        self.replay: dict[int, torch.Tensor] = {0: self.flat.clone()}
+        self.next_replay = self.replay_at[1] if len(self.replay_at) > 1 else -1
         if self.fused:
             self.X_cols = torch.cat([data.X_train, data.X_dev]).t().contiguous()      # [2, N] feature-major
             self.y_cols = torch.cat([data.y_train, data.y_dev]).view(1, -1)
@@ -299,9 +325,13 @@ class _Run:
                     if stop is not None and stop():
                         raise _Stopped(t)
                     self.fused_epoch(t)
+                    if t + 1 == self.next_replay:
+                        self.record(t + 1)
             else:
                 for t in range(start, end):
                     self.batched_epoch(t)
+                    if t + 1 == self.next_replay:
+                        self.record(t + 1)
         except _Stopped as stopped:
             end = stopped.epoch
             if end > start:
@@ -309,6 +339,21 @@ class _Run:
             return end
         self.close_chunk(start, end)
         return end
+
+    def record(self, s: int) -> None:
+        """Keep theta_s (parameters and batch-norm statistics) for the replay."""
+        self.replay[s] = self.flat.clone()
+        later = [e for e in self.replay_at if e > s]
+        self.next_replay = later[0] if later else -1
+
+    def peek_dev(self, s: int) -> None:
+        """Dev metrics of the current parameters theta_s into metrics[s] without making them a checkpoint
+        candidate: a paused fused run shows its last epoch's dev row; the next epoch's forward rewrites it."""
+        self.set_training(False)
+        with torch.no_grad():
+            logits = self.model(self.data.X_dev).view(1, -1)
+            self.metrics[s, 1] = row_stats(logits, self.data.y_dev.view(1, -1))[0]
+        self.set_training(True)
 
     def close_chunk(self, start: int, end: int) -> None:
         """Buffered logits -> metrics rows, gradient rows -> per-parameter L2 norms, best checkpoint."""
@@ -343,9 +388,113 @@ def _first_nonfinite(history: pd.DataFrame) -> int | None:
     return int(np.argmax(bad)) if bad.any() else None
 
 
+class Trainer:
+    """One training run that advances any number of epochs at a time; train() is this class run to the end.
+
+        trainer = Trainer(config)
+        trainer.run(1); trainer.run(10)     # epochs 0..10, exactly as train() steps them
+        trainer.epoch, trainer.history, trainer.state_dict(), trainer.optimizer_state()
+        result = trainer.result()           # the RunResult train() gives for config.replace(epochs=trainer.epoch)
+
+    Stepping k epochs in any chunks gives the weights, optimizer state and history of
+    train(config.replace(epochs=k)) bit for bit. It stops by itself at config.epochs, at the first
+    non-finite loss (diverged_at) and when should_stop() says so (stopped).
+    """
+
+    def __init__(self, config: RunConfig, data: Splits | None = None, should_stop: StopCheck | None = None,
+                 chunk: int = 0):
+        """`chunk`: epochs per buffered chunk inside run() (default about a twentieth of the run).
+        Raises ConfigError if the run is over the compute budget (core.budget) for the data it gets."""
+        self.started = time.perf_counter()
+        if data is not None:          # the budget of the data it trains on (an upload can be larger)
+            check_budget(config, len(data.y_train), len(data.y_dev))
+        else:                         # a config made under budget_unchecked() was never checked
+            check_budget(config, config.split_counts[0])
+        self.config = config
+        self.data = data if data is not None else make_splits(config)
+        self._run = _Run(config, self.data, chunk=chunk or max(1, config.epochs // 20), should_stop=should_stop)
+        self.grads_first = gradient_table(self._run.model, self.data.X_train, self.data.y_train, config.l1)
+        self.dead_init = dead_units(self._run.model, self.data.X_train)
+        self.epoch = 0                          # epochs done: the parameters are theta_epoch
+        self.diverged_at: int | None = None     # first epoch whose train or dev loss was not finite
+        self.stopped = False
+        self._closed = False
+
+    @property
+    def model(self) -> MLP:
+        """The network with its current parameters (theta_epoch). Read it; do not step it."""
+        return self._run.model
+
+    @property
+    def chunk(self) -> int:
+        return self._run.chunk
+
+    @property
+    def finished(self) -> bool:
+        return self.epoch >= self.config.epochs or self.diverged_at is not None or self.stopped or self._closed
+
+    def run(self, epochs: int) -> int:
+        """Advance up to `epochs` epochs (never past config.epochs, a divergence or a stop); returns how many ran."""
+        if self._closed:
+            raise RuntimeError("this run is closed: result() was called")
+        run, first = self._run, self.epoch
+        target = min(self.config.epochs, self.epoch + max(0, int(epochs)))
+        while self.epoch < target and not self.finished:
+            end = min(target, self.epoch + run.chunk)
+            reached = run.run_epochs(self.epoch, end)
+            self.stopped = reached < end
+            self.epoch = reached
+            self.diverged_at = _first_nonfinite(self.known_history())
+        return self.epoch - first
+
+    def known_history(self) -> pd.DataFrame:
+        """History rows whose train and dev metrics are both known without evaluating anything: a fused
+        run learns epoch t-1's dev metrics from epoch t's forward pass, so its last row comes at the end."""
+        run, E = self._run, self.config.epochs
+        return run.history(self.epoch if (self.epoch == E or not run.fused) else max(0, self.epoch - 1))
+
+    @property
+    def history(self) -> pd.DataFrame:
+        """epoch, train_loss, train_acc, dev_loss, dev_acc of every epoch done (up to a divergence)."""
+        run = self._run
+        if run.fused and 0 < self.epoch < self.config.epochs and not self._closed:
+            run.peek_dev(self.epoch)
+        history = run.history(self.epoch)
+        return history if self.diverged_at is None else history[history["epoch"] <= self.diverged_at]
+
+    def state_dict(self) -> dict[str, torch.Tensor]:
+        """A copy of the current parameters and buffers (theta_epoch)."""
+        return {k: v.clone() for k, v in self._run.model.state_dict().items()}
+
+    def optimizer_state(self) -> dict | None:
+        """The optimizer's state_dict (None for plain SGD, which keeps no state)."""
+        opt = self._run.optimizer
+        return None if opt is None else opt.state_dict()
+
+    def recorded(self) -> tuple[tuple[int, ...], torch.Tensor]:
+        """(epochs s, [k, values] parameters theta_s) recorded so far for the replay."""
+        epochs = tuple(sorted(self._run.replay))
+        return epochs, torch.stack([self._run.replay[s] for s in epochs])
+
+    def result(self) -> RunResult:
+        """Close the run and return its RunResult (best dev model tested, gradients, dead units ...), the
+        one train(config.replace(epochs=self.epoch)) returns. The trainer cannot run further after this."""
+        run = self._run
+        if run.fused and self.epoch < self.config.epochs:   # ended early: complete the last epoch's dev row
+            run.fill_dev(self.epoch)
+            run.settle()
+        if self.epoch not in run.replay and self.diverged_at is None:
+            run.record(self.epoch)
+        self._closed = True
+        history = run.history(self.epoch)
+        if self.diverged_at is not None:
+            history = history[history["epoch"] <= self.diverged_at]
+        return _finish(run, history, self.diverged_at, self.stopped, self.grads_first, self.dead_init, self.started)
+
+
 def train(config: RunConfig, on_progress: Progress | None = None, progress_every: int = 0,
           data: Splits | None = None, should_stop: StopCheck | None = None) -> RunResult:
-    """Train the MLP a config describes and record everything the app shows.
+    """Train the MLP a config describes and record everything the app shows (a Trainer run to the end).
 
     on_progress(epochs_done, partial_history) is called every `progress_every` epochs (default:
     about 20 times per run); if it returns True, training stops there (result.stopped is True).
@@ -354,40 +503,15 @@ def train(config: RunConfig, on_progress: Progress | None = None, progress_every
     parameters keep the steps of the interrupted epoch) and result.stopped is True.
     Raises ConfigError if the run is over the compute budget (core.budget) for the data it gets.
     """
-    start = time.perf_counter()
-    if data is not None:          # the budget of the data it trains on (an upload can be larger)
-        check_budget(config, len(data.y_train), len(data.y_dev))
-    else:                         # a config made under budget_unchecked() was never checked
-        check_budget(config, config.split_counts[0])
-    data = data if data is not None else make_splits(config)
-    E = config.epochs
-    run = _Run(config, data, chunk=progress_every or max(1, E // 20), should_stop=should_stop)
-    grads_first = gradient_table(run.model, data.X_train, data.y_train, config.l1)
-    dead_init = dead_units(run.model, data.X_train)
-
-    done, diverged_at, stopped = 0, None, False
-    while done < E:
-        end = min(E, done + run.chunk)
-        reached = run.run_epochs(done, end)
-        stopped = reached < end
-        end = reached
-        # fused runs know epoch end-1's dev metrics only after the next forward
-        known = end if (end == E or not run.fused) else max(0, end - 1)
-        partial = run.history(known)
-        done = end
-        diverged_at = _first_nonfinite(partial)
-        if diverged_at is not None or stopped:
+    trainer = Trainer(config, data, should_stop, chunk=progress_every)
+    while not trainer.finished:
+        trainer.run(trainer.chunk)
+        if trainer.diverged_at is not None or trainer.stopped:
             break
-        if on_progress is not None and on_progress(done, partial) and done < E:
-            stopped = True
-            break
-    if run.fused and done < E:   # stopped or diverged early: complete the last epoch's dev row
-        run.fill_dev(done)
-        run.settle()
-    history = run.history(done)
-    if diverged_at is not None:
-        history = history[history["epoch"] <= diverged_at]
-    return _finish(run, history, diverged_at, stopped, grads_first, dead_init, start)
+        if on_progress is not None and on_progress(trainer.epoch, trainer.known_history()) \
+                and trainer.epoch < config.epochs:
+            trainer.stopped = True
+    return trainer.result()
 
 
 def _finish(run: _Run, history: pd.DataFrame, diverged_at: int | None, stopped: bool,
@@ -418,6 +542,7 @@ def _finish(run: _Run, history: pd.DataFrame, diverged_at: int | None, stopped: 
         weight_snapshots=snapshots, dead_units=dead, grads_first=grads_first, grads_last=grads_last,
         diverged_at=diverged_at, state_dict=best_state, final_state_dict=final_state,
         seconds=time.perf_counter() - start, stopped=stopped,
+        replay_epochs=tuple(sorted(run.replay)), replay_params=torch.stack([run.replay[s] for s in sorted(run.replay)]),
     )
 
 
