@@ -1,9 +1,10 @@
 """The batched engine of core.sweep: configs of one network shape trained together as one model.
 
 Full-batch configs of one optimizer (SGD with any momentum, Nesterov and weight decay, or Adam with
-any betas and weight decay; core.sweep.batchable) that share the data, the network shape, the
-activation and the epoch count have their parameters stacked along a leading config axis, and one
-set of batched ops (``torch.bmm`` family, hand-written backward) trains all of them per epoch.
+any betas and weight decay; core.sweep.batchable) that share the data, the network shape (input features
+included: computed once per group, by the op train() uses), the activation and the epoch count have their
+parameters stacked along a leading config axis, and one set of batched ops (``torch.bmm`` family,
+hand-written backward) trains all of them per epoch.
 Each config keeps its own learning rate, optimizer hyperparameters and initial weights (taken from
 ``build_model(config)``), so every row equals what ``core.training.train(config)`` reports. The
 batched ops mirror train()'s (forward ``addmm``/``baddbmm`` with the bias as the added term,
@@ -116,9 +117,11 @@ class _Group:
         self.grad = torch.empty(self.P)
         self.views = [self._layer_views(self.ring[k]) for k in range(self.chunk + 1)]
         self.gviews = self._layer_views(self.grad)
-        # data, feature-major: columns are train rows then dev rows
-        self.X_cols = torch.cat([data.X_train, data.X_dev]).t().contiguous()     # [2, N]
-        self.X_rows = self.X_cols.t()                                               # [N, 2] view
+        # data, feature-major: columns are train rows then dev rows; the input features computed once, by the
+        # very op train()'s fused path uses (MLP.forward_columns), so fc1 sees the same tensor in both
+        points = torch.cat([data.X_train, data.X_dev]).t().contiguous()            # [2, N]
+        self.X_cols = choices.expand_columns(torch, points, c0.features)           # [F, N] (F = 2: the points)
+        self.X_rows = self.X_cols.t()                                               # [N, F] view
         self.y_row = torch.cat([data.y_train, data.y_dev]).view(1, 1, -1)
         self.row_weight = torch.cat([torch.full((self.n_train,), 1.0 / self.n_train),
                                      torch.zeros(self.n_dev)]).view(1, 1, -1)
@@ -172,7 +175,7 @@ class _Group:
     def _layer_views(self, flat: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
         C, views = self.C, []
         for j, (w0, b0, n_in, n_out) in enumerate(self.blocks):
-            if j == 0:   # first layer as one matrix over all configs: [C*out, 2] @ [2, N]
+            if j == 0:   # first layer as one matrix over all configs: [C*out, F] @ [F, N]
                 views.append((flat[w0:b0].view(C * n_out, n_in), flat[b0:b0 + C * n_out].view(C * n_out, 1)))
             else:
                 views.append((flat[w0:b0].view(C, n_out, n_in), flat[b0:b0 + C * n_out].view(C, n_out, 1)))

@@ -1,9 +1,10 @@
-"""The choice tables: every activation, weight initializer and dataset the app offers, one row each.
+"""The choice tables: every activation, weight initializer, dataset and input feature the app offers, one row each.
 
 A new choice is one row here, plus its op class in ``core.manual`` (activation) or its generator
 in ``core.data`` (dataset), plus tests. Everything else reads the rows: ``core.config``'s choice
 tuples, ``core.models`` (the torch forward, He init, every initializer), ``core.batched`` (its
-kernels), ``ui.i18n`` (en/zh labels) and ``ui.gradient_runs`` (short names).
+kernels), ``ui.i18n`` (en/zh labels) and ``ui.gradient_runs`` (short names). An input feature is one row
+here (its value from x1, x2) plus tests: the network expands the points itself (core.models.MLP).
 
 Importing this module does not import torch: ``core.config`` reads the names while the app draws
 its sidebar, before torch has loaded. The torch parts of a row are functions whose first argument
@@ -185,3 +186,53 @@ DATASET_TABLE: dict[str, Dataset] = _by_name(
     Dataset("gauss", "two Gaussians", "两个高斯簇"),
     Dataset("spiral", "spiral", "双螺旋"),
 )
+
+
+# =========================================================================== input features
+@dataclass(frozen=True)
+class Feature:
+    """One input feature computed from a point (x1, x2), as TensorFlow Playground's inputs.
+
+    RunConfig.features is a subset of these names (default x1,x2: the book's raw inputs); the
+    network's input layer has one unit per chosen feature, in this table's order.
+    """
+
+    name: str          # the spec value, e.g. "x1sq" (URL: features=x1,x2,x1sq)
+    en: str            # label, English (also the input node's caption)
+    zh: str            # label, Chinese
+    value: Callable[[Any, Tensor, Tensor], Tensor]     # (torch, x1, x2) -> the feature, same shape
+
+
+FEATURE_TABLE: dict[str, Feature] = _by_name(
+    Feature("x1", "x₁", "x₁", lambda torch, x1, x2: x1),
+    Feature("x2", "x₂", "x₂", lambda torch, x1, x2: x2),
+    Feature("x1sq", "x₁²", "x₁²", lambda torch, x1, x2: x1 * x1),
+    Feature("x2sq", "x₂²", "x₂²", lambda torch, x1, x2: x2 * x2),
+    Feature("x1x2", "x₁x₂", "x₁x₂", lambda torch, x1, x2: x1 * x2),
+    Feature("sinx1", "sin(x₁)", "sin(x₁)", lambda torch, x1, x2: torch.sin(x1)),
+    Feature("sinx2", "sin(x₂)", "sin(x₂)", lambda torch, x1, x2: torch.sin(x2)),
+)
+RAW_FEATURES = ("x1", "x2")      # the default: the points themselves, no feature computed
+
+
+def feature(name: str) -> Feature:
+    return _lookup(FEATURE_TABLE, name, "feature")
+
+
+def expand_features(torch: Any, X: Tensor, names: tuple[str, ...]) -> Tensor:
+    """[N, 2] points -> [N, len(names)] features, in the order of `names`. The default (x1, x2) returns X
+    itself, so every book experiment runs on exactly the tensors it always did."""
+    if tuple(names) == RAW_FEATURES:
+        return X
+    x1, x2 = X[:, 0], X[:, 1]
+    return torch.stack([feature(n).value(torch, x1, x2) for n in names], dim=1)
+
+
+def expand_columns(torch: Any, X_cols: Tensor, names: tuple[str, ...]) -> Tensor:
+    """Feature-major: [2, N] points -> [len(names), N] features (contiguous), as expand_features; the default
+    returns X_cols itself. The one expansion of the fused full-batch path (core.models.MLP.forward_columns) and
+    of the batched sweep engine (core.batched), so both feed their first layer the very same tensor."""
+    if tuple(names) == RAW_FEATURES:
+        return X_cols
+    x1, x2 = X_cols[0], X_cols[1]
+    return torch.stack([feature(n).value(torch, x1, x2) for n in names], dim=0)

@@ -20,11 +20,12 @@ from typing import Any
 
 from . import budget as _budget
 from .budget import MAX_SECONDS
-from .choices import ACTIVATION_TABLE, DATASET_TABLE, INIT_TABLE
+from .choices import ACTIVATION_TABLE, DATASET_TABLE, FEATURE_TABLE, INIT_TABLE, RAW_FEATURES
 
 DATASETS = tuple(DATASET_TABLE)          # the names of the choice tables (core.choices), in their order
 ACTIVATIONS = tuple(ACTIVATION_TABLE)
 INITS = tuple(INIT_TABLE)
+FEATURES = tuple(FEATURE_TABLE)
 OPTIMIZER_LABELS: dict[str, tuple[str, str]] = {    # torch.optim name -> (en, zh) choice label
     "sgd": ("SGD", "SGD（随机梯度下降）"), "adagrad": ("Adagrad", "AdaGrad"), "adadelta": ("Adadelta", "AdaDelta"),
     "rmsprop": ("RMSprop", "RMSprop"), "adam": ("Adam", "Adam"), "adamax": ("Adamax", "Adamax"),
@@ -38,7 +39,8 @@ MAX_TEXT = 200          # longest URL/CLI value we even try to parse
 # The compute budget bounds a run's estimated wall time (core.budget: a cost model of train(),
 # calibrated by bench/bench_budget.py); RunConfig refuses configs estimated above MAX_SECONDS.
 BUDGET_FIELDS = ("epochs", "batch_size", "n_samples", "train_frac", "dev_frac", "hidden", "optimizer",
-                 "momentum", "weight_decay", "batch_norm", "clip_norm", "l1")     # what the estimate depends on
+                 "momentum", "weight_decay", "batch_norm", "clip_norm", "l1",
+                 "features")     # what the estimate depends on
 
 
 @dataclass(frozen=True)
@@ -46,7 +48,7 @@ class Field:
     """One knob: how it is typed, bounded, grouped, shown and explained."""
 
     name: str
-    kind: str                     # "int" | "float" | "choice" | "bool" | "layers"
+    kind: str                     # "int" | "float" | "choice" | "bool" | "layers" | "features" (a subset of choices)
     default: Any
     group: str                    # "data" | "network" | "init" | "training"
     en: str
@@ -76,6 +78,11 @@ class Field:
             if lang == "zh":
                 return f"0–{MAX_LAYERS} 个隐藏层，每层 1–{MAX_WIDTH} 个神经元，如 5,3"
             return f"0–{MAX_LAYERS} comma-separated layer widths, each 1–{MAX_WIDTH}, e.g. 5,3"
+        if self.kind == "features":
+            names = ", ".join(self.choices)
+            if lang == "zh":
+                return f"从 {names} 中选一个或多个，用逗号分隔，如 x1,x2,x1x2"
+            return f"one or more of {names}, comma-separated, e.g. x1,x2,x1x2"
         return f"[{_fmt(self.lo)}, {_fmt(self.hi)}]"
 
 
@@ -107,6 +114,12 @@ FIELDS: tuple[Field, ...] = (
     Field("data_seed", "int", 0, "data", "Data seed", "数据随机种子", 0, 2**31 - 1,
           help_en="Seed of the dataset (points, noise, shuffle).", help_zh="生成数据（点、噪声、打乱）的随机种子。"),
     # ---- network ----
+    Field("features", "features", RAW_FEATURES, "network", "Input features", "输入特征", choices=FEATURES,
+          help_en="What the input layer sees, computed from each point (x1, x2), as in TensorFlow Playground: "
+                  "one input unit per feature. x1, x2 (the book) are the point itself; x1², x2², x1·x2 and sin "
+                  "let a network without hidden layers draw curved boundaries.",
+          help_zh="输入层看到的特征，由每个点 (x1, x2) 计算得到（同 TensorFlow Playground）：每个特征一个输入神经元。"
+                  "x1、x2（书中做法）就是点本身；x1²、x2²、x1·x2 和 sin 能让没有隐藏层的网络画出弯曲的决策边界。"),
     Field("hidden", "layers", (5,), "network", "Hidden layers", "隐藏层",
           help_en="Neurons per hidden layer, e.g. 5 or 5,3 (empty = logistic regression).",
           help_zh="每个隐藏层的神经元个数，如 5 或 5,3（留空即 Logistic 回归）。"),
@@ -222,6 +235,10 @@ def _coerce(field: Field, value: Any) -> Any:
         if not isinstance(value, (tuple, list)):
             raise ConfigError(field.name, value, field.allowed())
         return tuple(_coerce_width(field, v) for v in value)
+    if field.kind == "features":
+        if not isinstance(value, (tuple, list, set, frozenset)) or not all(isinstance(v, str) for v in value):
+            raise ConfigError(field.name, value, field.allowed())
+        return _feature_subset(field, value, value)
     wrong_choice = field.kind == "choice" and value not in field.choices
     if wrong_choice or (field.kind == "bool" and not isinstance(value, bool)):
         raise ConfigError(field.name, value, field.allowed())
@@ -259,13 +276,8 @@ def _parse_text(field: Field, text: str) -> Any:
     read as their ASCII forms in every field, so every field accepts the same digits."""
     text = unicodedata.normalize("NFKC", text)
     bad = ConfigError(field.name, text, field.allowed())
-    if field.kind == "layers":
-        if text in ("", "none", "0"):
-            return ()
-        parts = text.replace(" ", "").split(",")
-        if any(not _DIGITS.fullmatch(p) for p in parts):
-            raise ConfigError(field.name, text, field.allowed(), "not a list of positive integers", "不是正整数列表")
-        return tuple(int(p) for p in parts)
+    if field.kind in ("layers", "features"):
+        return _parse_list(field, text)
     if field.kind == "choice":
         if text not in field.choices:
             raise ConfigError(field.name, text, field.allowed(), "unknown value", "未知取值")
@@ -286,6 +298,31 @@ def _parse_text(field: Field, text: str) -> Any:
             raise ConfigError(field.name, text, field.allowed(), "not an integer", "不是整数")
         return int(number)
     return number
+
+
+def _parse_list(field: Field, text: str) -> tuple:
+    """A comma-separated URL/CLI value: hidden layer widths ('5,3', '' or 'none': no hidden layer) or input
+    features ('x1,x2,x1x2')."""
+    if field.kind == "features":
+        return _feature_subset(field, [p.strip().lower() for p in text.split(",")], text)
+    if text in ("", "none", "0"):
+        return ()
+    parts = text.replace(" ", "").split(",")
+    if any(not _DIGITS.fullmatch(p) for p in parts):
+        raise ConfigError(field.name, text, field.allowed(), "not a list of positive integers", "不是正整数列表")
+    return tuple(int(p) for p in parts)
+
+
+def _feature_subset(field: Field, names: Any, shown: Any) -> tuple[str, ...]:
+    """A features value: the chosen names in the table's order, each once; ConfigError naming unknown ones."""
+    names = [n for n in names if n != ""]
+    unknown = list(dict.fromkeys(n for n in names if n not in field.choices))
+    if unknown:
+        listed = ", ".join(_short(n, quote=False) for n in unknown[:3]) + (", ..." if len(unknown) > 3 else "")
+        raise ConfigError(field.name, shown, field.allowed(), f"unknown feature {listed}", f"未知特征 {listed}")
+    if not names:
+        raise ConfigError(field.name, shown, field.allowed(), "no feature chosen", "未选择任何特征")
+    return tuple(n for n in field.choices if n in names)
 
 
 def _check_bounds(field: Field, value: Any) -> None:
@@ -330,6 +367,7 @@ class RunConfig:
     train_frac: float = _d("train_frac")
     dev_frac: float = _d("dev_frac")
     data_seed: int = _d("data_seed")
+    features: tuple[str, ...] = _d("features")
     hidden: tuple[int, ...] = _d("hidden")
     activation: str = _d("activation")
     leaky_slope: float = _d("leaky_slope")
@@ -371,8 +409,8 @@ class RunConfig:
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
-        """Widths from input to output, e.g. (2, 5, 1)."""
-        return (2, *self.hidden, 1)
+        """Widths from input to output, e.g. (2, 5, 1): one input unit per feature."""
+        return (len(self.features), *self.hidden, 1)
 
     @property
     def n_params(self) -> int:
@@ -400,6 +438,8 @@ class RunConfig:
         """Short human description: '2-5-1 sigmoid, normal, sgd lr=0.2, 3000 ep' (en), or in the zh choice
         labels '2-5-1 Logistic（sigmoid），正态分布（高斯）初始化，SGD 学习率 0.2，3000 轮' (zh)."""
         arch = "-".join(map(str, self.layer_sizes))
+        if self.features != RAW_FEATURES:
+            arch += f" ({','.join(self.features)})"
         if lang != "zh":
             return f"{arch} {self.activation}, {self.weight_init}, {self.optimizer} lr={self.lr:g}, {self.epochs} ep"
         init = INIT_TABLE[self.weight_init].zh
@@ -509,7 +549,7 @@ def check_runs_time(configs: list[RunConfig], field: str = "epochs") -> None:
 # --------------------------------------------------------------------------- URL / text
 def format_value(field: Field, value: Any) -> str:
     """Serialize one field value for a URL or CLI flag."""
-    if field.kind == "layers":
+    if field.kind in ("layers", "features"):
         return ",".join(map(str, value))
     if field.kind == "bool":
         return "1" if value else "0"

@@ -26,9 +26,9 @@ MAX_TIME_S = 120.0
 
 # --------------------------------------------------------------------------- text -> grid
 def split_values(field: str, text: str) -> list[str]:
-    """The items of one axis text box: layer lists are separated by ';' (e.g. '5;5,3'), other values by
-    ',' or ';'. Blank items are dropped (use 'none' for no hidden layer)."""
-    sep = ";" if FIELD_BY_NAME[field].kind == "layers" else "[,;]"
+    """The items of one axis text box: layer lists and feature sets are separated by ';' (e.g. '5;5,3' or
+    'x1,x2;x1sq,x2sq'), other values by ',' or ';'. Blank items are dropped (use 'none' for no hidden layer)."""
+    sep = ";" if FIELD_BY_NAME[field].kind in ("layers", "features") else "[,;]"
     return [item.strip() for item in re.split(sep, text or "") if item.strip()]
 
 

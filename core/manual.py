@@ -11,7 +11,9 @@ Shapes: N rows, a layer maps [N, in] -> [N, out]; weights are [out, in] like ``n
 so a layer computes X W^T + b. Names are those of ``core.models.MLP``: fc1 .. fcK.
 
 The network is 2 -> hidden ... -> 1: fc layers with a hidden activation in between, then a
-sigmoid output unit y_hat and the mean binary cross-entropy (BCE) loss, as in the book. Only
+sigmoid output unit y_hat and the mean binary cross-entropy (BCE) loss, as in the book. Its inputs
+are the points (x1, x2), or the input features a config chooses (RunConfig.features: x1², x1 x2, ...),
+computed once before training (``network_inputs``): fc1 then has one column per feature. Only
 the data loss is differentiated here: L1, weight decay, clipping, mini-batches, batch norm and
 the other optimizers of ``RunConfig`` are left to ``core.training``; training here is plain
 full-batch gradient descent with ``config.lr``.
@@ -29,6 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 import pandas as pd
 import torch
 
+from . import choices
 from .config import RunConfig
 from .data import make_splits
 from .models import MLP, build_model
@@ -208,7 +211,7 @@ class ManualMLP:
     Usage (one training step)::
 
         net = ManualMLP.from_model(build_model(config), dtype=torch.float64)
-        loss = net.loss(X, y)      # forward: X [N, 2] -> y_hat [N, 1] -> mean BCE (a 0-dim tensor)
+        loss = net.loss(X, y)      # forward: X [N, in] -> y_hat [N, 1] -> mean BCE (a 0-dim tensor)
         net.backward()             # fills every layer's grad_weight / grad_bias
         net.step(lr)               # theta <- theta - lr * grad
 
@@ -260,14 +263,14 @@ class ManualMLP:
         return [*ops, self.linears[-1]]
 
     def logits(self, X: Tensor) -> Tensor:
-        """Logits z [N, 1] (before the output sigmoid) for inputs X [N, 2]."""
+        """Logits z [N, 1] (before the output sigmoid) for inputs X [N, in] (network_inputs: the points by default)."""
         out = X
         for op in self.hidden_ops():
             out = op.forward(out)
         return out
 
     def forward(self, X: Tensor) -> Tensor:
-        """Probabilities y_hat = sigmoid(z) [N, 1] for inputs X [N, 2]."""
+        """Probabilities y_hat = sigmoid(z) [N, 1] for inputs X [N, in]."""
         return self.output.forward(self.logits(X))
 
     def loss(self, X: Tensor, y: Tensor) -> Tensor:
@@ -313,9 +316,15 @@ def require_no_batch_norm(config: RunConfig) -> None:
 
 
 def training_set(config: RunConfig, dtype: torch.dtype) -> tuple[Tensor, Tensor]:
-    """The config's training rows as (X [N, 2], y [N, 1]) in `dtype`."""
+    """The config's training rows as (X [N, 2], y [N, 1]) in `dtype`: the points, as core.models.MLP takes them."""
     data = make_splits(config)
     return data.X_train.to(dtype), data.y_train.to(dtype)
+
+
+def network_inputs(config: RunConfig, X: Tensor) -> Tensor:
+    """What the hand-written network's fc1 gets: the config's input features of the points X [N, 2], as
+    [N, len(features)] (X itself for the default x1, x2). MLP computes the same inside its forward."""
+    return choices.expand_features(torch, X, config.features)
 
 
 def train_manual(config: RunConfig, epochs: int | None = None, dtype: torch.dtype = torch.float64,
@@ -328,6 +337,7 @@ def train_manual(config: RunConfig, epochs: int | None = None, dtype: torch.dtyp
     """
     require_no_batch_norm(config)
     X, y = training_set(config, dtype)
+    X = network_inputs(config, X)               # the features, computed once
     net = ManualMLP.from_model(build_model(config), dtype, fused)
     epochs = config.epochs if epochs is None else epochs
     losses = torch.empty(epochs, dtype=dtype)

@@ -20,7 +20,7 @@ import torch
 
 from .config import FIELD_BY_NAME, RunConfig
 from .config import n_params as layer_params
-from .manual import ManualMLP, require_no_batch_norm, train_autograd, train_manual, training_set
+from .manual import ManualMLP, network_inputs, require_no_batch_norm, train_autograd, train_manual, training_set
 from .models import MLP, build_model
 from .probes import data_loss, split_name
 
@@ -57,12 +57,13 @@ def compare_gradients(config: RunConfig, dtype: torch.dtype = torch.float64, fus
     """
     require_no_batch_norm(config)
     X, y = training_set(config, dtype)
+    inputs = network_inputs(config, X)          # by hand: the features, computed once; autograd's MLP takes X
     model = build_model(config).to(dtype)
     net = ManualMLP.from_model(model, fused=fused)
-    loss_manual = float(net.loss(X, y))
+    loss_manual = float(net.loss(inputs, y))
     net.backward()
     manual = net.gradients()
-    saturated = _saturated_rows(net, X)
+    saturated = _saturated_rows(net, inputs)
     auto = autograd_gradients(model, X, y)
     with torch.no_grad():
         loss_auto = float(data_loss(model(X), y))
@@ -126,6 +127,7 @@ def finite_difference_check(config: RunConfig, eps: float = 1e-6, dtype: torch.d
     """
     require_no_batch_norm(config)
     X, y = training_set(config, dtype)
+    X = network_inputs(config, X)               # the input features, computed once
     net = ManualMLP.from_model(build_model(config), dtype, fused)
     loss = float(net.loss(X, y))
     net.backward()

@@ -2,8 +2,12 @@
 
 The model returns logits (pre-sigmoid); the loss is binary cross-entropy on sigmoid(logits),
 computed stably as ``binary_cross_entropy_with_logits``. Initialization lives in
-``reset_parameters`` and draws only from the generator it is given. Activations and init schemes
-are rows of ``core.choices``.
+``reset_parameters`` and draws only from the generator it is given. Activations, init schemes and
+input features are rows of ``core.choices``.
+
+The model takes the raw points [N, 2] everywhere (training, the boundary grid, probes) and computes
+its input features itself (RunConfig.features, TensorFlow Playground's inputs); with the default
+features (x1, x2) the points go in untouched.
 """
 
 from __future__ import annotations
@@ -29,15 +33,25 @@ def activation_fn(name: str, leaky_slope: float = 0.01) -> Callable[[torch.Tenso
 
 
 class MLP(nn.Module):
-    """2 -> hidden... -> 1 perceptron; layers are attributes fc1..fcK (K = len(hidden) + 1)."""
+    """features -> hidden... -> 1 perceptron; layers are attributes fc1..fcK (K = len(hidden) + 1).
+
+    Inputs are points [N, 2]; the input layer has one unit per name in `features` (core.choices.FEATURE_TABLE),
+    computed from the points in forward(), forward_hidden() and forward_columns().
+    """
 
     def __init__(self, hidden: tuple[int, ...] = (5,), activation: str = "sigmoid",
-                 leaky_slope: float = 0.01, batch_norm: bool = False, in_features: int = 2):
+                 leaky_slope: float = 0.01, batch_norm: bool = False,
+                 features: tuple[str, ...] = choices.RAW_FEATURES):
         super().__init__()
         self.hidden = tuple(hidden)
         self.activation = activation
         self.leaky_slope = leaky_slope
-        sizes = (in_features, *self.hidden, 1)
+        self.features = tuple(features)
+        for name in self.features:
+            choices.feature(name)                   # ValueError for an unknown name
+        self.expands = self.features != choices.RAW_FEATURES    # False: the points are the inputs, nothing runs
+        self._columns: tuple | None = None          # (points [2, N], their version, features [F, N]): see below
+        sizes = (len(self.features), *self.hidden, 1)
         self.n_linear = len(sizes) - 1
         for k in range(self.n_linear):
             # skip_init: no draw from torch's global RNG; reset_parameters fills the weights
@@ -51,12 +65,34 @@ class MLP(nn.Module):
     def linears(self) -> list[nn.Linear]:
         return [getattr(self, f"fc{k + 1}") for k in range(self.n_linear)]
 
+    def inputs(self, x: torch.Tensor) -> torch.Tensor:
+        """The input layer's values [N, len(features)] for points [N, 2] (the points themselves by default)."""
+        return choices.expand_features(torch, x, self.features) if self.expands else x
+
+    def input_columns(self, xt: torch.Tensor) -> torch.Tensor:
+        """Feature-major inputs [len(features), N] for points [2, N] (the points themselves by default).
+
+        The training loop passes the same [2, N] tensor every epoch: its features are computed once and
+        kept while that tensor is unchanged (same object, same version counter)."""
+        if not self.expands:
+            return xt
+        cached = self._columns
+        if (cached is not None and cached[0] is xt and not xt.requires_grad and not xt.is_inference()
+                and cached[1] == xt._version):
+            return cached[2]
+        out = choices.expand_columns(torch, xt, self.features)
+        if not xt.requires_grad and not xt.is_inference():
+            self._columns = (xt, xt._version, out)
+        return out
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits [N, 1] for inputs [N, 2]."""
+        """Logits [N, 1] for points [N, 2]."""
         return self.forward_hidden(x)[-1]
 
     def forward_hidden(self, x: torch.Tensor) -> list[torch.Tensor]:
-        """Outputs of each hidden activation, then the logits as the last entry."""
+        """Outputs of each hidden activation, then the logits as the last entry (for points [N, 2])."""
+        if self.expands:
+            x = choices.expand_features(torch, x, self.features)
         outs = []
         for k in range(1, self.n_linear):
             fc = getattr(self, f"fc{k}")
@@ -70,11 +106,13 @@ class MLP(nn.Module):
         return outs
 
     def forward_columns(self, xt: torch.Tensor) -> torch.Tensor:
-        """Logits [1, N] for feature-major inputs [2, N]; no batch norm.
+        """Logits [1, N] for feature-major points [2, N]; no batch norm.
 
         Same function as forward(); on CPU, W @ X^T is ~3x faster than X @ W^T for these skinny
         shapes, which is what the training loop's fast path is made of.
         """
+        if self.expands:
+            xt = self.input_columns(xt)
         for k in range(1, self.n_linear + 1):
             fc = getattr(self, f"fc{k}")
             xt = torch.addmm(fc.bias.unsqueeze(1), fc.weight, xt)
@@ -83,7 +121,8 @@ class MLP(nn.Module):
         return xt
 
     def extra_repr(self) -> str:
-        return f"activation={self.activation}"
+        extra = f", features={','.join(self.features)}" if self.expands else ""
+        return f"activation={self.activation}{extra}"
 
     @torch.no_grad()
     def reset_parameters(self, scheme: str, generator: torch.Generator, *, mean: float = 0.0, std: float = 1.0,
@@ -121,7 +160,7 @@ def build_model(config: RunConfig, generator: torch.Generator | None = None) -> 
     """The initialized MLP a config describes; weights drawn from `generator` (default: seeded by config.seed)."""
     if generator is None:
         generator = torch.Generator().manual_seed(config.seed)
-    model = MLP(config.hidden, config.activation, config.leaky_slope, config.batch_norm)
+    model = MLP(config.hidden, config.activation, config.leaky_slope, config.batch_norm, config.features)
     model.reset_parameters(config.weight_init, generator, mean=config.weight_mean, std=config.weight_std,
                            low=config.weight_low, high=config.weight_high, value=config.weight_value,
                            bias=config.bias_init)

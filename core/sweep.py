@@ -3,10 +3,10 @@
     sweep(RunConfig(), {"hidden": [(5,), (5, 3)], "lr": [0.01, 1, 5], "seed": [0, 1, 2]})
 
 Full-batch configs of one optimizer (SGD with any momentum, Nesterov and weight decay, or Adam with
-any betas and weight decay; no L1, clipping or batch norm) that share the data, the network shape,
-the activation and the epoch count are trained *together* by the batched engine (``core.batched``),
-whose rows equal what ``core.training.train(config)`` reports (bit for bit or up to float32
-rounding, depending on the CPU: see there). Every other config (other optimizers, mini-batches,
+any betas and weight decay; no L1, clipping or batch norm) that share the data, the network shape (input
+features and hidden layers), the activation and the epoch count are trained *together* by the batched
+engine (``core.batched``), whose rows equal what ``core.training.train(config)`` reports (bit for bit
+or up to float32 rounding, depending on the CPU: see there). Every other config (other optimizers, mini-batches,
 batch norm, L1, clipping) falls back to ``train(config)`` and gives its numbers exactly.
 
 Semantics per config are train()'s: epoch t's train metrics come from theta_t, one step gives
@@ -37,7 +37,7 @@ MAX_CONFIGS = 200
 # A sweep's estimated wall time (estimate_sweep_seconds) may be at most sweep_time_cap() =
 # core.budget.SWEEP_FACTOR x core.budget.MAX_SECONDS (3 x 60 s); each config alone must fit MAX_SECONDS.
 # Fields that may differ inside one batched group; group_key compares everything else that matters
-# for full-batch plain SGD (data, hidden, activation, leaky_slope for leaky_relu, epochs).
+# for full-batch plain SGD (data, input features, hidden, activation, leaky_slope for leaky_relu, epochs).
 BATCH_FREE = ("lr", "seed", "weight_init", "weight_mean", "weight_std", "weight_low", "weight_high",
               "weight_value", "bias_init", "momentum", "nesterov", "weight_decay", "beta1", "beta2")
 BATCH_OPTIMIZERS = ("sgd", "adam")
@@ -150,7 +150,7 @@ def group_key(config: RunConfig) -> tuple:
         return ("single", config)
     slope = config.leaky_slope if config.activation == "leaky_relu" else None
     data = (config.dataset, config.n_samples, config.noise, config.train_frac, config.dev_frac, config.data_seed)
-    return ("batch", data, config.hidden, config.activation, slope, config.epochs, config.optimizer)
+    return ("batch", data, config.features, config.hidden, config.activation, slope, config.epochs, config.optimizer)
 
 
 def _data_key(config: RunConfig) -> tuple:

@@ -315,7 +315,7 @@ def check_state_dict(state: dict[str, torch.Tensor], config: RunConfig) -> dict[
     needed = sum(t.numel() for t in expected.values()) * max(d.itemsize for d in FLOAT_DTYPES)
     for key, want in expected.items():       # shapes first: "fc2.weight is 3x5, needs 1x5" says most
         if key in state:
-            _check_tensor(key, state[key], want, arch, needed)
+            _check_tensor(key, state[key], want, arch, needed, config.features)
     missing = [k for k in expected if k not in state]
     extra = [k for k in state if k not in expected]
     if missing or extra:
@@ -337,9 +337,11 @@ def check_state_dict(state: dict[str, torch.Tensor], config: RunConfig) -> dict[
     return clean
 
 
-def _check_tensor(key: str, got: torch.Tensor, want: torch.Tensor, arch: str, needed: int) -> None:
+def _check_tensor(key: str, got: torch.Tensor, want: torch.Tensor, arch: str, needed: int,
+                  features: tuple[str, ...] = ("x1", "x2")) -> None:
     """UploadError unless `got` is a plain dense CPU tensor of a usable dtype, of want's shape, and views at
-    most `needed` bytes. Reads only metadata: nothing is allocated."""
+    most `needed` bytes. Reads only metadata: nothing is allocated. A first layer with another number of
+    inputs is told that those are the input features (RunConfig.features)."""
     if type(got) not in (torch.Tensor, torch.nn.Parameter) or got.layout != torch.strided or got.is_nested:
         kind = _shown(got.layout if isinstance(got, torch.Tensor) else type(got).__name__)
         raise UploadError(f"Layer {key} is not an ordinary dense tensor ({kind}).",
@@ -354,8 +356,15 @@ def _check_tensor(key: str, got: torch.Tensor, want: torch.Tensor, arch: str, ne
                           f"参数 {key} 不是{kind_zh}张量（其数据类型为 {_shown(got.dtype)}）。")
     if got.shape != want.shape:
         shape = _shown(tuple(got.shape))
-        raise UploadError(f"Layer {key} has shape {shape}, the current network ({arch}) needs {tuple(want.shape)}.",
-                          f"参数 {key} 的形状是 {shape}，当前网络（{arch}）需要 {tuple(want.shape)}。")
+        en = f"Layer {key} has shape {shape}, the current network ({arch}) needs {tuple(want.shape)}."
+        zh = f"参数 {key} 的形状是 {shape}，当前网络（{arch}）需要 {tuple(want.shape)}。"
+        if key == "fc1.weight" and got.dim() == 2 and got.shape[1] != want.shape[1]:
+            names = ", ".join(features)
+            en += (f" Its {got.shape[1]} columns are the input features the model was trained on; this network has "
+                   f"{len(features)} ({names}): choose the same input features in the sidebar.")
+            zh += (f"它的 {got.shape[1]} 列对应训练时的输入特征；当前网络有 {len(features)} 个（{names}）："
+                   f"请在侧边栏选择相同的输入特征。")
+        raise UploadError(en, zh)
     size = got.untyped_storage().nbytes()
     if size > needed:
         raise UploadError(f"Layer {key} is a view into {size} bytes of data, more than the whole network "

@@ -18,7 +18,8 @@ def test_default_page_runs_with_the_spec_driven_sidebar():
     at = app()
     assert not at.exception
     assert at.session_state["config"] == RunConfig()
-    labels = {w.label for w in [*at.sidebar.number_input, *at.sidebar.selectbox, *at.sidebar.checkbox]}
+    labels = {w.label for w in [*at.sidebar.number_input, *at.sidebar.selectbox, *at.sidebar.checkbox,
+                                *at.sidebar.multiselect]}
     always_shown = [f for f in FIELDS if f.show_if is None and f.kind != "layers"]
     assert {f.en for f in always_shown} <= labels
     assert at.button(key="train").label == "Train"
@@ -35,6 +36,22 @@ def test_sidebar_widgets_change_the_config_and_the_url():
     config = at.session_state["config"]
     assert (config.hidden, config.activation, config.leaky_slope, config.lr) == ((5, 3), "leaky_relu", 0.2, 1.0)
     assert at.query_params["hidden"] == "5,3" and at.query_params["lr"] == "1"
+    assert not at.exception
+
+
+def test_input_features_widget_follows_the_url_and_writes_it():
+    at = app(features="x2sq,x1sq", hidden="none")
+    assert at.session_state["config"].features == ("x1sq", "x2sq")
+    widget = at.sidebar.multiselect(key="w_features")
+    assert widget.value == ["x1sq", "x2sq"] and widget.label == "Input features"
+    widget.set_value(["x1x2", "x1", "x2"]).run()
+    assert at.session_state["config"].features == ("x1", "x2", "x1x2")
+    assert at.query_params["features"] == "x1,x2,x1x2"
+    at.sidebar.multiselect(key="w_features").set_value([]).run()        # the last one cannot go
+    assert at.session_state["config"].features == ("x1", "x2", "x1x2")
+    assert at.sidebar.multiselect(key="w_features").value == ["x1", "x2", "x1x2"]
+    at.sidebar.multiselect(key="w_features").set_value(["x1", "x2"]).run()
+    assert "features" not in at.query_params                            # the default stays out of the URL
     assert not at.exception
 
 

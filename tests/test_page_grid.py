@@ -281,3 +281,17 @@ def test_a_long_list_from_a_link_is_counted_as_given():
     at = open_app("app_pages/grid.py", p_hidden=";".join(["5"] * 600))
     errors = " ".join(e.value.replace("\\", "") for e in at.error)
     assert "600 values" in errors and "500 values" not in errors
+
+
+def test_input_features_as_the_extra_axis():
+    at = page(dataset="circles", p_hidden="none", p_lr="1", p_seeds="0,1", p_epochs="300", p_axis="features",
+              p_values="x1,x2;x1sq,x2sq")
+    assert not at.exception and not at.error
+    assert metrics(at)["Configs to train"] == "4"
+    at.button(key="grid_run").click().run()
+    assert not at.exception
+    summary = at.dataframe[0].value
+    shown = summary.astype(str).to_string()
+    assert "x₁², x₂²" in shown and "x₁, x₂" in shown
+    at.button(key="grid_load_best").click().run()
+    assert at.session_state["config"].features == ("x1sq", "x2sq")     # the squares separate the circles

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from core.choices import ACTIVATION_TABLE, DATASET_TABLE, INIT_TABLE
+from core.choices import ACTIVATION_TABLE, DATASET_TABLE, FEATURE_TABLE, INIT_TABLE
 from core.config import OPTIMIZER_LABELS
 
 LANGS = ("en", "zh")
@@ -18,6 +18,7 @@ CHOICE_LABELS: dict[str, dict[str, tuple[str, str]]] = {   # (en, zh): core.choi
     "activation": {name: (row.en, row.zh) for name, row in ACTIVATION_TABLE.items()},
     "weight_init": {name: (row.en, row.zh) for name, row in INIT_TABLE.items()},
     "optimizer": OPTIMIZER_LABELS,
+    "features": {name: (row.en, row.zh) for name, row in FEATURE_TABLE.items()},    # one label per feature
 }
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -37,6 +38,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "group_training": ("Training", "训练"),
     "n_hidden_layers": ("Number of hidden layers", "隐藏层层数"),
     "layer_width": ("Neurons in hidden layer {k}", "第 {k} 个隐藏层的神经元个数"),
+    "features_keep_one": ("The network needs at least one input feature.", "网络至少需要一个输入特征。"),
     "regenerate": ("New data (next seed)", "重新生成数据（下一个种子）"),
     "preset": ("Preset", "预设"),
     "choose_activations": ("Choose activations", "选择激活函数"),
@@ -140,6 +142,11 @@ def param_label(name: str, lang: str) -> str:
 def list_text(items, lang: str) -> str:
     """Items as a list in running text: 'a, b' (en), 'a、b' (zh)."""
     return ("、" if lang == "zh" else ", ").join(map(str, items))
+
+
+def features_text(names, lang: str) -> str:
+    """A set of input features as shown: their labels, 'x₁², x₂²'."""
+    return ", ".join(choice_label("features", name, lang) for name in names)
 
 
 def choice_label(field: str, value: str, lang: str) -> str:

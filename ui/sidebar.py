@@ -91,6 +91,9 @@ def _widget(field: Field, lang: str) -> None:
     if field.kind == "layers":
         _layers_widget(field, lang)
         return
+    if field.kind == "features":
+        _features_widget(field, lang)
+        return
     key = state.widget_key(field.name)
     if key not in st.session_state:
         st.session_state[key] = st.session_state[state.CFG][field.name]
@@ -109,6 +112,29 @@ def _widget(field: Field, lang: str) -> None:
 
 def _store(name: str) -> None:
     st.session_state[state.CFG][name] = st.session_state[state.widget_key(name)]
+
+
+def _features_widget(field: Field, lang: str) -> None:
+    """The input features: a multiselect over the feature table (core.choices.FEATURE_TABLE), at least one."""
+    key = state.widget_key(field.name)
+    if key not in st.session_state:
+        st.session_state[key] = list(st.session_state[state.CFG][field.name])
+    st.multiselect(field.label(lang), field.choices, key=key, help=field.help(lang) or None,
+                   format_func=lambda v: choice_label(field.name, v, lang), on_change=_store_features,
+                   args=(field, lang))
+
+
+def _store_features(field: Field, lang: str) -> None:
+    """The chosen features in the table's order; removing the last one keeps it (a network needs an input)."""
+    key = state.widget_key(field.name)
+    chosen = st.session_state[key]
+    if not chosen:
+        st.session_state[key] = list(st.session_state[state.CFG][field.name])
+        st.toast(t("features_keep_one", lang), icon=":material/info:")
+        return
+    names = [name for name in field.choices if name in chosen]
+    st.session_state[key] = names
+    st.session_state[state.CFG][field.name] = tuple(names)
 
 
 def _layers_widget(field: Field, lang: str) -> None:

@@ -33,7 +33,8 @@ def show_preview(config: RunConfig, lang: str, data: str = "") -> None:
     """The data (train/dev/test points) beside a diagram of the configured network; both follow the sidebar."""
     left, right = st.columns([3, 2])
     left.vega_lite_chart(spec=_points_spec(data_key(config), data, lang), width="stretch")
-    right.vega_lite_chart(spec=_network_spec(config.layer_sizes, config.activation, lang), width="stretch")
+    right.vega_lite_chart(spec=_network_spec(config.layer_sizes, config.activation, lang, config.features),
+                          width="stretch")
 
 
 def data_key(config: RunConfig) -> str:
@@ -52,8 +53,8 @@ def _points_spec(key: str, data: str, lang: str) -> dict:
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _network_spec(layer_sizes: tuple[int, ...], activation: str, lang: str) -> dict:
+def _network_spec(layer_sizes: tuple[int, ...], activation: str, lang: str, features: tuple[str, ...]) -> dict:
     from ui.charts.preview import network_chart
     from ui.runs import spec_of
 
-    return spec_of(network_chart(layer_sizes, activation, lang))
+    return spec_of(network_chart(layer_sizes, activation, lang, features=features))

@@ -289,12 +289,14 @@ def compare_table(table: pd.DataFrame, roles: dict[str, tuple[str, ...]], lang: 
     as ✓/—, scores formatted by score_text (exactly as the metrics above the tabs show them).
     `roles` maps a run's name to its role keys ('current', 'pinned')."""
     from core.config import FIELD_BY_NAME, format_value
-    from ui.i18n import choice_label
+    from ui.i18n import choice_label, features_text
 
     def value(field: str, v) -> str:
         spec = FIELD_BY_NAME[field]
         if spec.kind == "bool":
             return "✓" if v else "—"
+        if spec.kind == "features":
+            return features_text(v, lang)
         return choice_label(field, v, lang) if spec.kind == "choice" else format_value(spec, v)
 
     header = {c: t(key, lang) for c, key in COMPARE_HEADERS.items()}

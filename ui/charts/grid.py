@@ -13,7 +13,7 @@ import pandas as pd
 
 from core.config import FIELD_BY_NAME, format_value
 from ui.charts.base import PALETTE, PHONE_WIDTH, legend, readable, text_px
-from ui.i18n import choice_label, t
+from ui.i18n import choice_label, features_text, t
 
 __all__ = [
     "BEST_COLOR",
@@ -39,6 +39,8 @@ def value_label(field: str, value: Any, lang: str) -> str:
     spec = FIELD_BY_NAME[field]
     if spec.kind == "choice":
         return choice_label(field, value, lang)
+    if spec.kind == "features":
+        return features_text(value, lang)
     if spec.kind == "layers" and not value:
         return t("grid_no_hidden", lang)
     return format_value(spec, value)

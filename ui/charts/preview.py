@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from core.choices import RAW_FEATURES
 from ui.charts.base import point_marks, readable
 from ui.charts.sizing import MAX_SHOWN_POINTS, sample_points
 from ui.i18n import choice_label, t
@@ -38,9 +39,11 @@ def _drawn_units(width: int) -> list[tuple[int, str]]:
     return [(i, "") for i in range(MAX_DRAWN_UNITS - 1)] + [(-1, "⋮"), (width - 1, "")]
 
 
-def diagram_frames(layer_sizes: tuple[int, ...], activation: str, lang: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def diagram_frames(layer_sizes: tuple[int, ...], activation: str, lang: str,
+                   features: tuple[str, ...] = RAW_FEATURES) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(nodes, links) of the network diagram. nodes: layer, x, y, kind (input/hidden/output/gap), label, caption;
-    links: x, y, x2, y2 between every drawn unit of consecutive layers. Layers are centred on y = 0."""
+    links: x, y, x2, y2 between every drawn unit of consecutive layers. Layers are centred on y = 0.
+    Input units are labelled with the config's input features (x₁, x₂, x₁² ...)."""
     nodes = []
     n_layers = len(layer_sizes)
     act = choice_label("activation", activation, lang)
@@ -54,7 +57,7 @@ def diagram_frames(layer_sizes: tuple[int, ...], activation: str, lang: str) -> 
         else:
             caption = t("preview_hidden", lang, k=k, n=width, act=act)
         for row, (unit, gap) in enumerate(drawn):
-            label = gap or (f"x{unit + 1}" if kind == "input" else "")
+            label = gap or (choice_label("features", features[unit], lang) if kind == "input" else "")
             nodes.append({"layer": k, "x": float(k), "y": (len(drawn) - 1) / 2 - row,
                           "kind": "gap" if gap else kind, "label": label, "unit": unit, "caption": caption})
     frame = pd.DataFrame(nodes)
@@ -66,10 +69,11 @@ def diagram_frames(layer_sizes: tuple[int, ...], activation: str, lang: str) -> 
     return frame, pd.DataFrame(links, columns=["x", "y", "x2", "y2"])
 
 
-def network_chart(layer_sizes: tuple[int, ...], activation: str, lang: str, height: int = 260) -> alt.LayerChart:
-    """A diagram of the configured MLP: one column of units per layer (inputs x1, x2 …, hidden layers with
-    their width and activation, the sigmoid output), every link drawn; at most MAX_DRAWN_UNITS units a layer."""
-    nodes, links = diagram_frames(layer_sizes, activation, lang)
+def network_chart(layer_sizes: tuple[int, ...], activation: str, lang: str, height: int = 260,
+                  features: tuple[str, ...] = RAW_FEATURES) -> alt.LayerChart:
+    """A diagram of the configured MLP: one column of units per layer (the input features x₁, x₂ …, hidden layers
+    with their width and activation, the sigmoid output), every link drawn; at most MAX_DRAWN_UNITS units a layer."""
+    nodes, links = diagram_frames(layer_sizes, activation, lang, features)
     n_layers = len(layer_sizes)
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.5, n_layers - 0.5]))
     span = max(1.0, nodes["y"].abs().max())

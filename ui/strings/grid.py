@@ -30,9 +30,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "grid_extra_none": ("(none)", "（无）"),
     "grid_extra_values": ("Its values (comma-separated)", "其取值（用逗号分隔）"),
     "grid_extra_help": ("E.g. activation 'sigmoid,relu', optimizer 'sgd,adam' or weight_std '0.01,1'. "
-                        "Choices use the names of the URL and the command line.",
+                        "Choices use the names of the URL and the command line. Input features: sets separated "
+                        "by ';', e.g. 'x1,x2;x1sq,x2sq'.",
                         "例如激活函数 'sigmoid,relu'、优化器 'sgd,adam' 或标准差 '0.01,1'。"
-                        "选项请使用链接和命令行中的名称。"),
+                        "选项请使用链接和命令行中的名称。输入特征：各组用分号分隔，如 'x1,x2;x1sq,x2sq'。"),
     "grid_reset": ("Reset to the textbook grid", "恢复教材中的网格"),
     "grid_reset_help": ("The seed post's table over the book's 4.3.1 setting (also resets the sidebar).",
                         "恢复示例博文中的表格，并在书中 4.3.1 的设置上运行（侧边栏也会恢复）。"),
