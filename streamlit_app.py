@@ -12,7 +12,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import state
+from ui import state, warm
 from ui.guard import guarded
 from ui.i18n import t
 from ui.nav import PAGE_PRESETS, PAGES
@@ -42,7 +42,8 @@ try:
     with guarded(lang, f"page {navigation.url_path or '/'}"):
         navigation.run()
 finally:
-    warm_up_imports()    # after the first render: torch/pandas/altair load while the user reads the page
+    # after the first render: torch/pandas/altair load while the user reads the page, then the lessons' runs
+    warm_up_imports(then=warm.start)
     if os.environ.get("NNDL_TIMING"):   # the browser tests read script times from the server log
         logging.getLogger("nndl.timing").warning("script_seconds=%.4f page=%s", time.perf_counter() - started,
                                                  navigation.url_path)

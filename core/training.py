@@ -599,6 +599,6 @@ def compare_runs(results: dict[str, RunResult]) -> pd.DataFrame:
         row = {"run": name, "layers": "-".join(map(str, r.config.layer_sizes)),
                **{f: configs[name][f] for f in differing}}
         row.update(test_acc=r.test_acc, test_loss=r.test_loss, best_dev_acc=r.best_dev_acc,
-                   best_epoch=r.best_epoch, seconds=round(r.seconds, 3))
+                   best_epoch=r.best_epoch, seconds=r.seconds)
         rows.append(row)
     return pd.DataFrame(rows)

@@ -2,6 +2,7 @@
 
 PAGES: list[tuple[str, str, str, str]] = [
     ("app_pages/train.py", "page_train", ":material/show_chart:", "train"),
+    ("app_pages/playground.py", "page_playground", ":material/play_circle:", "playground"),
     ("app_pages/init.py", "page_init", ":material/casino:", "init"),
     ("app_pages/vanishing.py", "page_vanishing", ":material/trending_down:", "vanishing"),
     ("app_pages/dead_relu.py", "page_dead_relu", ":material/block:", "dead_relu"),

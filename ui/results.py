@@ -35,8 +35,8 @@ def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
 
 
 # the result tabs: a language-neutral id -> the key of its label
-VIEWS = {"curves": "tab_curves", "boundary": "tab_boundary", "gradients": "tab_gradients", "compare": "tab_compare",
-         "downloads": "tab_downloads"}
+VIEWS = {"curves": "tab_curves", "boundary": "tab_boundary", "replay": "tab_replay", "gradients": "tab_gradients",
+         "compare": "tab_compare", "downloads": "tab_downloads"}
 OPEN_VIEW = "result_view"       # session state: the id of the open tab, carried across a language switch
 FIRST_VIEW = "result_view_first"    # session state: the id of the tab the current tabs opened on
 MAX_PINS = 4
@@ -75,8 +75,8 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
                    default=labels.get(st.session_state[FIRST_VIEW]))
     tab = dict(zip(labels, tabs))
     st.session_state[OPEN_VIEW] = next((view for view in labels if tab[view].open), "curves")
-    view = {"curves": _curves, "boundary": _boundary, "gradients": _gradients, "compare": _compare,
-            "downloads": _downloads}[st.session_state[OPEN_VIEW]]
+    view = {"curves": _curves, "boundary": _boundary, "replay": _replay, "gradients": _gradients,
+            "compare": _compare, "downloads": _downloads}[st.session_state[OPEN_VIEW]]
     with tab[st.session_state[OPEN_VIEW]]:
         view(result, config, lang, data, usable)
 
@@ -115,6 +115,29 @@ def _boundary(result: RunResult, config: RunConfig, lang: str, data: str, usable
         return
     spec = chart_spec("boundary", config_key(config), lang, extent_mode, tuple(splits), data)
     st.vega_lite_chart(spec=spec, width=spec["width"])      # a square plot, narrowed to a narrower container
+
+
+def _replay(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:
+    """An epoch slider over the parameters recorded during training: the network's pictures and the boundary
+    as they were then, the curves marking that epoch (nothing is retrained)."""
+    from ui import watch
+    from ui.runs import splits_of
+
+    epochs = list(result.replay_epochs)
+    if not usable or len(epochs) < 2:
+        st.info(t("no_usable_boundary", lang))
+        return
+    kept = _kept("replay", lang, epochs[-1])
+    if st.session_state.get(kept["key"]) not in epochs:      # a value kept from another run
+        st.session_state[kept["key"]] = epochs[-1]
+    epoch = st.select_slider(t("replay_epoch", lang), epochs, help=t("replay_help", lang, n=len(epochs)), **kept)
+    from core.training import evaluate
+
+    model, splits = result.model_at(epoch), splits_of(config_key(config), data)
+    loss, acc = evaluate(model, splits.X_train, splits.y_train)        # of theta_epoch itself
+    st.caption(t("replay_caption", lang, epoch=epoch, loss=loss, acc=acc))
+    watch.show_network(model, config, splits, cached_points(config_key(config), data), lang, key="replay")
+    st.vega_lite_chart(spec=watch.curves_spec(result.history, lang, mark_epoch=epoch), width="stretch")
 
 
 def _gradients(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:

@@ -477,22 +477,23 @@ def spec_of(chart) -> dict:
         return chart.to_dict(validate=False)     # the builders' specs are validated by tests/test_charts.py
 
 
-def warm_up_imports(delay: float = 1.0) -> None:
+def warm_up_imports(delay: float = 1.0, then: Callable[[], None] | None = None) -> None:
     """Import torch and the core engine in a background thread, once per process, so the first
-    page renders without waiting for them and the first Train click finds them loaded.
+    page renders without waiting for them and the first Train click finds them loaded; then call
+    `then()` in that thread (the app passes ui.warm.start: the lessons' runs into the cache).
 
     Starts `delay` seconds later: importing holds the GIL, which would otherwise slow the server
     thread that is still sending the first page to the browser.
     """
     global _warming
     if _warming is None:
-        _warming = threading.Timer(delay, _import_engine)
+        _warming = threading.Timer(delay, _import_engine, args=(then,))
         _warming.daemon = True
         _warming.name = "warm-up"
         _warming.start()
 
 
-def _import_engine() -> None:
+def _import_engine(then: Callable[[], None] | None = None) -> None:
     import gc
 
     import core.probes
@@ -500,9 +501,8 @@ def _import_engine() -> None:
     import ui.charts  # noqa: F401  (pandas, altair, the chart builders)
 
     gc.freeze()     # the imported modules live as long as the server: later collections need not walk them
-    from ui import warm
-
-    warm.start()    # then every lesson's default runs, into the cache (see ui.warm)
+    if then is not None:
+        then()
 
 
 _warming: threading.Thread | None = None

@@ -34,6 +34,7 @@ def widget_key(name: str) -> str:
 PENDING = "pending_values"   # values requested by a page; applied at the start of the next run
 PAGE_PARAM_PREFIX = "p_"    # URL keys of page-local widgets (bind="query-params"), not config fields
 ON_PAGE = "on_page"               # url path of the page the last script run showed
+PLAYING = "pg_playing"            # whether Watch it learn animates (ui.playground); any page change pauses it
 PAGE_CONFIGS = "page_configs"     # url path -> that page's config dict when the user left it
 DEFAULT_PRESET = "book_251"       # the setting of pages without a preset of their own
 FROM_LINK = "from_link"           # the session started from a URL carrying config values
@@ -104,6 +105,7 @@ def open_page(page: str, preset: str | None) -> None:
     if previous == page:
         return
     st.session_state[ON_PAGE] = page
+    st.session_state[PLAYING] = False        # leaving Watch it learn pauses its animation (ui.playground)
     configs = st.session_state.setdefault(PAGE_CONFIGS, {})
     if previous is not None:
         configs[previous] = dict(st.session_state[CFG])

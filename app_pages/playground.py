@@ -1,0 +1,78 @@
+"""Watch it learn: play / pause / step through training, a picture in every neuron, the boundary as it bends."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.config import ConfigError
+from ui import playground as pg
+from ui import state
+from ui.i18n import t
+from ui.text import literal
+
+lang = state.lang()
+config = state.config()
+
+st.title(t("page_playground", lang))
+st.markdown(t("pg_intro", lang))
+with st.expander(t("pg_explain_title", lang)):
+    st.markdown(t("pg_explain", lang))
+state.show_url_warnings()
+
+try:
+    session = pg.session_for(config)
+except ConfigError as err:
+    st.error(t("pg_too_big", lang, reason=literal(err.message(lang))))
+    st.stop()
+
+
+def _toggle() -> None:
+    pg.set_playing(not pg.is_playing())
+
+
+def _step() -> None:
+    pg.set_playing(False)
+    pg.advance(st.session_state[pg.SESSION].trainer, int(st.session_state.get("p_pg_step") or 1))
+
+
+def _reset() -> None:
+    pg.new_session(config)
+
+
+trainer = session.trainer
+playing = pg.is_playing() and not trainer.finished
+c1, c2, c3, c4, c5 = st.columns([1.1, 1.1, 1.6, 1.1, 2.6], vertical_alignment="bottom")
+c1.button(t("pg_pause" if playing else "pg_play", lang), key="pg_play", type="primary", width="stretch",
+          icon=":material/pause:" if playing else ":material/play_arrow:", on_click=_toggle,
+          disabled=trainer.finished)
+c2.button(t("pg_step", lang), key="pg_step", icon=":material/skip_next:", on_click=_step, width="stretch",
+          disabled=trainer.finished, help=t("pg_step_help", lang))
+c3.segmented_control(t("pg_step_size", lang), list(pg.STEPS), default=pg.STEPS[0], key="p_pg_step",
+                     bind="query-params", required=True)
+c4.button(t("pg_reset", lang), key="pg_reset", icon=":material/replay:", on_click=_reset, width="stretch",
+          help=t("pg_reset_help", lang))
+c5.select_slider(t("pg_speed", lang), list(pg.SPEEDS), value=pg.DEFAULT_SPEED, key="p_pg_speed",
+                 bind="query-params", help=t("pg_speed_help", lang, fps=round(1 / pg.FRAME_S)))
+state.report_page_params()
+
+
+@st.fragment(run_every=pg.FRAME_S if playing else None)
+def frame() -> None:
+    """One frame: advance while playing, then draw the counter, the network, the boundary and the curves."""
+    from ui import watch
+
+    session = st.session_state[pg.SESSION]
+    trainer = session.trainer
+    clock = pg.FrameClock()
+    if pg.is_playing():
+        speed = int(st.session_state.get("p_pg_speed") or pg.DEFAULT_SPEED)
+        pg.advance(trainer, min(speed, pg.max_epochs_per_frame(trainer.config)))
+        if trainer.finished:            # the end, a divergence: stop ticking, show Play again
+            pg.set_playing(False)
+            st.rerun()
+    clock.lap("train")
+    watch.show_trainer(trainer, session.points, lang, clock)
+    clock.report()
+
+
+frame()

@@ -1,0 +1,115 @@
+"""Benchmark: Watch it learn's animation in the real app, driven in Debian chromium (issue #12).
+
+Starts `streamlit run streamlit_app.py` (NNDL_TIMING=1: the page logs each frame's train / pictures / draw
+milliseconds), opens /playground on 2-8-8-1 ReLU on spiral with 6 input features in N browser sessions,
+presses Play in each, and for --seconds counts in every page how often the epoch counter and the boundary
+chart changed (an in-page MutationObserver): frames per second as the user sees them. Then it pauses
+every session and checks the counter stops. Prints per session fps, the server's frame-time breakdown
+(median of the logged frames) and its peak memory.
+
+    python -m bench.bench_playground [--sessions 1,10] [--seconds 10] [--speed 10]
+
+Targets (issue #12, this 2-core machine): 1 session >= 5 frames/s; 10 sessions each >= 1 frame/s; memory
+bounded. Not a test: the machine's load moves every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from bench.bench_browser import CHROMIUM, CHROMIUM_ARGS, Server
+from bench.load_test import peak_rss_mb
+
+URL = ("/playground?dataset=spiral&hidden=8,8&activation=relu&lr=0.03&optimizer=adam&epochs=5000"
+       "&features=x1,x2,x1sq,x2sq,x1x2,sinx1&p_pg_speed={speed}")
+IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
+
+# counts changes of the epoch counter (the first metric's value) and of the boundary chart's drawing
+WATCH_JS = r"""
+() => {
+  const w = window.__watch = {epochs: [], boundary: 0, t0: performance.now()};
+  const metric = () => document.querySelector("[data-testid='stMetricValue']");
+  let last = metric() && metric().innerText;
+  new MutationObserver(() => {
+    const now = metric() && metric().innerText;
+    if (now !== last) { last = now; w.epochs.push([performance.now(), now]); }
+  }).observe(document.body, {subtree: true, childList: true, characterData: true});
+  const charts = () => document.querySelectorAll("[data-testid='stVegaLiteChart']");
+  const target = charts()[1];
+  if (target) new MutationObserver(() => { w.boundary += 1; })
+    .observe(target, {subtree: true, childList: true, attributes: true});
+}
+"""
+
+
+def frame_times(log: Path) -> dict[str, float]:
+    """Median train / pictures / draw ms of the frames the server logged."""
+    rows = [dict(part.split("=") for part in line.split("frame ", 1)[1].split())
+            for line in log.read_text(errors="replace").splitlines() if "frame train=" in line]
+    return {k: statistics.median(float(r[k]) for r in rows) for k in ("train", "pictures", "draw")} if rows else {}
+
+
+def run(browser, server: Server, sessions: int, seconds: float, speed: int) -> None:
+    pages = []
+    for _ in range(sessions):
+        context = browser.new_context(viewport={"width": 1440, "height": 900})
+        page = context.new_page()
+        page.goto(server.url + URL.format(speed=speed))
+        page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=120_000)
+        page.wait_for_selector(IDLE, timeout=120_000)
+        pages.append(page)
+    for page in pages:
+        page.evaluate(WATCH_JS)
+        page.get_by_role("button", name=re.compile(r"(^|\s)Play$")).click()
+    time.sleep(seconds)
+    results = [page.evaluate("() => ({epochs: window.__watch.epochs, boundary: window.__watch.boundary,"
+                             " t: (performance.now() - window.__watch.t0) / 1000})") for page in pages]
+    for page in pages:
+        page.get_by_role("button", name=re.compile(r"(^|\s)Pause$")).click()
+    time.sleep(1.5)
+    stopped = []
+    for page in pages:
+        before = page.locator("[data-testid='stMetricValue']").first.inner_text()
+        time.sleep(1.0)
+        stopped.append(page.locator("[data-testid='stMetricValue']").first.inner_text() == before)
+    fps = [len(r["epochs"]) / r["t"] for r in results]
+    print(f"\n{sessions} session(s) playing for {seconds:.0f} s at {speed} epochs/frame:")
+    for i, (r, f) in enumerate(zip(results, fps)):
+        last = r["epochs"][-1][1] if r["epochs"] else "—"
+        print(f"  session {i + 1}: {f:5.2f} counter changes/s, {r['boundary'] / r['t']:5.1f} boundary redraw "
+              f"mutations/s, last counter {last!r}")
+    print(f"  min {min(fps):.2f} / median {statistics.median(fps):.2f} frames/s; paused sessions stopped: "
+          f"{sum(stopped)}/{len(stopped)}")
+    for page in pages:
+        page.context.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sessions", default="1,10", help="comma-separated session counts (default 1,10)")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--speed", type=int, default=10, help="epochs per frame")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="bench_playground_") as tmp, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        server = Server(Path.cwd(), Path(tmp), warm=False)
+        try:
+            for n in (int(s) for s in args.sessions.split(",")):
+                run(browser, server, n, args.seconds, args.speed)
+            times = frame_times(server.log_path)
+            print("\nserver frame time, median ms: " + ", ".join(f"{k} {v:.1f}" for k, v in times.items()))
+            print(f"server peak memory (VmHWM): {peak_rss_mb(server.proc.pid):.0f} MB")
+        finally:
+            server.stop()
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()

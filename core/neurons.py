@@ -1,0 +1,154 @@
+"""What every neuron computes, for the "Watch it learn" diagram (as TensorFlow Playground draws it).
+
+One forward pass over a grid of the input plane gives a picture per input feature, per hidden unit
+and of the output; unit_marks says which hidden units are dead or identical (the same notions as
+core.probes, so the diagram and the tables agree); link_frame lists every weight and bias.
+No Streamlit; nothing here touches a global random generator.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+
+from . import choices
+from .models import MLP
+from .probes import BOOK_EXTENT, identical_tolerance
+
+__all__ = ["NeuronPictures", "grid_points", "link_frame", "model_features", "neuron_grid", "unit_marks"]
+
+
+@dataclass(frozen=True)
+class NeuronPictures:
+    """Values over an n x n grid of the input plane, float32, row 0 = top (largest x2), column 0 = left
+    (smallest x1): each array can be drawn as an image over `extent` as it is.
+
+    inputs[i]     [n, n]          the i-th input feature (features[i]) at each grid point
+    hidden[k]     [units, n, n]   the outputs of hidden layer k + 1 (the activation of fc{k+1}), one picture a unit
+    output        [n, n]          P(class 1) = sigmoid(logit)
+    """
+
+    features: tuple[str, ...]
+    inputs: list[np.ndarray]
+    hidden: list[np.ndarray]
+    output: np.ndarray
+    extent: tuple[float, float, float, float]
+
+    @property
+    def n(self) -> int:
+        return int(self.output.shape[0])
+
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        """Units per column of the diagram: inputs, each hidden layer, the output."""
+        return (len(self.inputs), *(int(h.shape[0]) for h in self.hidden), 1)
+
+
+def model_features(config) -> tuple[str, ...]:
+    """The input features a config's network reads (x1, x2 until RunConfig has a `features` field)."""
+    return tuple(getattr(config, "features", choices.RAW_FEATURES))
+
+
+def grid_points(extent: tuple[float, float, float, float] = BOOK_EXTENT, n: int = 40) -> torch.Tensor:
+    """[n * n, 2] points (x1, x2) of an n x n grid over extent, in image order: row-major, top row first.
+
+    The same grid as core.probes.probability_grid (linspace including both edges)."""
+    x1 = torch.linspace(extent[0], extent[1], n)
+    x2 = torch.linspace(extent[3], extent[2], n)      # top to bottom, as an image
+    g2, g1 = torch.meshgrid(x2, x1, indexing="ij")
+    return torch.stack([g1.reshape(-1), g2.reshape(-1)], dim=1)
+
+
+def _check_inputs(model: MLP, features: tuple[str, ...]) -> None:
+    own = getattr(model, "features", None)
+    if own is not None and tuple(own) != features:
+        raise ValueError(f"the model's features are {tuple(own)}, not {features}")
+    width = model.fc1.in_features
+    if width != len(features):
+        raise ValueError(f"the model reads {width} inputs, the features are {len(features)}: {features}")
+
+
+def _eval_hidden(model: MLP, points: torch.Tensor) -> list[torch.Tensor]:
+    """forward_hidden(points) in eval mode (batch norm uses its running statistics and updates none),
+    the model's mode restored afterwards. The model takes raw [N, 2] points (it expands its features)."""
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            return model.forward_hidden(points)
+    finally:
+        model.train(was_training)
+
+
+def neuron_grid(model: MLP, features: tuple[str, ...] = choices.RAW_FEATURES,
+                extent: tuple[float, float, float, float] = BOOK_EXTENT, n: int = 40) -> NeuronPictures:
+    """Every neuron's picture over an n x n grid of the input plane, from one forward pass.
+
+    `features` are the config's (model_features(config)); the model is fed the raw points."""
+    features = tuple(features)
+    _check_inputs(model, features)
+    points = grid_points(extent, n)
+    with torch.no_grad():
+        inputs = choices.expand_features(torch, points, features)
+    outs = _eval_hidden(model, points)
+    hidden = [h.T.reshape(h.shape[1], n, n).numpy().astype(np.float32, copy=True) for h in outs[:-1]]
+    output = torch.sigmoid(outs[-1]).reshape(n, n).numpy().astype(np.float32, copy=True)
+    pictures = [inputs[:, i].reshape(n, n).numpy().astype(np.float32, copy=True) for i in range(len(features))]
+    return NeuronPictures(features, pictures, hidden, output, tuple(float(v) for v in extent))
+
+
+def _groups(rows: torch.Tensor) -> np.ndarray:
+    """A group id per row (0, 1, ... in order of first appearance): rows within identical_tolerance of the
+    group's first row (core.probes.symmetric_units' test) share it."""
+    tol = identical_tolerance(rows)
+    group = np.full(rows.shape[0], -1, dtype=np.int64)
+    next_id = 0
+    for i in range(rows.shape[0]):
+        if group[i] >= 0:
+            continue
+        same = ((rows - rows[i]).abs().amax(dim=1) <= tol).numpy() & (group < 0)
+        same[i] = True                               # also a row with NaN (a diverged run): a group of its own
+        group[same] = next_id
+        next_id += 1
+    return group
+
+
+def unit_marks(model: MLP, X_train: torch.Tensor) -> pd.DataFrame:
+    """One row per hidden unit: layer (fc1 ..), unit (0-based), dead, group, group_size, identical.
+
+    dead: the unit outputs exactly 0 on every training point (core.probes.dead_units' test, so the counts
+    agree with it for the model in eval mode); for ReLU that means its pre-activation is <= 0 everywhere and
+    its incoming weights and bias get no gradient. group: units whose incoming weights and bias (one row
+    [w, b]) are equal up to core.probes.identical_tolerance share a group id; identical = group_size >= 2.
+    X_train is raw [N, 2] points; batch norm runs in eval mode, the model's mode is restored."""
+    hidden = _eval_hidden(model, X_train)[:-1]
+    frames = []
+    for k, h in enumerate(hidden):
+        fc = getattr(model, f"fc{k + 1}")
+        rows = torch.cat([fc.weight.detach(), fc.bias.detach()[:, None]], dim=1)
+        group = _groups(rows)
+        size = np.bincount(group)[group]
+        frames.append(pd.DataFrame({
+            "layer": f"fc{k + 1}", "unit": np.arange(h.shape[1]),
+            "dead": (h == 0).all(dim=0).numpy(), "group": group, "group_size": size, "identical": size >= 2,
+        }))
+    if not frames:
+        return pd.DataFrame({"layer": [], "unit": [], "dead": [], "group": [], "group_size": [], "identical": []})
+    return pd.concat(frames, ignore_index=True)
+
+
+def link_frame(model: MLP) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(weights, biases) of every fc layer. weights: layer (fc1 .. fcK), src (unit of the layer below; for fc1
+    the input feature), dst (unit of the layer), weight; biases: layer, unit, bias."""
+    weights, biases = [], []
+    for k, fc in enumerate(model.linears()):
+        w = fc.weight.detach().numpy()
+        out, inp = w.shape
+        name = f"fc{k + 1}"
+        weights.append(pd.DataFrame({"layer": name, "src": np.tile(np.arange(inp), out),
+                                     "dst": np.repeat(np.arange(out), inp), "weight": w.reshape(-1)}))
+        biases.append(pd.DataFrame({"layer": name, "unit": np.arange(out), "bias": fc.bias.detach().numpy()}))
+    return pd.concat(weights, ignore_index=True), pd.concat(biases, ignore_index=True)

@@ -1,0 +1,52 @@
+"""Watch it learn in a real browser: Play animates (the counter climbs), Pause stops it, leaving the page stops
+it, and a deep link opens paused at epoch 0 on the link's settings."""
+
+from __future__ import annotations
+
+import re
+
+from tests.browser.conftest import shot, wait_idle
+
+PLAY = re.compile(r"(^|\s)Play$")
+PAUSE = re.compile(r"(^|\s)Pause$")
+
+
+def counter(page) -> int:
+    text = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    return int(text.split(" of ")[0].replace(",", ""))
+
+
+def test_play_animates_and_pause_stops(server, page, request):
+    page.goto(f"{server.url}/playground?hidden=8,8&dataset=spiral&features=x1,x2,x1sq,x2sq&p_pg_speed=5")
+    wait_idle(page)
+    assert counter(page) == 0
+    assert page.locator("[data-testid='stSidebar']").get_by_text("x₁²").count() >= 1   # the link's features
+    page.get_by_role("button", name=PLAY).click()
+    page.wait_for_function("() => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
+                           " return m && parseInt(m.innerText.replace(/,/g, '')) >= 30; }", timeout=60_000)
+    shot(page, request, "playing")
+    page.get_by_role("button", name=PAUSE).click()
+    wait_idle(page)
+    page.wait_for_timeout(500)
+    paused = counter(page)
+    assert paused >= 30 and paused % 5 == 0                    # whole frames of 5 epochs
+    page.wait_for_timeout(1500)
+    assert counter(page) == paused                             # no frame after the pause
+    assert page.get_by_role("button", name=PLAY).count() == 1
+
+
+def test_leaving_the_page_stops_the_animation(server, page, request):
+    page.goto(f"{server.url}/playground?p_pg_speed=1")
+    wait_idle(page)
+    page.get_by_role("button", name=PLAY).click()
+    page.wait_for_function("() => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
+                           " return m && parseInt(m.innerText) >= 3; }", timeout=60_000)
+    page.locator("[data-testid='stSidebarNav'] a[href$='/init']").click()
+    wait_idle(page)
+    page.locator("[data-testid='stSidebarNav'] a[href$='/playground']").click()
+    wait_idle(page)
+    left_at = counter(page)
+    page.wait_for_timeout(1500)
+    assert counter(page) == left_at                            # came back paused
+    assert page.get_by_role("button", name=PLAY).count() == 1
+    shot(page, request, "back")

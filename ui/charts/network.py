@@ -1,0 +1,478 @@
+"""The "Watch it learn" diagram (as TensorFlow Playground draws it): every neuron as a small picture of what it
+computes over the input plane, links coloured by the weight's sign and as thick as |w|, biases, dead and identical
+units marked; and the large decision boundary as one image under the data points.
+
+Pure builders: arrays and frames (core.neurons) in, a hand-written Vega-Lite dict out (no Altair: a page redraws
+these many times a second). Per-frame values live in the spec's named `datasets`, the rest of the spec depends only
+on the architecture, the language and the size, so successive frames differ in their data only (Streamlit then
+updates the data of the chart in place rather than drawing a new chart).
+"""
+
+from __future__ import annotations
+
+import base64
+import math
+import struct
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from core import choices
+from core.neurons import NeuronPictures
+from ui.charts.base import AXIS_LABEL_SIZE, CLASS_COLORS, SUBTITLE_SIZE, TITLE_SIZE, wrap
+from ui.charts.preview import _drawn_units
+from ui.charts.sizing import MAX_SHOWN_POINTS, sample_points
+from ui.i18n import list_text, t
+
+__all__ = ["NEG_COLOR", "POS_COLOR", "W_CAP", "boundary_image_spec", "input_labels", "network_spec",
+           "picture_url", "png_url", "probability_url"]
+
+NEG_COLOR = (49, 130, 189)       # value < 0 (and weight < 0): blue, as class 0
+POS_COLOR = (230, 85, 13)        # value > 0 (and weight > 0): orange, as class 1
+P_LOW, P_HIGH = (158, 202, 225), (253, 190, 133)   # P(class 1) near 0 / near 1: base.probability_image's colours
+P_LINE = (90, 90, 90)            # the P = 0.5 line
+LEVELS = 32                      # colour steps on each side of 0 (a picture is drawn in 2 * LEVELS + 1 colours)
+W_CAP = 3.0                      # |w| (and |b|) at which a link (a bias square) reaches its largest size
+ZERO_GREY = "#b0b0b0"            # a weight or bias of exactly 0
+DEAD_COLOR = "#d62728"
+BADGE_COLORS = ("#4e79a7", "#59a14f", "#b07aa1", "#9c755f", "#edc948", "#76b7b2", "#ff9da7", "#bab0ac")
+MAX_NODE = 72                    # px: the largest picture
+LEFT = 0.55                      # x-domain room left of the inputs for their labels (in columns)
+TOP, BOTTOM = 0.75, 1.0          # y-domain room above the top node (badges) and below the lowest (captions)
+
+TEXT = {   # (en, zh); the page's own strings live in ui/strings
+    "net_key": ("pictures and lines: orange > 0, blue < 0 · line width ∝ |w| · ▪ bias · ✕ dead · "
+                "A, B …: identical units",
+                "图和连线：橙色 > 0，蓝色 < 0 · 线宽 ∝ |w| · ▪ 偏置 · ✕ 死亡 · A、B……：相同的神经元"),
+    "unit": ("unit {i}", "神经元 {i}"),
+    "units": ("units {i}", "神经元 {i}"),
+    "output": ("output", "输出"),
+    "inputs": ("input", "输入"),
+    "link_tip": ("{layer}: {src} → {dst}, w = {w}", "{layer}：{src} → {dst}，权重 = {w}"),
+    "bias_tip": ("{layer}: bias of {dst}, b = {b}", "{layer}：{dst} 的偏置 = {b}"),
+    "input_tip": ("input feature {name}", "输入特征 {name}"),
+    "hidden_tip": ("{layer} · {unit}", "{layer} · {unit}"),
+    "output_tip": ("output: P(class 1)", "输出：P(类别 1)"),
+    "dead": ("dead", "死亡"),
+    "dead_tip": ("{layer} · {unit}: dead (outputs 0 on every training point, so it gets no gradient)",
+                 "{layer} · {unit}：死亡（在所有训练点上输出都是 0，因此梯度为 0）"),
+    "identical_tip": ("{layer}: {units} are identical (same weights and bias)",
+                      "{layer}：{units} 相同（权重和偏置都相同）"),
+    "gap_tip": ("{k} more units not drawn", "另有 {k} 个神经元未画出"),
+}
+
+
+def _tx(key: str, lang: str, **fmt: object) -> str:
+    en, zh = TEXT[key]
+    text = zh if lang == "zh" else en
+    return text.format(**fmt) if fmt else text
+
+
+def input_labels(features: Sequence[str], lang: str) -> list[str]:
+    """The input nodes' captions: a feature name's label in core.choices.FEATURE_TABLE (x1sq -> x₁²); anything
+    else (an already translated label) as it is."""
+    table = choices.FEATURE_TABLE
+    return [getattr(table[f], "zh" if lang == "zh" else "en") if f in table else str(f) for f in features]
+
+
+# =========================================================================== pictures as PNG data URLs
+def _ramp(low: Sequence[int], mid: Sequence[int], high: Sequence[int], levels: int = LEVELS) -> np.ndarray:
+    """2 * levels + 1 RGB colours: low -> mid -> high (index `levels` is mid exactly)."""
+    f = np.linspace(0.0, 1.0, levels + 1)[:, None]
+    lo, mi, hi = (np.asarray(c, dtype=float) for c in (low, mid, high))
+    down = mi + (lo - mi) * f[::-1]
+    up = mi + (hi - mi) * f[1:]
+    return np.rint(np.vstack([down, up])).astype(np.uint8)
+
+
+WHITE = (255, 255, 255)
+VALUE_PALETTE = _ramp(NEG_COLOR, WHITE, POS_COLOR)                               # indices 0 .. 2 * LEVELS
+PROB_PALETTE = np.vstack([_ramp(P_LOW, WHITE, P_HIGH), np.array([P_LINE], dtype=np.uint8)])   # + the line
+TWO_PALETTE = np.array([P_LOW, P_HIGH], dtype=np.uint8)
+
+
+def _chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+
+def png_url(index: np.ndarray, palette: np.ndarray) -> str:
+    """A PNG data URL of an image of palette indices [h, w] (uint8) and its palette [colours, 3] (8-bit indexed
+    colour, written with zlib: ~0.1 ms for 40 x 40, a few hundred bytes to ~2 kB)."""
+    h, w = index.shape
+    raw = np.zeros((h, w + 1), dtype=np.uint8)       # each scanline: filter type 0, then its pixels
+    raw[:, 1:] = index
+    png = (b"\x89PNG\r\n\x1a\n" + _chunk(b"IHDR", struct.pack(">IIBBBBB", w, h, 8, 3, 0, 0, 0))
+           + _chunk(b"PLTE", palette.astype(np.uint8).tobytes()) + _chunk(b"IDAT", zlib.compress(raw.tobytes(), 6))
+           + _chunk(b"IEND", b""))
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+def picture_url(values: np.ndarray) -> str:
+    """A feature's or hidden unit's picture [n, n] (row 0 = top): blue < 0, white 0, orange > 0, scaled by its own
+    largest |value| (all zeros: white). NaN/inf (a diverged run) are drawn as 0."""
+    v = np.nan_to_num(np.asarray(values, dtype=np.float32), nan=0.0, posinf=0.0, neginf=0.0)
+    top = float(np.abs(v).max()) if v.size else 0.0
+    scaled = v / top if top > 0 else v
+    index = np.rint(scaled * LEVELS).astype(np.int16) + LEVELS
+    return png_url(np.clip(index, 0, 2 * LEVELS).astype(np.uint8), VALUE_PALETTE)
+
+
+def probability_url(probs: np.ndarray, discretize: bool = False) -> str:
+    """P(class 1) [n, n] (row 0 = top) as a PNG data URL in the boundary chart's colours: blue (class 0) -> white
+    (0.5) -> orange (class 1), a dark line where P crosses 0.5; `discretize`: the two class colours
+    only (P >= 0.5 orange), as Playground's "discretize output"."""
+    p = np.clip(np.nan_to_num(np.asarray(probs, dtype=np.float32), nan=0.5), 0.0, 1.0)
+    if discretize:
+        return png_url((p >= 0.5).astype(np.uint8), TWO_PALETTE)
+    index = np.rint(p * (2 * LEVELS)).astype(np.uint8)          # 0 .. 2 * LEVELS, 0.5 -> LEVELS (white)
+    index[_crossing(p >= 0.5)] = 2 * LEVELS + 1
+    return png_url(index, PROB_PALETTE)
+
+
+def _crossing(side: np.ndarray) -> np.ndarray:
+    """The pixels where P crosses 0.5: those whose side differs from their right or lower neighbour's (a line one
+    pixel wide, however steep P is; none when P is 0.5 everywhere)."""
+    line = np.zeros(side.shape, dtype=bool)
+    line[:, :-1] |= side[:, :-1] != side[:, 1:]
+    line[:-1, :] |= side[:-1, :] != side[1:, :]
+    return line
+
+
+# =========================================================================== the network diagram
+def _num(value: float) -> str:
+    v = float(value)
+    if v == 0 or not math.isfinite(v):
+        return "0" if v == 0 else str(v)
+    return f"{v:.3f}" if 1e-3 <= abs(v) < 1e4 else f"{v:.2e}"
+
+
+def _hex(rgb: Sequence[int]) -> str:
+    return "#{:02x}{:02x}{:02x}".format(*rgb)
+
+
+def _sign_color(value: float) -> str:
+    return ZERO_GREY if value == 0 or not math.isfinite(value) else _hex(POS_COLOR if value > 0 else NEG_COLOR)
+
+
+def _link_width(value: float) -> float:
+    """A link's stroke width in px: 0.4 (w = 0) growing linearly to 6 at |w| >= W_CAP."""
+    a = abs(value) if math.isfinite(value) else W_CAP
+    return round(0.4 + 5.6 * min(a / W_CAP, 1.0), 3)
+
+
+class _Layout:
+    """Where each drawn unit sits: column c (0 = inputs, 1.. = hidden layers, last = output), y centred on 0."""
+
+    def __init__(self, sizes: Sequence[int]):
+        self.sizes = tuple(sizes)
+        self.drawn = [_drawn_units(width) for width in self.sizes]
+        self.rows = max(len(d) for d in self.drawn)
+        self.pos: dict[tuple[int, int], float] = {}
+        for c, drawn in enumerate(self.drawn):
+            for r, (unit, _) in enumerate(drawn):
+                if unit >= 0:
+                    self.pos[(c, unit)] = (len(drawn) - 1) / 2 - r
+
+    def x_domain(self) -> list[float]:
+        return [-0.5 - LEFT, len(self.sizes) - 0.5]
+
+    def y_domain(self) -> list[float]:
+        half = (self.rows - 1) / 2
+        return [-half - BOTTOM, half + TOP]
+
+    def node_expr(self) -> str:
+        """The picture's side in px: fits a column and a row of the plot, at most MAX_NODE."""
+        xs, ys = (d[1] - d[0] for d in (self.x_domain(), self.y_domain()))
+        return f"max(8, min(0.56 * width / {xs:.3f}, 0.74 * height / {ys:.3f}, {MAX_NODE}))"
+
+    def gaps(self, lang: str) -> list[dict]:
+        rows = []
+        for c, drawn in enumerate(self.drawn):
+            for r, (unit, _) in enumerate(drawn):
+                if unit < 0:
+                    hidden_units = self.sizes[c] - (len(drawn) - 1)
+                    rows.append({"x": c, "y": (len(drawn) - 1) / 2 - r, "text": f"⋮ +{hidden_units}",
+                                 "tip": _tx("gap_tip", lang, k=hidden_units)})
+        return rows
+
+
+def _unit_name(c: int, unit: int, n_cols: int, inputs: Sequence[str], lang: str) -> str:
+    if c == 0:
+        return inputs[unit]
+    if c == n_cols - 1:
+        return _tx("output", lang)
+    return _tx("unit", lang, i=unit + 1)          # units are counted from 1 on screen
+
+
+def _node_rows(pictures: NeuronPictures, layout: _Layout, inputs: Sequence[str], lang: str,
+               output_url: str | None, dead: set) -> list[dict]:
+    n_cols = len(layout.sizes)
+    rows = []
+    for (c, unit), y in layout.pos.items():
+        if c == 0:
+            url, tip = picture_url(pictures.inputs[unit]), _tx("input_tip", lang, name=inputs[unit])
+        elif c == n_cols - 1:
+            url, tip = output_url or probability_url(pictures.output), _tx("output_tip", lang)
+        else:
+            url = picture_url(pictures.hidden[c - 1][unit])
+            tip = _tx("hidden_tip", lang, layer=f"fc{c}", unit=_tx("unit", lang, i=unit + 1))
+        is_dead = (c, unit) in dead
+        rows.append({"x": c, "y": y, "url": url, "tip": tip + (f" · {_tx('dead', lang)}" if is_dead else ""),
+                     "stroke": DEAD_COLOR if is_dead else "#555555"})
+    return rows
+
+
+def _link_rows(links: pd.DataFrame, layout: _Layout, inputs: Sequence[str], lang: str) -> list[dict]:
+    n_cols = len(layout.sizes)
+    pos = layout.pos
+    rows = []
+    for layer, src, dst, w in zip(links["layer"].to_numpy(), links["src"].to_numpy(), links["dst"].to_numpy(),
+                                  links["weight"].to_numpy(dtype=float)):
+        c = int(layer[2:])                           # fc{c} joins column c - 1 to column c
+        a, b = pos.get((c - 1, int(src))), pos.get((c, int(dst)))
+        if a is None or b is None:
+            continue                                 # a unit in a "⋮" gap
+        w = float(w)
+        tip = _tx("link_tip", lang, layer=layer, src=_unit_name(c - 1, int(src), n_cols, inputs, lang),
+                  dst=_unit_name(c, int(dst), n_cols, inputs, lang), w=_num(w))
+        rows.append({"x": c - 1, "y": a, "x2": c, "y2": b, "color": _sign_color(w), "width": _link_width(w),
+                     "opacity": round(0.35 + 0.6 * min(abs(w) / W_CAP, 1.0), 3) if math.isfinite(w) else 1.0,
+                     "tip": tip})
+    return rows
+
+
+def _bias_rows(biases: pd.DataFrame, layout: _Layout, inputs: Sequence[str], lang: str) -> list[dict]:
+    n_cols = len(layout.sizes)
+    rows = []
+    for layer, unit, b in zip(biases["layer"].to_numpy(), biases["unit"].to_numpy(),
+                              biases["bias"].to_numpy(dtype=float)):
+        c = int(layer[2:])
+        y = layout.pos.get((c, int(unit)))
+        if y is None:
+            continue
+        b = float(b)
+        side = 4 + 6 * min(abs(b) / W_CAP, 1.0) if math.isfinite(b) else 10
+        rows.append({"x": c, "y": y, "color": _sign_color(b), "size": round(side * side, 2),
+                     "tip": _tx("bias_tip", lang, layer=layer, dst=_unit_name(c, int(unit), n_cols, inputs, lang),
+                                b=_num(b))})
+    return rows
+
+
+def _mark_rows(marks: pd.DataFrame, layout: _Layout, lang: str) -> tuple[list[dict], list[dict]]:
+    """(dead, badges): a row per drawn dead unit; a lettered badge per drawn unit of an identical group."""
+    dead, badges = [], []
+    if marks is None or marks.empty:
+        return dead, badges
+    for layer, part in marks.groupby("layer", sort=False):
+        c = int(str(layer)[2:])
+        units = part["unit"].to_numpy()
+        groups = part["group"].to_numpy()
+        shared = [g for g in dict.fromkeys(groups.tolist()) if (groups == g).sum() >= 2]
+        letters = {g: chr(ord("A") + i % 26) for i, g in enumerate(shared)}
+        for unit, is_dead, group in zip(units.tolist(), part["dead"].to_numpy().tolist(), groups.tolist()):
+            y = layout.pos.get((c, unit))
+            if y is None:
+                continue
+            name = _tx("unit", lang, i=unit + 1)
+            if is_dead:
+                dead.append({"x": c, "y": y, "unit": unit, "tip": _tx("dead_tip", lang, layer=layer, unit=name)})
+            if group in letters:
+                members = (units[groups == group] + 1).tolist()
+                members = list_text(members if len(members) <= 12 else [*members[:11], "…"], lang)
+                badges.append({"x": c, "y": y, "unit": unit, "letter": letters[group],
+                               "color": BADGE_COLORS[shared.index(group) % len(BADGE_COLORS)],
+                               "tip": _tx("identical_tip", lang, layer=layer,
+                                          units=_tx("units", lang, i=members))})
+    return dead, badges
+
+
+def _captions(layout: _Layout, lang: str) -> list[dict]:
+    n_cols = len(layout.sizes)
+    y = layout.y_domain()[0] + 0.15
+    rows = [{"x": 0, "y": y, "text": _tx("inputs", lang)}]
+    rows += [{"x": c, "y": y, "text": f"fc{c}"} for c in range(1, n_cols - 1)]     # a phone has ~50 px a column
+    rows.append({"x": n_cols - 1, "y": y, "text": _tx("output", lang)})
+    return rows
+
+
+def _field(name: str, kind: str = "nominal", **extra) -> dict:
+    return {"field": name, "type": kind, **extra}
+
+
+def _layers(layout: _Layout) -> list[dict]:
+    """The diagram's layers, bottom to top; each reads one named dataset."""
+    x = _field("x", "quantitative", scale={"domain": layout.x_domain(), "nice": False, "zero": False}, axis=None)
+    y = _field("y", "quantitative", scale={"domain": layout.y_domain(), "nice": False, "zero": False}, axis=None)
+    xy = {"x": x, "y": y}
+    tip = {"tooltip": _field("tip")}
+    node = {"expr": "node"}
+    corner = {"xOffset": {"expr": "node / 2"}, "yOffset": {"expr": "-node / 2"}}
+    text = {"type": "text", "fontSize": AXIS_LABEL_SIZE}
+    return [
+        {"data": {"name": "links"}, "mark": {"type": "rule", "strokeCap": "round"},
+         "encoding": {**xy, "x2": {"field": "x2"}, "y2": {"field": "y2"},
+                      "color": _field("color", scale=None), "strokeWidth": _field("width", "quantitative", scale=None),
+                      "opacity": _field("opacity", "quantitative", scale=None), **tip}},
+        {"data": {"name": "nodes"}, "mark": {"type": "point", "shape": "square", "filled": True, "fill": "white",
+                                             "opacity": 1, "strokeWidth": 1.5, "size": {"expr": "pow(node + 3, 2)"}},
+         "encoding": {**xy, "stroke": _field("stroke", scale=None)}},
+        {"data": {"name": "nodes"}, "mark": {"type": "image", "width": node, "height": node, "align": "center",
+                                             "baseline": "middle"},
+         "encoding": {**xy, "url": _field("url"), **tip}},
+        {"data": {"name": "dead"}, "mark": {"type": "point", "shape": "square", "filled": True, "color": "#555555",
+                                            "opacity": 0.35, "size": {"expr": "node * node"}},
+         "encoding": {**xy, **tip}},
+        {"data": {"name": "dead"}, "mark": {"type": "text", "text": "✕", "color": DEAD_COLOR, "fontWeight": "bold",
+                                            "fontSize": {"expr": "0.8 * node"}, "baseline": "middle"},
+         "encoding": {**xy, **tip}},
+        {"data": {"name": "biases"}, "mark": {"type": "point", "shape": "square", "filled": True, "opacity": 1,
+                                              "stroke": "white", "strokeWidth": 0.8,
+                                              "xOffset": {"expr": "-node / 2"}, "yOffset": {"expr": "node / 2"}},
+         "encoding": {**xy, "color": _field("color", scale=None), "size": _field("size", "quantitative", scale=None),
+                      **tip}},
+        {"data": {"name": "badges"}, "mark": {"type": "point", "shape": "circle", "filled": True, "opacity": 1,
+                                              "size": 200, "stroke": "white", "strokeWidth": 1, **corner},
+         "encoding": {**xy, "color": _field("color", scale=None), **tip}},
+        {"data": {"name": "badges"}, "mark": {**text, "color": "white", "fontWeight": "bold", "fontSize": 11,
+                                              "baseline": "middle", **corner},
+         "encoding": {**xy, "text": _field("letter"), **tip}},
+        {"data": {"name": "gaps"}, "mark": {**text, "fontWeight": "bold", "baseline": "middle"},
+         "encoding": {**xy, "text": _field("text"), **tip}},
+        {"data": {"name": "labels"}, "mark": {**text, "align": "right", "baseline": "middle",
+                                              "dx": {"expr": "-node / 2 - 7"}},
+         "encoding": {**xy, "text": _field("text")}},
+        {"data": {"name": "captions"}, "mark": {**text, "fontSize": AXIS_LABEL_SIZE - 1, "baseline": "bottom",
+                                                "color": "#333333"},
+         "encoding": {**xy, "text": _field("text")}},
+    ]
+
+
+def network_spec(pictures: NeuronPictures, marks: pd.DataFrame | None, links: pd.DataFrame, biases: pd.DataFrame,
+                 lang: str, feature_labels: Sequence[str] | None = None, width: int | str = "container",
+                 height: int | None = None, title: str | None = None, output_url: str | None = None) -> dict:
+    """The network diagram as a Vega-Lite dict: a column per layer (inputs, hidden layers, output), each node
+    its picture (core.neurons.neuron_grid) in a frame; links coloured by the weight's sign, as thick as |w|
+    (capped at W_CAP); a bias square at each node's lower left corner; dead units (unit_marks) greyed with a red ✕,
+    identical units lettered (one letter per group); a layer wider than 8 units drawn as 7, "⋮ +k", its last.
+
+    marks, links and biases are core.neurons.unit_marks and link_frame (marks may be None). feature_labels: the
+    input nodes' captions, or feature names (x1, x1sq ...: their FEATURE_TABLE labels in `lang`; the default
+    is pictures.features). width: "container" (fills it; show with
+    st.vega_lite_chart(width="stretch")) or pixels; height: pixels (default from the tallest layer). Pictures
+    scale with the plot; output_url: an already encoded output picture (probability_url) to reuse."""
+    layout = _Layout(pictures.layer_sizes)
+    inputs = input_labels(feature_labels if feature_labels is not None else pictures.features, lang)
+    dead, badges = _mark_rows(marks, layout, lang)
+    dead_at = {(d["x"], d["unit"]) for d in dead}
+    height = int(height) if height is not None else max(240, 46 * layout.rows + 110)
+    labels = [{"x": 0, "y": layout.pos[(0, i)], "text": inputs[i]} for i in range(len(inputs)) if (0, i) in layout.pos]
+    key = wrap(_tx("net_key", lang), SUBTITLE_SIZE)
+    key = key if isinstance(key, list) else [key]
+    return {
+        "title": ({"text": wrap(title), "subtitle": key} if title else
+                  {"text": key, "fontSize": SUBTITLE_SIZE, "fontWeight": "normal"}),
+        "width": width, "height": height,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "params": [{"name": "node", "expr": layout.node_expr()}],
+        "datasets": {
+            "links": _link_rows(links, layout, inputs, lang),
+            "nodes": _node_rows(pictures, layout, inputs, lang, output_url, dead_at),
+            "biases": _bias_rows(biases, layout, inputs, lang),
+            "dead": dead, "badges": badges, "gaps": layout.gaps(lang), "labels": labels,
+            "captions": _captions(layout, lang),
+        },
+        "layer": _layers(layout),
+        "config": {"view": {"stroke": None},
+                   "title": {"fontSize": TITLE_SIZE, "subtitleFontSize": SUBTITLE_SIZE, "anchor": "start"}},
+    }
+
+
+# =========================================================================== the decision boundary
+LEGEND = {"orient": "bottom", "direction": "vertical", "labelLimit": 0, "rowPadding": 2}
+
+
+def _point_layer(points: pd.DataFrame, lang: str, splits: Sequence[str]) -> dict:
+    """base.point_marks as a hand-written layer: colour = class, shape = split, the same sizes and tooltip."""
+    split_names = [t(s, lang) for s in splits]
+    shapes = dict(zip(("train", "dev", "test"), ("circle", "triangle-up", "square")))
+    label_title, split_title = t("label", lang), t("split", lang)
+    return {
+        "data": {"name": "points"},
+        "mark": {"type": "point", "filled": True, "size": 28, "opacity": 0.85, "stroke": "white", "strokeWidth": 0.5},
+        "encoding": {
+            "x": _field("x1", "quantitative", title="x1"), "y": _field("x2", "quantitative", title="x2"),
+            "color": _field("cls", title=label_title, scale={"domain": ["0", "1"], "range": list(CLASS_COLORS)},
+                            legend=LEGEND),
+            "shape": _field("split_name", title=split_title, scale={"domain": split_names,
+                                                                    "range": [shapes[s] for s in splits]},
+                            legend=LEGEND),
+            "tooltip": [_field("x1", "quantitative", format=".3f"), _field("x2", "quantitative", format=".3f"),
+                        _field("cls", title=label_title), _field("split_name", title=split_title)],
+        },
+    }
+
+
+def _image_box(output, extent, discretize: bool) -> tuple[str, dict]:
+    """(data URL, x/x2/y/y2 of the image in data units) of the boundary picture."""
+    x0, x1, y0, y1 = (float(v) for v in extent)
+    if isinstance(output, str):
+        return output, {"x": x0, "x2": x1, "y": y1, "y2": y0}
+    p = np.asarray(output)
+    hx = (x1 - x0) / (p.shape[1] - 1) / 2 if p.shape[1] > 1 else 0.0   # grid points are pixel centres:
+    hy = (y1 - y0) / (p.shape[0] - 1) / 2 if p.shape[0] > 1 else 0.0   # half a pixel beyond the extent
+    return probability_url(p, discretize), {"x": x0 - hx, "x2": x1 + hx, "y": y1 + hy, "y2": y0 - hy}
+
+
+def boundary_image_spec(output: NeuronPictures | np.ndarray | str, extent: tuple[float, float, float, float] | None,
+                        points: pd.DataFrame, lang: str, show_test: bool = True, discretize: bool = False,
+                        size: int = 360, max_points: int = MAX_SHOWN_POINTS, title: str | None = None) -> dict:
+    """The decision boundary as one image (P(class 1), row 0 = top, over `extent`) under the data points, drawn as
+    everywhere in the app (colour = class, shape = split).
+
+    `output`: NeuronPictures (its output and extent; `extent` may be None), the P grid [n, n] (encoded here, two
+    colours only when `discretize`, each pixel centred on its grid point) or a ready data URL
+    (probability_url(p, discretize); drawn edge to edge over extent). `points`: Splits.frame() (x1, x2, label,
+    split); test points only when show_test; more than max_points are sampled for display.
+
+    The plot is a square of `size` px, or less where the chart is narrower: its scales span min(width, height)
+    from the lower left corner, so width="stretch" keeps it square (wider: blank on the right; narrower: blank
+    above). width=spec["width"] (plot and y axis) fits it exactly where the container is wide enough."""
+    if isinstance(output, NeuronPictures):
+        output, extent = output.output, (output.extent if extent is None else extent)
+    x0, x1, y0, y1 = (float(v) for v in extent)
+    url, box = _image_box(output, extent, discretize)
+    splits = ("train", "dev", "test") if show_test else ("train", "dev")
+    selected = points[points["split"].isin(splits)]
+    shown = sample_points(selected, max_points, by=("split", "label"))
+    values = [{"x1": round(float(a), 4), "x2": round(float(b), 4), "cls": str(int(c)), "split_name": t(s, lang)}
+              for a, b, c, s in zip(shown["x1"].to_numpy(), shown["x2"].to_numpy(), shown["label"].to_numpy(),
+                                    shown["split"].to_numpy())]
+    axis = {"labelFontSize": AXIS_LABEL_SIZE, "titleFontSize": AXIS_LABEL_SIZE + 1, "tickCount": 7, "grid": False}
+    side = {"expr": "min(width, height)"}
+    x = _field("x", "quantitative", title="x1", axis=axis,
+               scale={"domain": [x0, x1], "nice": False, "zero": False, "range": [0, side]})
+    y = _field("y", "quantitative", title="x2", axis=axis,
+               scale={"domain": [y0, y1], "nice": False, "zero": False,
+                      "range": [{"expr": "height"}, {"expr": "height - min(width, height)"}]})
+    subtitle = (t("chart_sampled_strata", lang, shown=len(shown), total=len(selected)).split("\n")
+                if len(shown) < len(selected) else None)
+    head = wrap(title if title is not None else t("chart_boundary", lang))
+    return {
+        **({"title": {"text": head, **({"subtitle": subtitle} if subtitle else {})}} if head or subtitle else {}),
+        "width": size + 56, "height": size,
+        "autosize": {"type": "fit-x", "contains": "padding"},
+        "datasets": {"boundary": [{"url": url, **box}], "points": values},
+        "layer": [
+            {"data": {"name": "boundary"},
+             "mark": {"type": "image", "aspect": False, "align": "left", "baseline": "top", "clip": True},
+             "encoding": {"x": x, "x2": {"field": "x2"}, "y": y, "y2": {"field": "y2"}, "url": _field("url")}},
+            _point_layer(shown, lang, splits),
+        ],
+        "config": {"view": {"stroke": None},
+                   "axis": {"labelFontSize": AXIS_LABEL_SIZE, "titleFontSize": AXIS_LABEL_SIZE + 1},
+                   "legend": {"orient": "bottom", "labelFontSize": AXIS_LABEL_SIZE, "titleFontSize": AXIS_LABEL_SIZE,
+                              "labelLimit": 0},
+                   "title": {"fontSize": TITLE_SIZE, "subtitleFontSize": SUBTITLE_SIZE, "anchor": "start"}},
+    }
