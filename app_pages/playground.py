@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.config import ConfigError
 from ui import playground as pg
-from ui import state
+from ui import state, watch
 from ui.i18n import t
 from ui.text import literal
 
@@ -53,14 +53,13 @@ c4.button(t("pg_reset", lang), key="pg_reset", icon=":material/replay:", on_clic
           help=t("pg_reset_help", lang))
 c5.select_slider(t("pg_speed", lang), list(pg.SPEEDS), value=pg.DEFAULT_SPEED, key="p_pg_speed",
                  bind="query-params", help=t("pg_speed_help", lang, fps=round(1 / pg.FRAME_S)))
+show_test, discretize = watch.view_toggles(lang, "pg")
 state.report_page_params()
 
 
 @st.fragment(run_every=pg.FRAME_S if playing else None)
 def frame() -> None:
     """One frame: advance while playing, then draw the counter, the network, the boundary and the curves."""
-    from ui import watch
-
     session = st.session_state[pg.SESSION]
     trainer = session.trainer
     clock = pg.FrameClock()
@@ -71,7 +70,7 @@ def frame() -> None:
             pg.set_playing(False)
             st.rerun()
     clock.lap("train")
-    watch.show_trainer(trainer, session.points, lang, clock)
+    watch.show_trainer(trainer, session.points, lang, show_test, discretize, clock)
     clock.report()
 
 

@@ -33,14 +33,14 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 WATCH_JS = r"""
 () => {
   const w = window.__watch = {epochs: [], boundary: 0, t0: performance.now()};
-  const metric = () => document.querySelector("[data-testid='stMetricValue']");
+  const metric = () => document.querySelector(".nn-score");
   let last = metric() && metric().innerText;
   new MutationObserver(() => {
     const now = metric() && metric().innerText;
     if (now !== last) { last = now; w.epochs.push([performance.now(), now]); }
   }).observe(document.body, {subtree: true, childList: true, characterData: true});
   const charts = () => document.querySelectorAll("[data-testid='stVegaLiteChart']");
-  const target = charts()[1];
+  const target = charts()[1];      // the boundary (0: the network)
   if (target) new MutationObserver(() => { w.boundary += 1; })
     .observe(target, {subtree: true, childList: true, attributes: true});
 }
@@ -74,9 +74,9 @@ def run(browser, server: Server, sessions: int, seconds: float, speed: int) -> N
     time.sleep(1.5)
     stopped = []
     for page in pages:
-        before = page.locator("[data-testid='stMetricValue']").first.inner_text()
+        before = page.locator(".nn-score").first.inner_text()
         time.sleep(1.0)
-        stopped.append(page.locator("[data-testid='stMetricValue']").first.inner_text() == before)
+        stopped.append(page.locator(".nn-score").first.inner_text() == before)
     fps = [len(r["epochs"]) / r["t"] for r in results]
     print(f"\n{sessions} session(s) playing for {seconds:.0f} s at {speed} epochs/frame:")
     for i, (r, f) in enumerate(zip(results, fps)):

@@ -136,7 +136,9 @@ def _replay(result: RunResult, config: RunConfig, lang: str, data: str, usable: 
     model, splits = result.model_at(epoch), splits_of(config_key(config), data)
     loss, acc = evaluate(model, splits.X_train, splits.y_train)        # of theta_epoch itself
     st.caption(t("replay_caption", lang, epoch=epoch, loss=loss, acc=acc))
-    watch.show_network(model, config, splits, cached_points(config_key(config), data), lang, key="replay")
+    show_test, discretize = watch.view_toggles(lang, "replay")
+    watch.show_network(model, config, splits, cached_points(config_key(config), data), lang, "replay", show_test,
+                       discretize)
     st.vega_lite_chart(spec=watch.curves_spec(result.history, lang, mark_epoch=epoch), width="stretch")
 
 

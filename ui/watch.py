@@ -28,19 +28,32 @@ BOUNDARY = 120          # ... of the large decision boundary
 BOUNDARY_PX = 460       # its size on a wide screen (a square)
 
 
-def show_trainer(trainer: Trainer, points: pd.DataFrame, lang: str, clock: FrameClock | None = None) -> None:
+def view_toggles(lang: str, key: str) -> tuple[bool, bool]:
+    """(show test data, discretize output): the boundary's toggles, drawn outside an animated frame (a frame
+    redraws only its charts)."""
+    t1, t2, _ = st.columns([1, 1, 2])
+    show_test = t1.toggle(t("pg_show_test", lang), value=True, key=f"p_{key}_test", bind="query-params")
+    discretize = t2.toggle(t("pg_discretize", lang), value=False, key=f"p_{key}_discrete", bind="query-params")
+    return show_test, discretize
+
+
+def show_trainer(trainer: Trainer, points: pd.DataFrame, lang: str, show_test: bool, discretize: bool,
+                 clock: FrameClock | None = None) -> None:
     """The frame of a live trainer: status line, scores, the network and its boundary, the curves so far.
-    `points`: trainer.data.frame()."""
+    `points`: trainer.data.frame().
+
+    A frame is redrawn several times a second, and the browser re-renders the page for every element a
+    frame sends: so a frame is few elements (one line of scores, three charts), and the charts keep their
+    spec and change only their named datasets."""
     config, epoch = trainer.config, trainer.epoch
     history = trainer.history
     if trainer.diverged_at is not None:
         st.warning(t("pg_diverged", lang, epoch=trainer.diverged_at), icon=":material/warning:")
     elif epoch >= config.epochs:
         st.success(t("pg_done", lang, epochs=config.epochs), icon=":material/check_circle:")
-    show_scores(history, epoch, config.epochs, lang)
-    show_network(trainer.model, config, trainer.data, points, lang, key="pg", clock=clock)
+    st.markdown(scores_html(history, epoch, config.epochs, lang), unsafe_allow_html=True)
+    show_network(trainer.model, config, trainer.data, points, lang, "pg", show_test, discretize, clock)
     if len(history):
-        st.markdown(f"**{t('pg_curves', lang)}**")
         st.vega_lite_chart(spec=curves_spec(history, lang), width="stretch", key="pg_curves")
     else:
         st.caption(t("pg_paused_at_zero", lang))
@@ -48,19 +61,27 @@ def show_trainer(trainer: Trainer, points: pd.DataFrame, lang: str, clock: Frame
         clock.lap("draw")
 
 
-def show_scores(history: pd.DataFrame, epoch: int, total: int, lang: str) -> None:
-    """Epoch counter and the last epoch's train/dev loss and accuracy."""
-    cols = st.columns([1.6, 1, 1, 1, 1])
-    cols[0].metric(t("pg_epoch", lang), t("pg_epoch_value", lang, epoch=epoch, total=total))
+SCORES_STYLE = ("display:flex;flex-wrap:wrap;gap:0.4rem 2.2rem;margin:0.2rem 0 0.4rem 0")
+SCORE_STYLE = "display:flex;flex-direction:column"
+LABEL_STYLE = "font-size:0.875rem;opacity:0.75"
+VALUE_STYLE = "font-size:1.9rem;line-height:1.25"
+
+
+def scores_html(history: pd.DataFrame, epoch: int, total: int, lang: str) -> str:
+    """The epoch counter and the last epoch's train/dev loss and accuracy, as one element (drawn like metrics)."""
     last = history.iloc[-1] if len(history) else None
-    for col, name, key in zip(cols[1:], ("train_loss", "train_acc", "dev_loss", "dev_acc"),
-                              ("metric_train_loss", "metric_train_acc", "metric_dev_loss", "metric_dev_acc")):
-        col.metric(t(key, lang), "—" if last is None else f"{float(last[name]):.4f}")
+    cells = [(t("pg_epoch", lang), t("pg_epoch_value", lang, epoch=epoch, total=total))]
+    cells += [(t(key, lang), "—" if last is None else f"{float(last[name]):.4f}")
+              for name, key in (("train_loss", "metric_train_loss"), ("train_acc", "metric_train_acc"),
+                                ("dev_loss", "metric_dev_loss"), ("dev_acc", "metric_dev_acc"))]
+    body = "".join(f'<div style="{SCORE_STYLE}"><span style="{LABEL_STYLE}">{label}</span>'
+                   f'<span class="nn-score" style="{VALUE_STYLE}">{value}</span></div>' for label, value in cells)
+    return f'<div class="nn-scores" style="{SCORES_STYLE}">{body}</div>'
 
 
 def show_network(model: MLP, config: RunConfig, data: Splits, points: pd.DataFrame, lang: str, key: str,
-                 clock: FrameClock | None = None) -> None:
-    """The network diagram (pictures, links, marks) beside the large decision boundary with its toggles.
+                 show_test: bool, discretize: bool, clock: FrameClock | None = None) -> None:
+    """The network diagram (pictures, links, marks) beside the large decision boundary (its titles in the specs).
     `points`: data.frame() (x1, x2, label, split), made once by the caller."""
     from core.neurons import link_frame, neuron_grid, unit_marks
     from core.probes import BOOK_EXTENT
@@ -74,25 +95,23 @@ def show_network(model: MLP, config: RunConfig, data: Splits, points: pd.DataFra
     if clock is not None:
         clock.lap("pictures")
     left, right = st.columns([3, 2])
-    with left:
-        st.markdown(f"**{t('pg_network', lang)}**")
-        st.vega_lite_chart(spec=charts.network_spec(thumbs, marks, weights, biases, lang),
-                           width="stretch", key=f"{key}_network")
-    with right:
-        st.markdown(f"**{t('chart_boundary', lang)}**")
-        t1, t2 = st.columns(2)
-        show_test = t1.toggle(t("pg_show_test", lang), value=True, key=f"p_{key}_test", bind="query-params")
-        discretize = t2.toggle(t("pg_discretize", lang), value=False, key=f"p_{key}_discrete", bind="query-params")
-        st.vega_lite_chart(spec=charts.boundary_image_spec(grid, None, points, lang, show_test=show_test,
-                                                           discretize=discretize, title=""),
-                           width="stretch", key=f"{key}_boundary")
+    left.vega_lite_chart(spec=charts.network_spec(thumbs, marks, weights, biases, lang, title=t("pg_network", lang)),
+                         width="stretch", key=f"{key}_network")
+    right.vega_lite_chart(spec=charts.boundary_image_spec(grid, None, points, lang, show_test=show_test,
+                                                          discretize=discretize),
+                          width="stretch", key=f"{key}_boundary")
 
 
 def curves_spec(history: pd.DataFrame, lang: str, mark_epoch: int | None = None) -> dict:
-    """Loss and accuracy curves (ui.charts.base.live_curves_spec), with a dotted rule at `mark_epoch`."""
+    """Loss and accuracy curves (ui.charts.base.live_curves_spec), with a dotted rule at `mark_epoch`.
+
+    The rows go into a named dataset: successive frames then differ in their data only, and the browser
+    updates the drawn chart instead of compiling a new one (most of a frame's cost in the browser)."""
     from ui.charts.base import live_curves_spec
 
     spec = live_curves_spec(history, lang)
+    spec["datasets"] = {"curves": spec.pop("data")["values"]}
+    spec["data"] = {"name": "curves"}
     if mark_epoch is not None:
         for panel in spec["vconcat"]:
             line = {k: panel.pop(k) for k in ("mark", "encoding")}

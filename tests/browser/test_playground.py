@@ -12,7 +12,7 @@ PAUSE = re.compile(r"(^|\s)Pause$")
 
 
 def counter(page) -> int:
-    text = page.locator("[data-testid='stMetricValue']").first.inner_text()
+    text = page.locator(".nn-score").first.inner_text()
     return int(text.split(" of ")[0].replace(",", ""))
 
 
@@ -22,7 +22,7 @@ def test_play_animates_and_pause_stops(server, page, request):
     assert counter(page) == 0
     assert page.locator("[data-testid='stSidebar']").get_by_text("x₁²").count() >= 1   # the link's features
     page.get_by_role("button", name=PLAY).click()
-    page.wait_for_function("() => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
+    page.wait_for_function("() => { const m = document.querySelector('.nn-score');"
                            " return m && parseInt(m.innerText.replace(/,/g, '')) >= 30; }", timeout=60_000)
     shot(page, request, "playing")
     page.get_by_role("button", name=PAUSE).click()
@@ -39,7 +39,7 @@ def test_leaving_the_page_stops_the_animation(server, page, request):
     page.goto(f"{server.url}/playground?p_pg_speed=1")
     wait_idle(page)
     page.get_by_role("button", name=PLAY).click()
-    page.wait_for_function("() => { const m = document.querySelector(\"[data-testid='stMetricValue']\");"
+    page.wait_for_function("() => { const m = document.querySelector('.nn-score');"
                            " return m && parseInt(m.innerText) >= 3; }", timeout=60_000)
     page.locator("[data-testid='stSidebarNav'] a[href$='/init']").click()
     wait_idle(page)

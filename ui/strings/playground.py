@@ -60,7 +60,6 @@ STRINGS: dict[str, tuple[str, str]] = {
     "metric_train_acc": ("Train accuracy", "训练集准确率"),
     "metric_dev_loss": ("Dev loss", "验证集损失"),
     "metric_dev_acc": ("Dev accuracy", "验证集准确率"),
-    "pg_curves": ("Loss and accuracy so far", "目前的损失与准确率"),
     "pg_too_big": ("This setting is too large to animate: {reason}", "该设置过大，无法动画演示：{reason}"),
     "tab_replay": ("Replay", "回放"),
     "replay_epoch": ("Epoch", "轮数"),
