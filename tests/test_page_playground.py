@@ -143,3 +143,13 @@ def test_replay_on_the_train_page_moves_through_recorded_epochs_without_retraini
     assert at.get("vega_lite_chart")[-1].proto.spec != curves.proto.spec       # the dotted rule moved
     hidden = datasets(at, 0)["nodes"]
     assert len(hidden) == 2 + 5 + 1
+
+
+def test_a_diverging_run_stops_and_says_so():
+    at = page(lr="100", weight_std="10", activation="identity", hidden="8,8,8")
+    at.segmented_control(key="p_pg_step").set_value(100).run()
+    at.button(key="pg_step").click().run()
+    assert not at.exception
+    assert at.warning and "diverged" in at.warning[0].value
+    where = int(re.search(r"at epoch ([\d,]+)", at.warning[0].value).group(1).replace(",", ""))
+    assert where < 100 and at.button(key="pg_play").disabled and at.button(key="pg_step").disabled
