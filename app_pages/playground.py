@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+import time
+
 import streamlit as st
 
 from core.config import ConfigError
@@ -26,13 +29,30 @@ except ConfigError as err:
     st.stop()
 
 
-def _toggle() -> None:
-    pg.set_playing(not pg.is_playing())
+# The session's trainer is stepped by a frame and by the Step button's callback, which can run in two script
+# threads of the session at once: one lock per session around every step (made on the first run, before any click).
+LOCK = "pg_lock"
+st.session_state.setdefault(LOCK, threading.Lock())
 
 
-def _step() -> None:
+def _play(playing: bool) -> None:
+    """Play (True) or Pause (False), as the button said when it was drawn: not a toggle, because a click can reach
+    the script twice while a fragment runs every frame (its callback ran twice, 20 ms apart), and a toggle then
+    undid the Pause."""
+    pg.set_playing(playing)
+
+
+def _step(token: int) -> None:
+    """Pause and train up to the epoch this click aims at. `token` names the drawn button: a click delivered twice
+    (see _play), its callback running in two script threads at once, trains to the same epoch, not twice."""
     pg.set_playing(False)
-    pg.advance(st.session_state[pg.SESSION].trainer, int(st.session_state.get("p_pg_step") or 1))
+    with st.session_state[LOCK]:
+        trainer = st.session_state[pg.SESSION].trainer
+        aim = st.session_state.get("pg_step_aim")
+        if aim is None or aim[0] != token:
+            aim = (token, trainer.epoch + int(st.session_state.get("p_pg_step") or 1))
+            st.session_state["pg_step_aim"] = aim
+        pg.advance(trainer, aim[1] - trainer.epoch)
 
 
 def _reset() -> None:
@@ -43,9 +63,10 @@ trainer = session.trainer
 playing = pg.is_playing() and not trainer.finished
 c1, c2, c3, c4, c5 = st.columns([1.1, 1.1, 1.6, 1.1, 2.6], vertical_alignment="bottom")
 c1.button(t("pg_pause" if playing else "pg_play", lang), key="pg_play", type="primary", width="stretch",
-          icon=":material/pause:" if playing else ":material/play_arrow:", on_click=_toggle,
+          icon=":material/pause:" if playing else ":material/play_arrow:", on_click=_play, args=(not playing,),
           disabled=trainer.finished)
-c2.button(t("pg_step", lang), key="pg_step", icon=":material/skip_next:", on_click=_step, width="stretch",
+c2.button(t("pg_step", lang), key="pg_step", icon=":material/skip_next:", on_click=_step,
+          args=(time.monotonic_ns(),), width="stretch",
           disabled=trainer.finished, help=t("pg_step_help", lang))
 c3.segmented_control(t("pg_step_size", lang), list(pg.STEPS), default=pg.STEPS[0], key="p_pg_step",
                      bind="query-params", required=True)
@@ -65,7 +86,8 @@ def frame() -> None:
     clock = pg.FrameClock()
     if pg.is_playing():
         speed = int(st.session_state.get("p_pg_speed") or pg.DEFAULT_SPEED)
-        pg.advance(trainer, min(speed, pg.max_epochs_per_frame(trainer.config)))
+        with st.session_state[LOCK]:
+            pg.advance(trainer, min(speed, pg.max_epochs_per_frame(trainer.config)))
         if trainer.finished:            # the end, a divergence: stop ticking, show Play again
             pg.set_playing(False)
             st.rerun()

@@ -8,6 +8,7 @@ as plain Vega-Lite dicts (ui.charts.network), cheap enough to redraw several tim
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -51,7 +52,8 @@ def show_trainer(trainer: Trainer, points: pd.DataFrame, lang: str, show_test: b
         st.warning(t("pg_diverged", lang, epoch=trainer.diverged_at), icon=":material/warning:")
     elif epoch >= config.epochs:
         st.success(t("pg_done", lang, epochs=config.epochs), icon=":material/check_circle:")
-    st.markdown(scores_html(history, epoch, config.epochs, lang), unsafe_allow_html=True)
+    shown = epoch if trainer.diverged_at is None else min(epoch, trainer.diverged_at)   # as the warning and scores
+    st.markdown(scores_html(history, shown, config.epochs, lang), unsafe_allow_html=True)
     show_network(trainer.model, config, trainer.data, points, lang, "pg", show_test, discretize, clock)
     if len(history):
         st.vega_lite_chart(spec=curves_spec(history, lang), width="stretch", key="pg_curves")
@@ -67,11 +69,17 @@ LABEL_STYLE = "font-size:0.875rem;opacity:0.75"
 VALUE_STYLE = "font-size:1.9rem;line-height:1.25"
 
 
+def _score(value: float) -> str:
+    """A loss or accuracy to 4 decimals; a huge one (a diverging run's loss) in 3 significant digits, so that it
+    fits a phone's width."""
+    return f"{value:.4f}" if not math.isfinite(value) or abs(value) < 1e4 else f"{value:.3g}"
+
+
 def scores_html(history: pd.DataFrame, epoch: int, total: int, lang: str) -> str:
     """The epoch counter and the last epoch's train/dev loss and accuracy, as one element (drawn like metrics)."""
     last = history.iloc[-1] if len(history) else None
     cells = [(t("pg_epoch", lang), t("pg_epoch_value", lang, epoch=epoch, total=total))]
-    cells += [(t(key, lang), "—" if last is None else f"{float(last[name]):.4f}")
+    cells += [(t(key, lang), "—" if last is None else _score(float(last[name])))
               for name, key in (("train_loss", "metric_train_loss"), ("train_acc", "metric_train_acc"),
                                 ("dev_loss", "metric_dev_loss"), ("dev_acc", "metric_dev_acc"))]
     body = "".join(f'<div style="{SCORE_STYLE}"><span style="{LABEL_STYLE}">{label}</span>'
@@ -110,6 +118,12 @@ def curves_spec(history: pd.DataFrame, lang: str, mark_epoch: int | None = None)
     from ui.charts.base import live_curves_spec
 
     spec = live_curves_spec(history, lang)
+    for panel in spec["vconcat"]:        # whole epochs on x (not 0.05 ... after one step); short loss labels on y
+        x, y = panel["encoding"]["x"], panel["encoding"]["y"]
+        x["axis"] = {**x.get("axis", {}), "tickMinStep": 1, "format": "d"}
+        if y["field"] == "loss":
+            y["axis"] = {**y.get("axis", {}),
+                         "labelExpr": "abs(datum.value) >= 1e4 ? format(datum.value, '.2~e') : datum.label"}
     spec["datasets"] = {"curves": spec.pop("data")["values"]}
     spec["data"] = {"name": "curves"}
     if mark_epoch is not None:

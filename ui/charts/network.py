@@ -11,6 +11,7 @@ updates the data of the chart in place rather than drawing a new chart).
 from __future__ import annotations
 
 import base64
+import json
 import math
 import struct
 import zlib
@@ -27,7 +28,7 @@ from ui.charts.sizing import MAX_SHOWN_POINTS, sample_points
 from ui.i18n import list_text, t
 
 __all__ = ["NEG_COLOR", "POS_COLOR", "W_CAP", "boundary_image_spec", "input_labels", "network_spec",
-           "picture_url", "png_url", "probability_url"]
+           "picture_url", "png_url", "probability_url", "stamped"]
 
 NEG_COLOR = (49, 130, 189)       # value < 0 (and weight < 0): blue, as class 0
 POS_COLOR = (230, 85, 13)        # value > 0 (and weight > 0): orange, as class 1
@@ -43,9 +44,9 @@ LEFT = 0.55                      # x-domain room left of the inputs for their la
 TOP, BOTTOM = 0.75, 1.0          # y-domain room above the top node (badges) and below the lowest (captions)
 
 TEXT = {   # (en, zh); the page's own strings live in ui/strings
-    "net_key": ("pictures and lines: orange > 0, blue < 0 · line width ∝ |w| · ▪ bias · ✕ dead · "
-                "A, B …: identical units",
-                "图和连线：橙色 > 0，蓝色 < 0 · 线宽 ∝ |w| · ▪ 偏置 · ✕ 死亡 · A、B……：相同的神经元"),
+    "net_key": ("pictures and lines: orange > 0, blue < 0 · width ∝ |w|\n"     # two lines, each kept whole
+                "▪ bias · ✕ dead · A, B …: identical units",
+                "图和连线：橙色 > 0，蓝色 < 0 · 线宽 ∝ |w|\n▪ 偏置 · ✕ 死亡 · A、B……：相同的神经元"),
     "unit": ("unit {i}", "神经元 {i}"),
     "units": ("units {i}", "神经元 {i}"),
     "output": ("output", "输出"),
@@ -138,6 +139,22 @@ def _crossing(side: np.ndarray) -> np.ndarray:
     line[:, :-1] |= side[:, :-1] != side[:, 1:]
     line[:-1, :] |= side[:-1, :] != side[1:, :]
     return line
+
+
+def stamped(datasets: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """The datasets, each non-empty one with one more column named after a digest of its rows ("_v" + 8 hex).
+
+    Streamlit's browser side replaces a named dataset of a drawn chart only when the dataset's "hash" changes, and
+    that hash is its shape, its column names and its size in bytes, not its values: links whose weights changed but
+    whose Arrow table kept its size (most frames) would stay drawn as they were at the first frame. The digest in a
+    column name makes every change of value a change of that hash. No layer reads the column."""
+    out = {}
+    for name, rows in datasets.items():
+        if rows:
+            digest = zlib.crc32(json.dumps(rows, sort_keys=True, default=str).encode()) & 0xFFFFFFFF
+            rows = [{**row, f"_v{digest:08x}": 0} for row in rows]
+        out[name] = rows
+    return out
 
 
 # =========================================================================== the network diagram
@@ -368,21 +385,20 @@ def network_spec(pictures: NeuronPictures, marks: pd.DataFrame | None, links: pd
     dead_at = {(d["x"], d["unit"]) for d in dead}
     height = int(height) if height is not None else max(240, 46 * layout.rows + 110)
     labels = [{"x": 0, "y": layout.pos[(0, i)], "text": inputs[i]} for i in range(len(inputs)) if (0, i) in layout.pos]
-    key = wrap(_tx("net_key", lang), SUBTITLE_SIZE)
-    key = key if isinstance(key, list) else [key]
+    key = wrap(_tx("net_key", lang).split("\n"), SUBTITLE_SIZE)
     return {
         "title": ({"text": wrap(title), "subtitle": key} if title else
                   {"text": key, "fontSize": SUBTITLE_SIZE, "fontWeight": "normal"}),
         "width": width, "height": height,
         "autosize": {"type": "fit-x", "contains": "padding"},
         "params": [{"name": "node", "expr": layout.node_expr()}],
-        "datasets": {
+        "datasets": stamped({
             "links": _link_rows(links, layout, inputs, lang),
             "nodes": _node_rows(pictures, layout, inputs, lang, output_url, dead_at),
             "biases": _bias_rows(biases, layout, inputs, lang),
             "dead": dead, "badges": badges, "gaps": layout.gaps(lang), "labels": labels,
             "captions": _captions(layout, lang),
-        },
+        }),
         "layer": _layers(layout),
         "config": {"view": {"stroke": None},
                    "title": {"fontSize": TITLE_SIZE, "subtitleFontSize": SUBTITLE_SIZE, "anchor": "start"}},
@@ -463,7 +479,7 @@ def boundary_image_spec(output: NeuronPictures | np.ndarray | str, extent: tuple
         **({"title": {"text": head, **({"subtitle": subtitle} if subtitle else {})}} if head or subtitle else {}),
         "width": size + 56, "height": size,
         "autosize": {"type": "fit-x", "contains": "padding"},
-        "datasets": {"boundary": [{"url": url, **box}], "points": values},
+        "datasets": stamped({"boundary": [{"url": url, **box}], "points": values}),
         "layer": [
             {"data": {"name": "boundary"},
              "mark": {"type": "image", "aspect": False, "align": "left", "baseline": "top", "clip": True},

@@ -13,28 +13,32 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pg_explain_title": ("What to look for", "看点"),
     "pg_explain": (
         "- **Pictures:** each node shows its value over the input plane ([-π, π]²): orange positive, blue "
-        "negative (the output: P(class 1), orange = class 1). Inputs are the chosen features (sidebar → "
-        "*Input features*).\n"
+        "negative, white 0, each picture scaled to its own largest value (sigmoid and ReLU units are never "
+        "negative: white to orange; the output: P(class 1), orange = class 1). Inputs are the chosen features "
+        "(sidebar → *Input features*).\n"
         "- **Links:** orange positive, blue negative weights; thicker = larger |w|. Hover for the value.\n"
         "- **Zero initialization** (preset 4.4.1): all hidden pictures stay identical — the units are marked "
         "*identical* and the network behaves like one unit per layer.\n"
-        "- **Bias −8 with ReLU** (preset 4.4.3): the hidden units are *dead* (blank pictures, zero gradient) "
-        "and nothing learns.\n"
+        "- **Bias −8 with ReLU** (preset 4.4.3): the hidden units are *dead* (greyed out with a red ✕: they output "
+        "0 on every point, so their gradient is 0) and nothing learns.\n"
         "- **Feature crosses:** with inputs x₁², x₂² a network with **no hidden layer** separates *circles*: "
         "x₁² + x₂² is the radius², so a single linear unit draws a circle.",
-        "- **小图：**每个节点显示它在输入平面（[-π, π]²）上的取值：橙色为正，蓝色为负"
-        "（输出节点为 P(类别 1)，橙色即类别 1）。"
+        "- **小图：**每个节点显示它在输入平面（[-π, π]²）上的取值：橙色为正，蓝色为负，白色为 0，"
+        "每张小图按它自己的最大值缩放（sigmoid 和 ReLU 神经元不会取负值：只有白到橙；"
+        "输出节点为 P(类别 1)，橙色即类别 1）。"
         "输入为所选特征（侧边栏 → *输入特征*）。\n"
         "- **连线：**橙色为正权重，蓝色为负权重；越粗表示 |w| 越大。鼠标悬停可查看数值。\n"
         "- **零初始化**（预设 4.4.1）：所有隐藏神经元的小图始终相同——它们被标记为*相同*，"
         "网络等同于每层只有一个神经元。\n"
-        "- **ReLU 且偏置为 −8**（预设 4.4.3）：隐藏神经元*死亡*（小图空白、梯度为零），网络什么也学不到。\n"
+        "- **ReLU 且偏置为 −8**（预设 4.4.3）：隐藏神经元*死亡*（小图变灰并标有红色 ✕：在所有点上输出都是 0，"
+        "因此梯度为零），网络什么也学不到。\n"
         "- **特征组合：**输入 x₁²、x₂² 时，**没有隐藏层**的网络也能分开*同心圆*：x₁² + x₂² 是半径的平方，"
         "一个线性单元就能画出圆形边界。"),
     "pg_play": ("Play", "播放"),
     "pg_pause": ("Pause", "暂停"),
     "pg_step": ("Step", "单步"),
-    "pg_step_help": ("Train this many epochs, then pause.", "训练这么多轮，然后暂停。"),
+    "pg_step_help": ("Train the number of epochs chosen in *Epochs per step*, then pause.",
+                     "训练“每步轮数”中所选的轮数，然后暂停。"),
     "pg_step_size": ("Epochs per step", "每步轮数"),
     "pg_reset": ("Reset", "重置"),
     "pg_reset_help": ("Back to epoch 0: the initial weights drawn from the seed.",
@@ -42,14 +46,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "pg_speed": ("Speed (epochs per frame)", "速度（每帧轮数）"),
     "pg_speed_help": ("While playing, the page shows about {fps} frames per second; each frame trains this many "
                       "epochs.", "播放时页面每秒约显示 {fps} 帧；每帧训练这么多轮。"),
-    "pg_epoch": ("Epoch", "轮数"),
+    "pg_epoch": ("Epoch", "轮次"),
     "pg_epoch_value": ("{epoch:,} of {total:,}", "第 {epoch:,} 轮 / 共 {total:,} 轮"),
     "pg_done": ("Finished: {epochs:,} epochs, the configured number. Press **Reset** to watch again, or raise "
                 "*Epochs* in the sidebar.",
                 "已完成：训练了设置的 {epochs:,} 轮。点击 **重置** 重新观看，或在侧边栏增加*训练轮数*。"),
-    "pg_diverged": ("Stopped: the loss stopped being finite at epoch {epoch:,} (the training diverged). Lower the "
-                    "learning rate or the initial weights, then press **Reset**.",
-                    "已停止：第 {epoch:,} 轮时损失不再是有限值（训练发散）。"
+    "pg_diverged": ("Stopped: at epoch {epoch:,} the train or dev loss was no longer finite (the training diverged). "
+                    "Lower the learning rate or the initial weights, then press **Reset**.",
+                    "已停止：第 {epoch:,} 轮时训练集或验证集损失不再是有限值（训练发散）。"
                     "请降低学习率或初始权重，然后点击 **重置**。"),
     "pg_paused_at_zero": ("Paused at epoch 0: the pictures show the initial weights. Press **▶ Play** or **Step**.",
                           "暂停于第 0 轮：图中是初始权重。点击 **▶ 播放** 或 **单步**。"),
@@ -62,7 +66,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "metric_dev_acc": ("Dev accuracy", "验证集准确率"),
     "pg_too_big": ("This setting is too large to animate: {reason}", "该设置过大，无法动画演示：{reason}"),
     "tab_replay": ("Replay", "回放"),
-    "replay_epoch": ("Epoch", "轮数"),
+    "replay_epoch": ("Epoch", "轮次"),
     "replay_help": ("The network as it was after this many epochs (parameters recorded at {n} epochs during "
                     "training; nothing is retrained).",
                     "训练了这么多轮之后的网络（训练时在 {n} 个轮次记录了参数，无需重新训练）。"),
