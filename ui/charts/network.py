@@ -43,34 +43,6 @@ MAX_NODE = 72                    # px: the largest picture
 LEFT = 0.55                      # x-domain room left of the inputs for their labels (in columns)
 TOP, BOTTOM = 0.75, 1.0          # y-domain room above the top node (badges) and below the lowest (captions)
 
-TEXT = {   # (en, zh); the page's own strings live in ui/strings
-    "net_key": ("pictures and lines: orange > 0, blue < 0 · width ∝ |w|\n"     # two lines, each kept whole
-                "▪ bias · ✕ dead · A, B …: identical units",
-                "图和连线：橙色 > 0，蓝色 < 0 · 线宽 ∝ |w|\n▪ 偏置 · ✕ 死亡 · A、B……：相同的神经元"),
-    "unit": ("unit {i}", "神经元 {i}"),
-    "units": ("units {i}", "神经元 {i}"),
-    "output": ("output", "输出"),
-    "inputs": ("input", "输入"),
-    "link_tip": ("{layer}: {src} → {dst}, w = {w}", "{layer}：{src} → {dst}，权重 = {w}"),
-    "bias_tip": ("{layer}: bias of {dst}, b = {b}", "{layer}：{dst} 的偏置 = {b}"),
-    "input_tip": ("input feature {name}", "输入特征 {name}"),
-    "hidden_tip": ("{layer} · {unit}", "{layer} · {unit}"),
-    "output_tip": ("output: P(class 1)", "输出：P(类别 1)"),
-    "dead": ("dead", "死亡"),
-    "dead_tip": ("{layer} · {unit}: dead (outputs 0 on every training point, so it gets no gradient)",
-                 "{layer} · {unit}：死亡（在所有训练点上输出都是 0，因此梯度为 0）"),
-    "identical_tip": ("{layer}: {units} are identical (same weights and bias)",
-                      "{layer}：{units} 相同（权重和偏置都相同）"),
-    "gap_tip": ("{k} more units not drawn", "另有 {k} 个神经元未画出"),
-}
-
-
-def _tx(key: str, lang: str, **fmt: object) -> str:
-    en, zh = TEXT[key]
-    text = zh if lang == "zh" else en
-    return text.format(**fmt) if fmt else text
-
-
 def input_labels(features: Sequence[str], lang: str) -> list[str]:
     """The input nodes' captions: a feature name's label in core.choices.FEATURE_TABLE (x1sq -> x₁²); anything
     else (an already translated label) as it is."""
@@ -211,7 +183,7 @@ class _Layout:
                 if unit < 0:
                     hidden_units = self.sizes[c] - (len(drawn) - 1)
                     rows.append({"x": c, "y": (len(drawn) - 1) / 2 - r, "text": f"⋮ +{hidden_units}",
-                                 "tip": _tx("gap_tip", lang, k=hidden_units)})
+                                 "tip": t("net_gap_tip", lang, k=hidden_units)})
         return rows
 
 
@@ -219,8 +191,8 @@ def _unit_name(c: int, unit: int, n_cols: int, inputs: Sequence[str], lang: str)
     if c == 0:
         return inputs[unit]
     if c == n_cols - 1:
-        return _tx("output", lang)
-    return _tx("unit", lang, i=unit + 1)          # units are counted from 1 on screen
+        return t("net_output", lang)
+    return t("net_unit", lang, i=unit + 1)          # units are counted from 1 on screen
 
 
 def _node_rows(pictures: NeuronPictures, layout: _Layout, inputs: Sequence[str], lang: str,
@@ -229,14 +201,14 @@ def _node_rows(pictures: NeuronPictures, layout: _Layout, inputs: Sequence[str],
     rows = []
     for (c, unit), y in layout.pos.items():
         if c == 0:
-            url, tip = picture_url(pictures.inputs[unit]), _tx("input_tip", lang, name=inputs[unit])
+            url, tip = picture_url(pictures.inputs[unit]), t("net_input_tip", lang, name=inputs[unit])
         elif c == n_cols - 1:
-            url, tip = output_url or probability_url(pictures.output), _tx("output_tip", lang)
+            url, tip = output_url or probability_url(pictures.output), t("net_output_tip", lang)
         else:
             url = picture_url(pictures.hidden[c - 1][unit])
-            tip = _tx("hidden_tip", lang, layer=f"fc{c}", unit=_tx("unit", lang, i=unit + 1))
+            tip = t("net_hidden_tip", lang, layer=f"fc{c}", unit=t("net_unit", lang, i=unit + 1))
         is_dead = (c, unit) in dead
-        rows.append({"x": c, "y": y, "url": url, "tip": tip + (f" · {_tx('dead', lang)}" if is_dead else ""),
+        rows.append({"x": c, "y": y, "url": url, "tip": tip + (f" · {t('net_dead', lang)}" if is_dead else ""),
                      "stroke": DEAD_COLOR if is_dead else "#555555"})
     return rows
 
@@ -252,7 +224,7 @@ def _link_rows(links: pd.DataFrame, layout: _Layout, inputs: Sequence[str], lang
         if a is None or b is None:
             continue                                 # a unit in a "⋮" gap
         w = float(w)
-        tip = _tx("link_tip", lang, layer=layer, src=_unit_name(c - 1, int(src), n_cols, inputs, lang),
+        tip = t("net_link_tip", lang, layer=layer, src=_unit_name(c - 1, int(src), n_cols, inputs, lang),
                   dst=_unit_name(c, int(dst), n_cols, inputs, lang), w=_num(w))
         rows.append({"x": c - 1, "y": a, "x2": c, "y2": b, "color": _sign_color(w), "width": _link_width(w),
                      "opacity": round(0.35 + 0.6 * min(abs(w) / W_CAP, 1.0), 3) if math.isfinite(w) else 1.0,
@@ -272,7 +244,7 @@ def _bias_rows(biases: pd.DataFrame, layout: _Layout, inputs: Sequence[str], lan
         b = float(b)
         side = 4 + 6 * min(abs(b) / W_CAP, 1.0) if math.isfinite(b) else 10
         rows.append({"x": c, "y": y, "color": _sign_color(b), "size": round(side * side, 2),
-                     "tip": _tx("bias_tip", lang, layer=layer, dst=_unit_name(c, int(unit), n_cols, inputs, lang),
+                     "tip": t("net_bias_tip", lang, layer=layer, dst=_unit_name(c, int(unit), n_cols, inputs, lang),
                                 b=_num(b))})
     return rows
 
@@ -292,25 +264,25 @@ def _mark_rows(marks: pd.DataFrame, layout: _Layout, lang: str) -> tuple[list[di
             y = layout.pos.get((c, unit))
             if y is None:
                 continue
-            name = _tx("unit", lang, i=unit + 1)
+            name = t("net_unit", lang, i=unit + 1)
             if is_dead:
-                dead.append({"x": c, "y": y, "unit": unit, "tip": _tx("dead_tip", lang, layer=layer, unit=name)})
+                dead.append({"x": c, "y": y, "unit": unit, "tip": t("net_dead_tip", lang, layer=layer, unit=name)})
             if group in letters:
                 members = (units[groups == group] + 1).tolist()
                 members = list_text(members if len(members) <= 12 else [*members[:11], "…"], lang)
                 badges.append({"x": c, "y": y, "unit": unit, "letter": letters[group],
                                "color": BADGE_COLORS[shared.index(group) % len(BADGE_COLORS)],
-                               "tip": _tx("identical_tip", lang, layer=layer,
-                                          units=_tx("units", lang, i=members))})
+                               "tip": t("net_identical_tip", lang, layer=layer,
+                                          units=t("net_units", lang, i=members))})
     return dead, badges
 
 
 def _captions(layout: _Layout, lang: str) -> list[dict]:
     n_cols = len(layout.sizes)
     y = layout.y_domain()[0] + 0.15
-    rows = [{"x": 0, "y": y, "text": _tx("inputs", lang)}]
+    rows = [{"x": 0, "y": y, "text": t("net_inputs", lang)}]
     rows += [{"x": c, "y": y, "text": f"fc{c}"} for c in range(1, n_cols - 1)]     # a phone has ~50 px a column
-    rows.append({"x": n_cols - 1, "y": y, "text": _tx("output", lang)})
+    rows.append({"x": n_cols - 1, "y": y, "text": t("net_output", lang)})
     return rows
 
 
@@ -385,7 +357,7 @@ def network_spec(pictures: NeuronPictures, marks: pd.DataFrame | None, links: pd
     dead_at = {(d["x"], d["unit"]) for d in dead}
     height = int(height) if height is not None else max(240, 46 * layout.rows + 110)
     labels = [{"x": 0, "y": layout.pos[(0, i)], "text": inputs[i]} for i in range(len(inputs)) if (0, i) in layout.pos]
-    key = wrap(_tx("net_key", lang).split("\n"), SUBTITLE_SIZE)
+    key = wrap(t("net_key", lang).split("\n"), SUBTITLE_SIZE)
     return {
         "title": ({"text": wrap(title), "subtitle": key} if title else
                   {"text": key, "fontSize": SUBTITLE_SIZE, "fontWeight": "normal"}),
