@@ -53,7 +53,7 @@ def show_trainer(trainer: Trainer, points: pd.DataFrame, lang: str, show_test: b
     elif epoch >= config.epochs:
         st.success(t("pg_done", lang, epochs=config.epochs), icon=":material/check_circle:")
     shown = epoch if trainer.diverged_at is None else min(epoch, trainer.diverged_at)   # as the warning and scores
-    st.markdown(scores_html(history, shown, config.epochs, lang), unsafe_allow_html=True)
+    st.markdown(scores_html(current_scores(trainer), shown, config.epochs, lang), unsafe_allow_html=True)
     show_network(trainer.model, config, trainer.data, points, lang, "pg", show_test, discretize, clock)
     if len(history):
         st.vega_lite_chart(spec=curves_spec(history, lang), width="stretch", key="pg_curves")
@@ -75,11 +75,21 @@ def _score(value: float) -> str:
     return f"{value:.4f}" if not math.isfinite(value) or abs(value) < 1e4 else f"{value:.3g}"
 
 
-def scores_html(history: pd.DataFrame, epoch: int, total: int, lang: str) -> str:
-    """The epoch counter and the last epoch's train/dev loss and accuracy, as one element (drawn like metrics)."""
-    last = history.iloc[-1] if len(history) else None
+def current_scores(trainer: Trainer) -> dict[str, float]:
+    """Train and dev loss and accuracy of the network as it is now (theta_epoch, the one the pictures show).
+    The curves keep the book's bookkeeping (epoch t: train loss of theta_t, dev loss of theta_t+1)."""
+    from core.training import evaluate
+
+    data = trainer.data
+    train_loss, train_acc = evaluate(trainer.model, data.X_train, data.y_train)
+    dev_loss, dev_acc = evaluate(trainer.model, data.X_dev, data.y_dev)
+    return {"train_loss": train_loss, "train_acc": train_acc, "dev_loss": dev_loss, "dev_acc": dev_acc}
+
+
+def scores_html(scores: dict[str, float], epoch: int, total: int, lang: str) -> str:
+    """The epoch counter and the network's train/dev loss and accuracy, as one element (drawn like metrics)."""
     cells = [(t("pg_epoch", lang), t("pg_epoch_value", lang, epoch=epoch, total=total))]
-    cells += [(t(key, lang), "—" if last is None else _score(float(last[name])))
+    cells += [(t(key, lang), _score(float(scores[name])))
               for name, key in (("train_loss", "metric_train_loss"), ("train_acc", "metric_train_acc"),
                                 ("dev_loss", "metric_dev_loss"), ("dev_acc", "metric_dev_acc"))]
     body = "".join(f'<div style="{SCORE_STYLE}"><span style="{LABEL_STYLE}">{label}</span>'
