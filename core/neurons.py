@@ -18,7 +18,7 @@ from . import choices
 from .models import MLP
 from .probes import BOOK_EXTENT, identical_tolerance
 
-__all__ = ["NeuronPictures", "grid_points", "link_frame", "model_features", "neuron_grid", "unit_marks"]
+__all__ = ["NeuronPictures", "grid_points", "link_frame", "neuron_grid", "unit_marks"]
 
 
 @dataclass(frozen=True)
@@ -45,11 +45,6 @@ class NeuronPictures:
     def layer_sizes(self) -> tuple[int, ...]:
         """Units per column of the diagram: inputs, each hidden layer, the output."""
         return (len(self.inputs), *(int(h.shape[0]) for h in self.hidden), 1)
-
-
-def model_features(config) -> tuple[str, ...]:
-    """The input features a config's network reads (x1, x2 until RunConfig has a `features` field)."""
-    return tuple(getattr(config, "features", choices.RAW_FEATURES))
 
 
 def grid_points(extent: tuple[float, float, float, float] = BOOK_EXTENT, n: int = 40) -> torch.Tensor:
@@ -87,7 +82,7 @@ def neuron_grid(model: MLP, features: tuple[str, ...] = choices.RAW_FEATURES,
                 extent: tuple[float, float, float, float] = BOOK_EXTENT, n: int = 40) -> NeuronPictures:
     """Every neuron's picture over an n x n grid of the input plane, from one forward pass.
 
-    `features` are the config's (model_features(config)); the model is fed the raw points."""
+    `features` are the config's (config.features); the model is fed the raw points."""
     features = tuple(features)
     _check_inputs(model, features)
     points = grid_points(extent, n)

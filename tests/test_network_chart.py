@@ -16,7 +16,7 @@ from PIL import Image
 from core.config import RunConfig, preset
 from core.data import make_splits
 from core.models import MLP, build_model
-from core.neurons import NeuronPictures, link_frame, model_features, neuron_grid, unit_marks
+from core.neurons import NeuronPictures, link_frame, neuron_grid, unit_marks
 from ui.charts import network
 from ui.charts.base import AXIS_LABEL_SIZE, CLASS_COLORS
 
@@ -41,7 +41,7 @@ def parts(config: RunConfig, n: int = 16, model: MLP | None = None):
     model = model if model is not None else build_model(config)
     data = make_splits(config)
     weights, biases = link_frame(model)
-    pictures = neuron_grid(model, model_features(config), n=n)
+    pictures = neuron_grid(model, config.features, n=n)
     return model, data, pictures, unit_marks(model, data.X_train), weights, biases
 
 
@@ -167,7 +167,7 @@ def test_chinese_labels():
     config = RunConfig(hidden=(3,), activation="relu", **({"features": ("x1", "x2", "x1sq")}
                                                           if "features" in RunConfig.__dataclass_fields__ else {}))
     _, _, pictures, marks, weights, biases = parts(config, n=8)
-    spec = valid(network.network_spec(pictures, marks, weights, biases, "zh", list(model_features(config))))
+    spec = valid(network.network_spec(pictures, marks, weights, biases, "zh", list(config.features)))
     ds = spec["datasets"]
     assert [c["text"] for c in ds["captions"]] == ["输入", "fc1", "输出"]
     assert all("权重" in link["tip"] and "unit" not in link["tip"] for link in ds["links"])

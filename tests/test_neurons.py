@@ -9,7 +9,7 @@ import torch
 from core.config import RunConfig, preset
 from core.data import make_splits
 from core.models import MLP, build_model
-from core.neurons import NeuronPictures, grid_points, link_frame, model_features, neuron_grid, unit_marks
+from core.neurons import NeuronPictures, grid_points, link_frame, neuron_grid, unit_marks
 from core.probes import BOOK_EXTENT, dead_units, probability_grid, symmetric_units
 
 HAS_FEATURES = "features" in RunConfig.__dataclass_fields__
@@ -24,7 +24,7 @@ def model_of(**fields) -> tuple[MLP, RunConfig]:
 @pytest.mark.parametrize("extent", [BOOK_EXTENT, (-2.0, 3.0, -1.0, 0.5)])
 def test_output_is_probability_grid(extent):
     model, config = model_of(hidden=(6, 4), activation="tanh")
-    pictures = neuron_grid(model, model_features(config), extent, n=40)
+    pictures = neuron_grid(model, config.features, extent, n=40)
     assert isinstance(pictures, NeuronPictures)
     assert pictures.output.shape == (40, 40) and pictures.output.dtype == np.float32
     np.testing.assert_allclose(pictures.output, probability_grid(model, extent, resolution=40), atol=1e-6)
@@ -34,7 +34,7 @@ def test_output_is_probability_grid(extent):
 def test_orientation_row_zero_is_the_top_column_zero_the_left():
     model, config = model_of(hidden=(3,), activation="relu")
     extent = (-2.0, 3.0, -1.0, 0.5)
-    pictures = neuron_grid(model, model_features(config), extent, n=9)
+    pictures = neuron_grid(model, config.features, extent, n=9)
     x1, x2 = pictures.inputs
     assert np.all(np.diff(x1, axis=1) > 0) and np.all(np.diff(x1, axis=0) == 0)     # x1 grows left -> right
     assert np.all(np.diff(x2, axis=0) < 0) and np.all(np.diff(x2, axis=1) == 0)     # x2 grows bottom -> top
@@ -50,7 +50,7 @@ def test_orientation_row_zero_is_the_top_column_zero_the_left():
 
 def test_one_picture_per_unit():
     model, config = model_of(hidden=(5, 3, 2), activation="sigmoid")
-    pictures = neuron_grid(model, model_features(config), n=12)
+    pictures = neuron_grid(model, config.features, n=12)
     assert [h.shape for h in pictures.hidden] == [(5, 12, 12), (3, 12, 12), (2, 12, 12)]
     assert len(pictures.inputs) == 2 and all(p.shape == (12, 12) for p in pictures.inputs)
     assert pictures.layer_sizes == (2, 5, 3, 2, 1) and pictures.n == 12
@@ -61,7 +61,7 @@ def test_one_picture_per_unit():
 def test_feature_pictures_and_expanded_model():
     features = ("x1", "x2", "x1sq", "x1x2", "sinx2")
     model, config = model_of(hidden=(4,), activation="tanh", features=features)
-    pictures = neuron_grid(model, model_features(config), n=21)
+    pictures = neuron_grid(model, config.features, n=21)
     x1, x2, x1sq, x1x2, sinx2 = pictures.inputs
     np.testing.assert_allclose(x1sq, x1 * x1, rtol=1e-6)
     np.testing.assert_allclose(x1x2, x1 * x2, rtol=1e-6, atol=1e-6)
@@ -81,7 +81,7 @@ def test_zero_init_gives_identical_units():
     config = preset("zero_init")
     model = build_model(config)
     data = make_splits(config)
-    pictures = neuron_grid(model, model_features(config), n=16)
+    pictures = neuron_grid(model, config.features, n=16)
     for layer in pictures.hidden:
         assert np.array_equal(layer, np.broadcast_to(layer[0], layer.shape))
     marks = unit_marks(model, data.X_train)
@@ -100,7 +100,7 @@ def test_dead_relu_marks_every_hidden_unit_dead():
     marks = unit_marks(model, data.X_train)
     assert marks["dead"].all() and len(marks) == sum(config.hidden)
     assert list(marks.groupby("layer", sort=False)["dead"].sum()) == dead_units(model, data.X_train)
-    pictures = neuron_grid(model, model_features(config), n=20)
+    pictures = neuron_grid(model, config.features, n=20)
     assert all(not layer.any() for layer in pictures.hidden)          # dead: exactly 0 everywhere
     assert not marks["identical"].any()          # N(0, 0.01^2) weights: distinct units, dead or not
 
@@ -137,7 +137,7 @@ def test_batch_norm_runs_in_eval_mode_and_restores_the_mode():
     data = make_splits(config)
     model.train()
     before = model.bn1.running_mean.clone()
-    pictures = neuron_grid(model, model_features(config), n=8)
+    pictures = neuron_grid(model, config.features, n=8)
     unit_marks(model, data.X_train)
     assert model.training and torch.equal(model.bn1.running_mean, before)
     model.eval()
@@ -148,7 +148,7 @@ def test_no_global_random_state_is_touched():
     model, config = model_of(hidden=(4,), activation="relu")
     data = make_splits(config)
     state = torch.random.get_rng_state()
-    neuron_grid(model, model_features(config), n=10)
+    neuron_grid(model, config.features, n=10)
     unit_marks(model, data.X_train)
     link_frame(model)
     assert torch.equal(state, torch.random.get_rng_state())
@@ -164,7 +164,3 @@ def test_link_frame_lists_every_weight_and_bias():
     row = weights[(weights["layer"] == "fc2") & (weights["src"] == 2) & (weights["dst"] == 1)]
     assert float(row["weight"].iloc[0]) == pytest.approx(float(model.fc2.weight[1, 2].detach()))
     assert biases[(biases["layer"] == "fc3")]["bias"].iloc[0] == pytest.approx(float(model.fc3.bias[0].detach()))
-
-
-def test_model_features_default():
-    assert model_features(object()) == ("x1", "x2")

@@ -57,18 +57,12 @@ def warm_grid() -> None:
     from ui.nav import PAGE_PRESETS
     from ui.state import preset_config
 
-    class Yielding(grid_runs.SweepProgress):
-        def should_stop(self) -> bool:
-            return self.cancelled.is_set() or TRAIN_SLOTS.waiting() > 0
+    class SweepGivingWay(_GivesWay, grid_runs.SweepProgress):
+        pass
 
     grid, configs = grid_rules.parse_grid(preset_config(PAGE_PRESETS["grid"]), dict(grid_runs.DEFAULT_TEXTS))
-    while True:
-        _when_idle()
-        try:
-            grid_runs.cached_sweep(grid_runs.base_key_of(configs), grid_rules.grid_key(grid), Yielding())
-            return
-        except TrainingCancelled:
-            pass
+    _giving_way(lambda: grid_runs.cached_sweep(grid_runs.base_key_of(configs), grid_rules.grid_key(grid),
+                                               SweepGivingWay()))
 
 
 def page_checks() -> list[Callable[[], object]]:
@@ -88,28 +82,36 @@ def page_checks() -> list[Callable[[], object]]:
     return checks
 
 
-class _Yielding(Progress):
-    """A warm-up run's progress: it asks to stop as soon as a user's run waits for a training slot."""
+class _GivesWay:
+    """Mixed into a warm-up's progress object (a ui.runs.Cancellable): it asks to stop as soon as a user's run
+    waits for a training slot."""
 
     def should_stop(self) -> bool:
         return self.cancelled.is_set() or TRAIN_SLOTS.waiting() > 0
 
 
-def _when_idle() -> None:
-    while not TRAIN_SLOTS.idle():
-        time.sleep(IDLE_POLL)
+class _RunGivingWay(_GivesWay, Progress):
+    pass
+
+
+def _giving_way(compute: Callable[[], object]) -> int:
+    """compute() once no training runs or waits, again after every time it gave way to a user's run
+    (TrainingCancelled: nothing was cached); returns how often it gave way."""
+    gave_way = 0
+    while True:
+        while not TRAIN_SLOTS.idle():
+            time.sleep(IDLE_POLL)
+        try:
+            compute()
+            return gave_way
+        except TrainingCancelled:
+            gave_way += 1
 
 
 def warm_run(config: RunConfig) -> int:
     """Put `config`'s run into the cache, giving way to every user run; returns how often it gave way."""
-    key, gave_way = config_key(config), 0
-    while True:
-        _when_idle()
-        try:
-            cached_train(key, "", _Yielding())
-            return gave_way
-        except TrainingCancelled:
-            gave_way += 1
+    key = config_key(config)
+    return _giving_way(lambda: cached_train(key, "", _RunGivingWay()))
 
 
 def warm_lessons() -> dict[str, float]:
@@ -126,8 +128,7 @@ def warm_lessons() -> dict[str, float]:
     seconds["grid"] = time.perf_counter() - started
     started = time.perf_counter()
     for check in page_checks():
-        _when_idle()
-        check()
+        _giving_way(check)
     seconds["manual"] = time.perf_counter() - started
     return seconds
 

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
 
 THUMB = 40              # grid points per side of a neuron's picture
 BOUNDARY = 120          # ... of the large decision boundary
-BOUNDARY_PX = 460       # its size on a wide screen (a square)
 
 
 def view_toggles(lang: str, key: str) -> tuple[bool, bool]:
@@ -43,9 +42,8 @@ def show_trainer(trainer: Trainer, points: pd.DataFrame, lang: str, show_test: b
     """The frame of a live trainer: status line, scores, the network and its boundary, the curves so far.
     `points`: trainer.data.frame().
 
-    A frame is redrawn several times a second, and the browser re-renders the page for every element a
-    frame sends: so a frame is few elements (one line of scores, three charts), and the charts keep their
-    spec and change only their named datasets."""
+    A frame is redrawn several times a second: it is few elements (one line of scores, three charts), and the
+    charts keep their spec and change only their named datasets, so the browser updates them in place."""
     config, epoch = trainer.config, trainer.epoch
     history = trainer.history
     if trainer.diverged_at is not None:
@@ -105,7 +103,7 @@ def show_network(model: MLP, config: RunConfig, data: Splits, points: pd.DataFra
     from core.probes import BOOK_EXTENT
     from ui.charts import network as charts
 
-    features = tuple(getattr(config, "features", ("x1", "x2")))
+    features = config.features
     thumbs = neuron_grid(model, features, BOOK_EXTENT, THUMB)
     grid = neuron_grid(model, features, BOOK_EXTENT, BOUNDARY)
     weights, biases = link_frame(model)
