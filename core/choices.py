@@ -172,11 +172,20 @@ def initializer(name: str) -> Initializer:
 # =========================================================================== datasets
 @dataclass(frozen=True)
 class Dataset:
-    """One 2-D two-class dataset; its generator is core.data.DATASETS[name]."""
+    """One dataset; its generator is core.data.DATASETS[name]. What it asks of the network (the task) follows
+    from its labels (core.tasks): `kind` says which, so the config can size the output layer without data."""
 
     name: str          # the spec value: RunConfig.dataset
     en: str            # choice label, English
     zh: str            # choice label, Chinese
+    kind: str = "binary"        # "binary", "classes" (RunConfig.n_classes classes), "multiclass", "regression"
+    classes: int = 2            # of a "multiclass" dataset (a fixed table)
+    inputs: int = 2             # columns of a point; 2-D data can take feature crosses (FEATURE_TABLE)
+    rows: int = 0               # a fixed table's size (RunConfig.n_samples is ignored); 0: n_samples points
+
+    def n_classes(self, n_classes: int) -> int:
+        """Classes of this dataset when RunConfig.n_classes is `n_classes` (0 for regression)."""
+        return {"binary": 2, "classes": n_classes, "multiclass": self.classes, "regression": 0}[self.kind]
 
 
 DATASET_TABLE: dict[str, Dataset] = _by_name(
@@ -184,8 +193,17 @@ DATASET_TABLE: dict[str, Dataset] = _by_name(
     Dataset("circles", "circles", "同心圆"),
     Dataset("xor", "xor", "异或（XOR）"),
     Dataset("gauss", "two Gaussians", "两个高斯簇"),
-    Dataset("spiral", "spiral", "双螺旋"),
+    Dataset("spiral", "spiral (K arms)", "螺旋（K 条臂）", kind="classes"),
+    Dataset("blobs", "blobs (K clusters)", "高斯团（K 类）", kind="classes"),
+    Dataset("iris", "Iris (4 features, 3 classes)", "鸢尾花（4 个特征，3 类）", kind="multiclass", classes=3,
+            inputs=4, rows=150),
+    Dataset("reg_plane", "regression: plane", "回归：平面", kind="regression"),
+    Dataset("reg_gauss", "regression: Gaussians", "回归：多个高斯", kind="regression"),
 )
+
+
+def dataset(name: str) -> Dataset:
+    return _lookup(DATASET_TABLE, name, "dataset")
 
 
 # =========================================================================== input features

@@ -26,6 +26,8 @@ DATASETS = tuple(DATASET_TABLE)          # the names of the choice tables (core.
 ACTIVATIONS = tuple(ACTIVATION_TABLE)
 INITS = tuple(INIT_TABLE)
 FEATURES = tuple(FEATURE_TABLE)
+CLASS_DATASETS = tuple(n for n, row in DATASET_TABLE.items() if row.kind == "classes")    # n_classes applies
+SIZED_DATASETS = tuple(n for n, row in DATASET_TABLE.items() if not row.rows)             # n_samples applies
 OPTIMIZER_LABELS: dict[str, tuple[str, str]] = {    # torch.optim name -> (en, zh) choice label
     "sgd": ("SGD", "SGD（随机梯度下降）"), "adagrad": ("Adagrad", "AdaGrad"), "adadelta": ("Adadelta", "AdaDelta"),
     "rmsprop": ("RMSprop", "RMSprop"), "adam": ("Adam", "Adam"), "adamax": ("Adamax", "Adamax"),
@@ -99,7 +101,13 @@ FIELDS: tuple[Field, ...] = (
     # ---- data ----
     Field("dataset", "choice", "moons", "data", "Dataset", "数据集", choices=DATASETS,
           help_en="2-D toy data with two classes.", help_zh="二维两类玩具数据。"),
+    Field("n_classes", "int", 2, "data", "Classes", "类别数", 2, 6, step=1,
+          show_if=("dataset", CLASS_DATASETS),
+          help_en="How many classes (arms of the spiral, clusters of the blobs); 3 or more trains K softmax "
+                  "outputs with cross-entropy.",
+          help_zh="类别个数（螺旋的臂数、高斯团的个数）；3 类及以上时输出层有 K 个神经元，用 softmax 和交叉熵损失。"),
     Field("n_samples", "int", 1000, "data", "Samples", "样本数", 20, 20_000, step=10,
+          show_if=("dataset", SIZED_DATASETS),
           help_en="Total points before the train/dev/test split.",
           help_zh="划分训练/验证/测试集之前的样本总数。"),
     Field("noise", "float", 0.1, "data", "Noise (std)", "噪声标准差", 0.0, 2.0, step=0.01,
@@ -171,6 +179,11 @@ FIELDS: tuple[Field, ...] = (
           help_en="Passes over the training set (book: 3000).", help_zh="遍历训练集的轮数（书中为 3000）。"),
     Field("batch_size", "int", 0, "training", "Batch size", "批大小", 0, 20_000,
           help_en="Mini-batch size; 0 = full batch (book).", help_zh="小批量大小；0 表示全批量（书中做法）。"),
+    Field("eval_steps", "int", 0, "training", "Evaluate every n steps", "每 n 步评价一次", 0, 100_000,
+          help_en="0 = evaluate the dev set after every epoch (4.3); n > 0 = every n optimizer steps and at the last "
+                  "step, as the book's RunnerV3 does (4.5); the best dev model is kept either way.",
+          help_zh="0 表示每轮结束后在验证集上评价（4.3 节做法）；n > 0 表示每 n 个优化步及最后一步评价一次，"
+                  "同书中 RunnerV3（4.5 节）；两种方式都保留验证集上最好的模型。"),
     Field("weight_decay", "float", 0.0, "training", "L2 weight decay", "L2 权重衰减", 0.0, 1.0, step=0.0001,
           help_en="L2 penalty through the optimizer.", help_zh="通过优化器施加的 L2 正则。"),
     Field("l1", "float", 0.0, "training", "L1 penalty", "L1 正则系数", 0.0, 1.0, step=0.0001,
@@ -362,6 +375,7 @@ class RunConfig:
     """
 
     dataset: str = _d("dataset")
+    n_classes: int = _d("n_classes")
     n_samples: int = _d("n_samples")
     noise: float = _d("noise")
     train_frac: float = _d("train_frac")
@@ -387,6 +401,7 @@ class RunConfig:
     beta2: float = _d("beta2")
     epochs: int = _d("epochs")
     batch_size: int = _d("batch_size")
+    eval_steps: int = _d("eval_steps")
     weight_decay: float = _d("weight_decay")
     l1: float = _d("l1")
     clip_norm: float = _d("clip_norm")
@@ -402,15 +417,33 @@ class RunConfig:
     # -- derived sizes -------------------------------------------------------------
     @property
     def split_counts(self) -> tuple[int, int, int]:
-        """(n_train, n_dev, n_test) rows, e.g. (640, 160, 200) for the defaults."""
-        n_train = round(self.n_samples * self.train_frac)
-        n_dev = round(self.n_samples * self.dev_frac)
-        return n_train, n_dev, self.n_samples - n_train - n_dev
+        """(n_train, n_dev, n_test) rows, e.g. (640, 160, 200) for the defaults (Iris: 120, 15, 15 of 150)."""
+        n = self.rows
+        n_train = round(n * self.train_frac)
+        n_dev = round(n * self.dev_frac)
+        return n_train, n_dev, n - n_train - n_dev
+
+    @property
+    def rows(self) -> int:
+        """Points in the dataset: n_samples, or a fixed table's size (Iris: 150)."""
+        return DATASET_TABLE[self.dataset].rows or self.n_samples
+
+    @property
+    def n_classes_out(self) -> int:
+        """Classes the data has (2 for binary, K >= 3 for multi-class, 0 for regression): see core.tasks."""
+        return DATASET_TABLE[self.dataset].n_classes(self.n_classes)
+
+    @property
+    def n_inputs(self) -> int:
+        """Input units: one per feature (2-D data), or the table's columns (Iris: 4)."""
+        row = DATASET_TABLE[self.dataset]
+        return len(self.features) if row.inputs == 2 else row.inputs
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
-        """Widths from input to output, e.g. (2, 5, 1): one input unit per feature."""
-        return (len(self.features), *self.hidden, 1)
+        """Widths from input to output, e.g. (2, 5, 1): one input unit per feature, K outputs for K >= 3 classes."""
+        k = self.n_classes_out
+        return (self.n_inputs, *self.hidden, k if k >= 3 else 1)
 
     @property
     def n_params(self) -> int:
@@ -450,6 +483,12 @@ class RunConfig:
 
 
 def _check_cross_fields(c: RunConfig) -> None:
+    if DATASET_TABLE[c.dataset].inputs != 2 and c.features != RAW_FEATURES:
+        raise ConfigError("features", ",".join(c.features), "x1,x2 (the table's own columns) for this dataset",
+                          f"feature crosses are made from 2-D points; {c.dataset} has "
+                          f"{DATASET_TABLE[c.dataset].inputs} inputs of its own",
+                          f"特征组合由二维的点计算；{c.dataset} 数据自带 {DATASET_TABLE[c.dataset].inputs} 个输入特征",
+                          related=("dataset",), allowed_zh="x1,x2（即使用数据自己的各列）")
     n_train, n_dev, n_test = c.split_counts
     if n_train < 2 or n_dev < 1 or n_test < 1:
         raise ConfigError("dev_frac", c.dev_frac, "train_frac + dev_frac < 1 with at least one test row",
@@ -668,6 +707,9 @@ PRESETS: dict[str, dict[str, Any]] = {
     "vanishing": {"hidden": (3, 3, 3, 3), "weight_std": 0.01, "bias_init": 1.0, "lr": 0.01},   # 4.4.2
     "dead_relu": {"hidden": (3, 3, 3, 3), "weight_std": 0.01, "bias_init": -8.0, "lr": 0.01,   # 4.4.3
                   "activation": "relu"},
+    "book_iris": {"dataset": "iris", "train_frac": 0.8, "dev_frac": 0.1, "hidden": (6,),         # 4.5: 4-6-3
+                  "weight_std": 0.01, "bias_init": 1.0, "lr": 0.2, "batch_size": 16, "epochs": 150,
+                  "eval_steps": 50},
 }
 
 

@@ -1,7 +1,8 @@
-"""The MLP of chapter 4: fc1..fcK linear layers, one hidden activation, a sigmoid output unit.
+"""The MLP of chapter 4: fc1..fcK linear layers, one hidden activation, then the output layer.
 
-The model returns logits (pre-sigmoid); the loss is binary cross-entropy on sigmoid(logits),
-computed stably as ``binary_cross_entropy_with_logits``. Initialization lives in
+The model returns logits: one for a binary task (the loss is binary cross-entropy on sigmoid(logits),
+computed stably as ``binary_cross_entropy_with_logits``), K for K classes (softmax + cross-entropy), one
+linear output for regression (core.tasks). Initialization lives in
 ``reset_parameters`` and draws only from the generator it is given. Activations, init schemes and
 input features are rows of ``core.choices``.
 
@@ -33,15 +34,16 @@ def activation_fn(name: str, leaky_slope: float = 0.01) -> Callable[[torch.Tenso
 
 
 class MLP(nn.Module):
-    """features -> hidden... -> 1 perceptron; layers are attributes fc1..fcK (K = len(hidden) + 1).
+    """features -> hidden... -> outputs perceptron; layers are attributes fc1..fcK (K = len(hidden) + 1).
 
     Inputs are points [N, 2]; the input layer has one unit per name in `features` (core.choices.FEATURE_TABLE),
-    computed from the points in forward(), forward_hidden() and forward_columns().
+    computed from the points in forward(), forward_hidden() and forward_columns(). Data with more columns
+    (Iris: `n_inputs` = 4) goes in as it is, with the default features.
     """
 
     def __init__(self, hidden: tuple[int, ...] = (5,), activation: str = "sigmoid",
                  leaky_slope: float = 0.01, batch_norm: bool = False,
-                 features: tuple[str, ...] = choices.RAW_FEATURES):
+                 features: tuple[str, ...] = choices.RAW_FEATURES, n_inputs: int = 2, n_outputs: int = 1):
         super().__init__()
         self.hidden = tuple(hidden)
         self.activation = activation
@@ -51,7 +53,10 @@ class MLP(nn.Module):
             choices.feature(name)                   # ValueError for an unknown name
         self.expands = self.features != choices.RAW_FEATURES    # False: the points are the inputs, nothing runs
         self._columns: tuple | None = None          # (points [2, N], their version, features [F, N]): see below
-        sizes = (len(self.features), *self.hidden, 1)
+        if n_inputs != 2 and self.expands:
+            raise ValueError("feature crosses need 2-D points")
+        self.n_outputs = n_outputs
+        sizes = (n_inputs if not self.expands else len(self.features), *self.hidden, n_outputs)
         self.n_linear = len(sizes) - 1
         for k in range(self.n_linear):
             # skip_init: no draw from torch's global RNG; reset_parameters fills the weights
@@ -86,7 +91,7 @@ class MLP(nn.Module):
         return out
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Logits [N, 1] for points [N, 2]."""
+        """Logits [N, outputs] for points [N, 2]."""
         return self.forward_hidden(x)[-1]
 
     def forward_hidden(self, x: torch.Tensor) -> list[torch.Tensor]:
@@ -106,7 +111,7 @@ class MLP(nn.Module):
         return outs
 
     def forward_columns(self, xt: torch.Tensor) -> torch.Tensor:
-        """Logits [1, N] for feature-major points [2, N]; no batch norm.
+        """Logits [outputs, N] for feature-major points [2, N]; no batch norm.
 
         Same function as forward(); on CPU, W @ X^T is ~3x faster than X @ W^T for these skinny
         shapes, which is what the training loop's fast path is made of.
@@ -156,11 +161,14 @@ def theoretical_std(scheme: str, fan_in: int, fan_out: int, *, std: float = 1.0,
     return row.std(fan_in, fan_out, params)
 
 
-def build_model(config: RunConfig, generator: torch.Generator | None = None) -> MLP:
-    """The initialized MLP a config describes; weights drawn from `generator` (default: seeded by config.seed)."""
+def build_model(config: RunConfig, generator: torch.Generator | None = None, n_outputs: int | None = None) -> MLP:
+    """The initialized MLP a config describes; weights drawn from `generator` (default: seeded by config.seed).
+    `n_outputs` overrides the config's output width (data whose labels ask for another task: an upload)."""
     if generator is None:
         generator = torch.Generator().manual_seed(config.seed)
-    model = MLP(config.hidden, config.activation, config.leaky_slope, config.batch_norm, config.features)
+    model = MLP(config.hidden, config.activation, config.leaky_slope, config.batch_norm, config.features,
+                n_inputs=config.n_inputs if config.features == choices.RAW_FEATURES else 2,
+                n_outputs=config.layer_sizes[-1] if n_outputs is None else n_outputs)
     model.reset_parameters(config.weight_init, generator, mean=config.weight_mean, std=config.weight_std,
                            low=config.weight_low, high=config.weight_high, value=config.weight_value,
                            bias=config.bias_init)

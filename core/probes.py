@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from .config import RunConfig
 from .data import Splits, make_splits
 from .models import MLP, build_model
+from .tasks import BINARY_TASK, Task
 
 VANISHING = 1e-6   # a weight-gradient L2 norm below this is flagged as vanishing
 EXPLODING = 1e2    # ... above this as exploding
@@ -45,7 +46,8 @@ def dead_units(model: MLP, X: torch.Tensor) -> list[int]:
     return [int((h == 0).all(dim=0).sum()) for h in hidden]
 
 
-def gradient_table(model: MLP, X: torch.Tensor, y: torch.Tensor, l1: float = 0.0) -> pd.DataFrame:
+def gradient_table(model: MLP, X: torch.Tensor, y: torch.Tensor, l1: float = 0.0,
+                   task: Task = BINARY_TASK) -> pd.DataFrame:
     """Gradients of the training loss at the model's current parameters, one row per parameter.
 
     Columns: layer, param, shape, grad_l2, grad_mean_abs, grad_max_abs, dead_units (hidden layers
@@ -54,7 +56,7 @@ def gradient_table(model: MLP, X: torch.Tensor, y: torch.Tensor, l1: float = 0.0
     was_training = model.training
     model.train()
     hidden_and_logits = model.forward_hidden(X)
-    loss = data_loss(hidden_and_logits[-1], y) + l1_penalty(model, l1)
+    loss = task.loss(hidden_and_logits[-1], y) + l1_penalty(model, l1)
     named = [(n, p) for n, p in model.named_parameters() if n.startswith("fc")]
     grads = torch.autograd.grad(loss, [p for _, p in named], allow_unused=True)
     dead = {f"fc{k + 1}": int((h.detach() == 0).all(dim=0).sum())
@@ -80,8 +82,8 @@ def gradient_table(model: MLP, X: torch.Tensor, y: torch.Tensor, l1: float = 0.0
 def first_step_gradients(config: RunConfig, data: Splits | None = None) -> pd.DataFrame:
     """The per-layer gradient table after one forward/backward on the training set at initialization."""
     data = data if data is not None else make_splits(config)
-    model = build_model(config)
-    return gradient_table(model, data.X_train, data.y_train, config.l1)
+    model = build_model(config, n_outputs=data.task.n_outputs)
+    return gradient_table(model, data.X_train, data.y_train, config.l1, data.task)
 
 
 SYMMETRY_RTOL = 1e-5   # rows within this fraction of the layer's largest |value| count as identical ...

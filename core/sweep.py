@@ -139,9 +139,12 @@ def _combination(base: RunConfig, fields: list[str], combo: tuple) -> RunConfig:
 # --------------------------------------------------------------------------- grouping
 def batchable(config: RunConfig) -> bool:
     """Whether a config can be trained in a batched group: full batch, SGD (with any momentum, Nesterov
-    and weight decay) or Adam (with any betas and weight decay), no L1, no clipping, no batch norm."""
+    and weight decay) or Adam (with any betas and weight decay), no L1, no clipping, no batch norm, a binary
+    task evaluated every epoch. Every other config is trained alone by core.training.train (multi-class and
+    regression runs included), so a sweep's row always equals the solo run."""
     return (config.optimizer in BATCH_OPTIMIZERS and config.l1 == 0 and config.clip_norm == 0
-            and not config.batch_norm and config.steps_per_epoch == 1)
+            and not config.batch_norm and config.steps_per_epoch == 1 and config.n_classes_out == 2
+            and not config.eval_steps)
 
 
 def group_key(config: RunConfig) -> tuple:
@@ -149,12 +152,13 @@ def group_key(config: RunConfig) -> tuple:
     if not batchable(config):
         return ("single", config)
     slope = config.leaky_slope if config.activation == "leaky_relu" else None
-    data = (config.dataset, config.n_samples, config.noise, config.train_frac, config.dev_frac, config.data_seed)
+    data = _data_key(config)
     return ("batch", data, config.features, config.hidden, config.activation, slope, config.epochs, config.optimizer)
 
 
 def _data_key(config: RunConfig) -> tuple:
-    return (config.dataset, config.n_samples, config.noise, config.train_frac, config.dev_frac, config.data_seed)
+    return (config.dataset, config.n_classes, config.n_samples, config.noise, config.train_frac, config.dev_frac,
+            config.data_seed)
 
 
 # --------------------------------------------------------------------------- time estimate

@@ -30,12 +30,14 @@ import torch.nn.functional as F
 from .config import RunConfig, check_budget
 from .data import Splits, make_splits
 from .models import MLP, build_model
-from .probes import data_loss, dead_units, gradient_table, l1_penalty, split_name
+from .probes import dead_units, gradient_table, l1_penalty, split_name
+from .tasks import BINARY_TASK, Task
 
 N_SNAPSHOTS = 5          # parameter snapshots kept for the first steps (theta_0 .. theta_5)
 REPLAY_FRAMES = 51       # parameters recorded at about this many epochs, evenly spread, for the replay
 REPLAY_VALUES = 150_000  # ... fewer for big networks: at most this many floats (0.6 MB) per run
 HISTORY_COLUMNS = ["epoch", "train_loss", "train_acc", "dev_loss", "dev_acc"]
+STEP_COLUMNS = ["step", "epoch", "train_loss", "dev_loss", "dev_acc"]
 
 Progress = Callable[[int, pd.DataFrame], "bool | None"]
 StopCheck = Callable[[], bool]    # polled before every optimizer step: must be cheap (e.g. Event.is_set)
@@ -63,13 +65,18 @@ class RunResult:
     stopped: bool = False            # on_progress asked to stop early
     replay_epochs: tuple[int, ...] = ()          # s of each recorded theta_s (parameters after s epochs)
     replay_params: torch.Tensor | None = None    # [len(replay_epochs), values]: the flat parameters + float buffers
+    task: Task = BINARY_TASK         # what the data asked for (core.tasks); for regression every "acc" is R²
+    step_history: pd.DataFrame | None = None     # with eval_steps > 0: step, epoch, train_loss (mean over the
+    #                                  steps since the last evaluation), dev_loss, dev_acc at every evaluation
+    best_step: int | None = None     # with eval_steps > 0: the optimizer step of the best dev model
+    test_predictions: pd.DataFrame | None = None     # true, pred (test rows, the best model): see confusion()
 
     def model_at(self, epoch: int) -> MLP:
         """The network as it was after `epoch` epochs: the nearest recorded epoch at or before it (replay)."""
         if self.replay_params is None or not self.replay_epochs:
             raise ValueError("this run recorded no parameters for replay")
         k = max(0, int(np.searchsorted(self.replay_epochs, epoch, side="right")) - 1)
-        model = build_model(self.config, make_generator(self.config.seed))
+        model = build_model(self.config, make_generator(self.config.seed), self.task.n_outputs)
         flat, _ = flatten_state(model)
         with torch.no_grad():
             flat.copy_(self.replay_params[k])
@@ -124,14 +131,18 @@ def flatten_state(model: MLP) -> tuple[torch.Tensor, int]:
     return flat, sum(p.numel() for p in params)
 
 
-def evaluate(model: MLP, X: torch.Tensor, y: torch.Tensor) -> tuple[float, float]:
-    """(loss, accuracy) of a model on a split, in eval mode; accuracy thresholds sigmoid at 0.5."""
+def evaluate(model: MLP, X: torch.Tensor, y: torch.Tensor, task: Task = BINARY_TASK) -> tuple[float, float]:
+    """(loss, accuracy) of a model on a split, in eval mode; accuracy thresholds sigmoid at 0.5 (binary) or
+    takes the argmax (K classes); for regression (mean squared error, R²)."""
     was_training = model.training
     model.eval()
     with torch.no_grad():
         logits = model(X)
-        loss = float(data_loss(logits, y))
-        acc = float(((logits >= 0).float() == y).float().mean())
+        loss = float(task.loss(logits, y))
+        if task == BINARY_TASK:
+            acc = float(((logits >= 0).float() == y).float().mean())
+        else:
+            acc = float(task.row_stats(logits.t(), y)[1]) / len(y)
     model.train(was_training)
     return loss, acc
 
@@ -173,8 +184,9 @@ class _Run:
     def __init__(self, config: RunConfig, data: Splits, chunk: int, should_stop: StopCheck | None = None):
         self.config, self.data = config, data
         self.should_stop = should_stop
+        self.task = data.task
         self.generator = make_generator(config.seed)
-        self.model = build_model(config, self.generator)
+        self.model = build_model(config, self.generator, self.task.n_outputs)
         self.norm_layers = [m for m in self.model.modules() if isinstance(m, torch.nn.BatchNorm1d)]
         self.names = [n for n, _ in self.model.named_parameters()]
         self.params = list(self.model.parameters())
@@ -190,7 +202,12 @@ class _Run:
         # the optimizer steps the one flat parameter tensor: the same elementwise update as over the layers'
         # tensors one by one, in one call instead of ten (Adam ran at half the speed of plain SGD)
         self.optimizer = None if self.plain_sgd else make_optimizer(config, [self.flat_params])
-        self.fused = config.steps_per_epoch == 1 and not config.batch_norm
+        self.fused = config.steps_per_epoch == 1 and not config.batch_norm and not config.eval_steps
+        self.eval_every = config.eval_steps          # > 0: the dev set is evaluated every this many steps
+        self.steps_done = 0
+        self.step_rows: list[tuple[int, int, float, float, float]] = []    # STEP_COLUMNS
+        self.step_losses: list[torch.Tensor] = []    # batch losses since the last step evaluation
+        self.best_step: int | None = None
         n_rows = self.n_train + self.n_dev
         self.chunk = max(1, min(chunk, 2_000_000 // max(n_rows, self.flat.numel())))
         self.chunk_start = 0
@@ -204,11 +221,11 @@ class _Run:
         self.next_replay = self.replay_at[1] if len(self.replay_at) > 1 else -1
         if self.fused:
             self.X_cols = torch.cat([data.X_train, data.X_dev]).t().contiguous()      # [2, N] feature-major
-            self.y_cols = torch.cat([data.y_train, data.y_dev]).view(1, -1)
+            self.targets = self.task.targets(torch.cat([data.y_train, data.y_dev]))      # [1 or K, N]
             # d(mean BCE over train rows)/d(logit) = (sigmoid(z) - y) * row_weight; dev rows weigh 0
             self.row_weight = torch.cat([torch.full((self.n_train,), 1.0 / self.n_train),
                                          torch.zeros(self.n_dev)]).view(1, -1)
-            self.logit_buf = torch.empty(self.chunk, n_rows)
+            self.logit_buf = torch.empty(self.chunk, self.task.n_outputs, n_rows)
 
     # -- one optimizer step ---------------------------------------------------------------
     def step(self, outputs: list[torch.Tensor], out_grads: list[torch.Tensor] | None, t: int) -> None:
@@ -258,11 +275,11 @@ class _Run:
 
     # -- epochs ---------------------------------------------------------------------------
     def fused_epoch(self, t: int) -> None:
-        """Forward train+dev rows with theta_t; step on the train rows' mean BCE."""
-        logits = self.model.forward_columns(self.X_cols)           # [1, N], theta_t
+        """Forward train+dev rows with theta_t; step on the train rows' mean loss."""
+        logits = self.model.forward_columns(self.X_cols)           # [outputs, N], theta_t
         with torch.no_grad():
-            self.logit_buf[t - self.chunk_start].copy_(logits.view(-1))
-            out_grad = torch.sigmoid(logits).sub_(self.y_cols).mul_(self.row_weight)
+            self.logit_buf[t - self.chunk_start].copy_(logits)
+        out_grad = self.task.out_grad(logits, self.targets, self.row_weight)
         if t > 0:
             self.candidate(t)
         self.step([logits], [out_grad], t)
@@ -280,7 +297,7 @@ class _Run:
         if self.config.batch_norm and len(starts) > 1 and self.n_train - starts[-1] == 1:
             starts.pop()          # batch norm cannot normalize a 1-row batch: it joins the one before
         sums = torch.zeros(2)
-        stop = self.should_stop
+        stop, task = self.should_stop, self.task
         for i, start in enumerate(starts):
             if stop is not None and stop():
                 raise _Stopped(t)
@@ -288,21 +305,40 @@ class _Run:
             rows = order[start:end] if order is not None else slice(None)
             Xb, yb = d.X_train[rows], d.y_train[rows]
             logits = model(Xb)
-            sums += row_stats(logits.detach().view(1, -1), yb.view(1, -1))[0]
-            self.step([data_loss(logits, yb)], None, t)
+            sums += task.row_stats(logits.detach().t(), yb)
+            loss = task.loss(logits, yb)
+            self.step([loss], None, t)
+            if self.eval_every:
+                self.steps_done += 1
+                self.step_losses.append(loss.detach())
+                last = t == self.config.epochs - 1 and i == len(starts) - 1
+                if self.steps_done % self.eval_every == 0 or last:
+                    self.evaluate_step(t)
         self.metrics[t, 0] = sums
-        self.fill_dev(t + 1)
+        self.fill_dev(t + 1, candidate=not self.eval_every)
         if t < N_SNAPSHOTS:
             self.snapshots.append(self.flat_params.clone())
 
-    def fill_dev(self, s: int) -> None:
+    def fill_dev(self, s: int, candidate: bool = True) -> None:
         """Evaluate dev with the current parameters theta_s and buffer them as a candidate."""
+        self.peek_dev(s)
+        if candidate:
+            self.candidate(s)
+
+    def evaluate_step(self, t: int) -> None:
+        """eval_steps > 0 (the book's RunnerV3): the dev set with the current parameters after an optimizer
+        step; a strictly better dev score makes them the best model at once."""
         self.set_training(False)
         with torch.no_grad():
-            logits = self.model(self.data.X_dev).view(1, -1)
-            self.metrics[s, 1] = row_stats(logits, self.data.y_dev.view(1, -1))[0]
+            dev = self.task.row_stats(self.model(self.data.X_dev).t(), self.data.y_dev)
         self.set_training(True)
-        self.candidate(s)
+        train_loss = float(torch.stack(self.step_losses).mean())
+        self.step_losses = []
+        dev_loss, correct = float(dev[0]) / self.n_dev, float(dev[1])
+        self.step_rows.append((self.steps_done, t, train_loss, dev_loss, correct / self.n_dev))
+        if math.isfinite(dev_loss) and math.isfinite(train_loss) and correct > self.best_correct:
+            self.best_correct, self.best_s, self.best_step = correct, t + 1, self.steps_done
+            self.best_flat.copy_(self.flat)
 
     def set_training(self, training: bool) -> None:
         """Batch norm's train/eval mode, the only layers whose behaviour depends on it. (model.train() walks
@@ -351,8 +387,7 @@ class _Run:
         candidate: a paused fused run shows its last epoch's dev row; the next epoch's forward rewrites it."""
         self.set_training(False)
         with torch.no_grad():
-            logits = self.model(self.data.X_dev).view(1, -1)
-            self.metrics[s, 1] = row_stats(logits, self.data.y_dev.view(1, -1))[0]
+            self.metrics[s, 1] = self.task.row_stats(self.model(self.data.X_dev).t(), self.data.y_dev)
         self.set_training(True)
 
     def close_chunk(self, start: int, end: int) -> None:
@@ -361,8 +396,8 @@ class _Run:
         if self.fused:
             logits = self.logit_buf[:n]
             m = self.metrics[start:end]
-            m[:, 0] = row_stats(logits[:, : self.n_train], self.data.y_train.view(1, -1))
-            m[:, 1] = row_stats(logits[:, self.n_train:], self.data.y_dev.view(1, -1))
+            m[:, 0] = self.task.row_stats(logits[..., : self.n_train], self.data.y_train)
+            m[:, 1] = self.task.row_stats(logits[..., self.n_train:], self.data.y_dev)
             if end == self.config.epochs:
                 self.fill_dev(end)
         offset = 0
@@ -413,7 +448,8 @@ class Trainer:
         self.config = config
         self.data = data if data is not None else make_splits(config)
         self._run = _Run(config, self.data, chunk=chunk or max(1, config.epochs // 20), should_stop=should_stop)
-        self.grads_first = gradient_table(self._run.model, self.data.X_train, self.data.y_train, config.l1)
+        self.grads_first = gradient_table(self._run.model, self.data.X_train, self.data.y_train, config.l1,
+                                          self.data.task)
         self.dead_init = dead_units(self._run.model, self.data.X_train)
         self.epoch = 0                          # epochs done: the parameters are theta_epoch
         self.diverged_at: int | None = None     # first epoch whose train or dev loss was not finite
@@ -520,12 +556,13 @@ def _finish(run: _Run, history: pd.DataFrame, diverged_at: int | None, stopped: 
     final_state = {k: v.clone() for k, v in model.state_dict().items()}
     best_epoch = run.best_s - 1 if run.best_s >= 1 else -1      # theta_s is the model after epoch s-1
     best_dev_acc = run.best_correct / run.n_dev if best_epoch >= 0 else float("nan")
-    grads_last = gradient_table(model, data.X_train, data.y_train, config.l1)
+    grads_last = gradient_table(model, data.X_train, data.y_train, config.l1, run.task)
     dead_final = dead_units(model, data.X_train)
 
     with torch.no_grad():      # best_flat is still theta_0 if no epoch had a finite dev loss
         run.flat.copy_(run.best_flat)
-    test_loss, test_acc = evaluate(model, data.X_test, data.y_test)
+    test_loss, test_acc = evaluate(model, data.X_test, data.y_test, run.task)
+    test_predictions = _predictions(model, data, run.task)
     if best_epoch < 0:         # no epoch produced a usable model: there is nothing to test
         test_loss = test_acc = float("nan")
     best_state = {k: v.clone() for k, v in model.state_dict().items()}
@@ -543,7 +580,57 @@ def _finish(run: _Run, history: pd.DataFrame, diverged_at: int | None, stopped: 
         diverged_at=diverged_at, state_dict=best_state, final_state_dict=final_state,
         seconds=time.perf_counter() - start, stopped=stopped,
         replay_epochs=tuple(sorted(run.replay)), replay_params=torch.stack([run.replay[s] for s in sorted(run.replay)]),
+        task=run.task, step_history=pd.DataFrame(run.step_rows, columns=STEP_COLUMNS) if run.eval_every else None,
+        best_step=run.best_step, test_predictions=test_predictions,
     )
+
+
+def _predictions(model: MLP, data: Splits, task: Task) -> pd.DataFrame:
+    """true, pred of every test row (the model in eval mode): a class index, or the value for regression."""
+    model.eval()
+    with torch.no_grad():
+        pred = task.predict(model(data.X_test))
+    model.train()
+    true = data.y_test[:, 0]
+    if task.classifies:
+        return pd.DataFrame({"true": true.numpy().astype(np.int16), "pred": pred.numpy().astype(np.int16)})
+    return pd.DataFrame({"true": true.double().numpy(), "pred": pred.double().numpy()})
+
+
+def confusion(result: RunResult) -> pd.DataFrame:
+    """The test confusion matrix of a classification run, tidy: true, pred, count (every pair of the K classes,
+    zeros included), counting the best dev model's predictions; empty for regression or a run with no model."""
+    task, preds = result.task, result.test_predictions
+    if not task.classifies or preds is None or result.best_epoch < 0:
+        return pd.DataFrame({"true": [], "pred": [], "count": []}, dtype=int)
+    k = task.n_classes
+    counts = np.zeros((k, k), dtype=int)
+    np.add.at(counts, (preds["true"].to_numpy(), preds["pred"].to_numpy()), 1)
+    true, pred = np.divmod(np.arange(k * k), k)
+    return pd.DataFrame({"true": true, "pred": pred, "count": counts.reshape(-1)})
+
+
+def class_report(result: RunResult) -> pd.DataFrame:
+    """Per class of a classification run's test set: class, support (true rows), precision, recall (NaN where
+    undefined: a class never predicted has no precision)."""
+    matrix = confusion(result)
+    if matrix.empty:
+        return pd.DataFrame({"class": [], "support": [], "precision": [], "recall": []})
+    k = result.task.n_classes
+    counts = matrix["count"].to_numpy().reshape(k, k).astype(float)
+    hits = np.diag(counts)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = np.where(counts.sum(axis=0) > 0, hits / counts.sum(axis=0), np.nan)
+        recall = np.where(counts.sum(axis=1) > 0, hits / counts.sum(axis=1), np.nan)
+    return pd.DataFrame({"class": np.arange(k), "support": counts.sum(axis=1).astype(int),
+                         "precision": precision, "recall": recall})
+
+
+def regression_scores(result: RunResult) -> dict[str, float]:
+    """test MSE and R² of a regression run's best dev model (NaN when there is none)."""
+    if result.task.classifies:
+        raise ValueError("not a regression run")
+    return {"mse": result.test_loss, "r2": result.test_acc}
 
 
 # Results are cached per config for every user of a server, so their frames are kept compact: layer and

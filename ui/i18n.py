@@ -56,6 +56,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "preset_zero_init": ("4.4.1 · zero initialization", "4.4.1 · 全零初始化"),
     "preset_vanishing": ("4.4.2 · vanishing gradients", "4.4.2 · 梯度消失"),
     "preset_dead_relu": ("4.4.3 · dead ReLU", "4.4.3 · 死亡 ReLU"),
+    "preset_book_iris": ("4.5 · Iris, 4-6-3 softmax", "4.5 · 鸢尾花，4-6-3 softmax"),
     "param_ignored": ("URL parameter ignored — {msg}", "链接参数已忽略 —— {msg}"),
     "config_invalid": ("Settings adjusted — {msg}", "设置已调整 —— {msg}"),
     "failed_view": ("Something went wrong while drawing this view; the rest of the app still works. Try other "
