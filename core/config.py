@@ -707,9 +707,11 @@ PRESETS: dict[str, dict[str, Any]] = {
     "vanishing": {"hidden": (3, 3, 3, 3), "weight_std": 0.01, "bias_init": 1.0, "lr": 0.01},   # 4.4.2
     "dead_relu": {"hidden": (3, 3, 3, 3), "weight_std": 0.01, "bias_init": -8.0, "lr": 0.01,   # 4.4.3
                   "activation": "relu"},
-    "book_iris": {"dataset": "iris", "train_frac": 0.8, "dev_frac": 0.1, "hidden": (6,),         # 4.5: 4-6-3
+    "book_iris": {"dataset": "iris", "noise": 0.0, "train_frac": 0.8, "dev_frac": 0.1, "hidden": (6,),   # 4.5: 4-6-3
                   "weight_std": 0.01, "bias_init": 1.0, "lr": 0.2, "batch_size": 16, "epochs": 150,
                   "eval_steps": 50},
+    "spiral_3": {"dataset": "spiral", "n_classes": 3, "hidden": (16, 16), "activation": "tanh",  # beyond the book:
+                 "optimizer": "adam", "lr": 0.02, "epochs": 1000},                              # 3 softmax outputs
 }
 
 

@@ -15,6 +15,7 @@ import torch.nn.functional as F
 from .config import RunConfig
 from .data import Splits, make_splits
 from .models import MLP, build_model
+from .projection import Plane
 from .tasks import BINARY_TASK, Task
 
 VANISHING = 1e-6   # a weight-gradient L2 norm below this is flagged as vanishing
@@ -126,8 +127,9 @@ BOOK_EXTENT = (-math.pi, math.pi, -math.pi, math.pi)
 
 
 def model_from_state(config: RunConfig, state_dict: dict[str, torch.Tensor]) -> MLP:
-    """An MLP of the config's architecture carrying the given parameters (eval mode)."""
-    model = build_model(config)
+    """An MLP of the config's architecture carrying the given parameters (eval mode); its output width is the
+    state's own (an upload whose labels ask for another task than the config's dataset)."""
+    model = build_model(config, n_outputs=int(state_dict[f"fc{len(config.hidden) + 1}.bias"].shape[0]))
     model.load_state_dict(state_dict)
     return model.eval()
 
@@ -137,6 +139,38 @@ def data_extent(data: Splits, margin: float = 0.5) -> tuple[float, float, float,
     X = torch.cat([data.X_train, data.X_dev, data.X_test])
     lo, hi = X.min(dim=0).values, X.max(dim=0).values
     return (float(lo[0]) - margin, float(hi[0]) + margin, float(lo[1]) - margin, float(hi[1]) + margin)
+
+
+def output_grid(model: MLP, task: Task = BINARY_TASK, extent: tuple[float, float, float, float] = BOOK_EXTENT,
+                resolution: int = 200, plane: Plane | None = None) -> np.ndarray:
+    """What the model says on a resolution x resolution grid over extent (row 0 is the top): P(class 1) [R, R]
+    for a binary task, class probabilities [R, R, K] for K classes, the predicted value [R, R] for regression.
+    With a `plane` (data of more than two inputs) the grid is in the plane's coordinates (core.projection)."""
+    if task == BINARY_TASK and plane is None:
+        return probability_grid(model, extent, resolution)
+    x1 = torch.linspace(extent[0], extent[1], resolution)
+    x2 = torch.linspace(extent[3], extent[2], resolution)
+    g2, g1 = torch.meshgrid(x2, x1, indexing="ij")
+    points = torch.stack([g1.reshape(-1), g2.reshape(-1)], dim=1)
+    if plane is not None:
+        points = plane.lift(points).float()
+    was_training = model.training
+    model.eval()
+    with torch.no_grad():
+        out = task.probabilities(model(points))
+    model.train(was_training)
+    shape = (resolution, resolution, out.shape[1]) if task.n_outputs > 1 else (resolution, resolution)
+    return out.reshape(shape).numpy()
+
+
+def plane_extent(data: Splits, plane: Plane | None, margin: float = 0.1) -> tuple[float, float, float, float]:
+    """data_extent of the points as the picture shows them (projected onto `plane`), margin a share of the span."""
+    if plane is None:
+        return data_extent(data)
+    uv = plane.project(torch.cat([data.X_train, data.X_dev, data.X_test]))
+    lo, hi = uv.min(dim=0).values, uv.max(dim=0).values
+    pad = (hi - lo) * margin
+    return (float(lo[0] - pad[0]), float(hi[0] + pad[0]), float(lo[1] - pad[1]), float(hi[1] + pad[1]))
 
 
 def probability_grid(model: MLP, extent: tuple[float, float, float, float] = BOOK_EXTENT,

@@ -32,6 +32,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page_manual": ("Autograd vs manual", "自动微分 vs 手写反向传播"),
     "page_grid": ("Grid search", "超参数网格搜索"),
     "page_data": ("Your data", "自己的数据"),
+    "page_iris": ("Iris (4.5)", "鸢尾花分类（4.5）"),
     "group_data": ("Data", "数据"),
     "group_network": ("Network", "网络结构"),
     "group_init": ("Initialization", "参数初始化"),
@@ -45,11 +46,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "choose_schemes": ("Choose initializations", "选择初始化方法"),
     "preset_help": ("The book's settings, by section: 4.3.1 2-5-1 sigmoid, lr 0.2, 3000 epochs (and with a second "
                     "hidden layer of 3); 4.4.1 zero initialization; 4.4.2 four hidden layers of 3, N(0, 0.01²) "
-                    "weights, biases 1; 4.4.3 the same with ReLU and biases −8. Choosing one applies it at once; "
+                    "weights, biases 1; 4.4.3 the same with ReLU and biases −8; 4.5 Iris, 4-6-3 with softmax, "
+                    "mini-batches of 16, the dev set every 50 steps; beyond the book, a 3-class spiral that a 16-16 "
+                    "tanh network learns with Adam. Choosing one applies it at once; "
                     "the box says “custom” when the settings match no preset.",
                     "书中各节的设置：4.3.1 2-5-1 sigmoid、学习率 0.2、3000 轮（以及再加一个 3 个神经元的隐藏层）；"
                     "4.4.1 全零初始化；4.4.2 四个 3 个神经元的隐藏层、N(0, 0.01²) 权重、偏置 1；4.4.3 同上但用 ReLU、"
-                    "偏置 −8。选择一项会立即应用；当设置与任何预设都不同时，这里显示“自定义”。"),
+                    "偏置 −8；4.5 鸢尾花，4-6-3 网络加 softmax，批大小 16，每 50 步在验证集上评价；课外：三类螺旋，"
+                    "用 Adam 训练 16-16 的 tanh 网络即可学会。选择一项会立即应用；"
+                    "当设置与任何预设都不同时，这里显示“自定义”。"),
     "preset_custom": ("custom", "自定义"),
     "preset_book_251": ("4.3.1 · 2-5-1 (book default)", "4.3.1 · 2-5-1（书中默认）"),
     "preset_book_2531": ("4.3.1 · 2-5-3-1", "4.3.1 · 2-5-3-1"),
@@ -57,6 +62,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "preset_vanishing": ("4.4.2 · vanishing gradients", "4.4.2 · 梯度消失"),
     "preset_dead_relu": ("4.4.3 · dead ReLU", "4.4.3 · 死亡 ReLU"),
     "preset_book_iris": ("4.5 · Iris, 4-6-3 softmax", "4.5 · 鸢尾花，4-6-3 softmax"),
+    "preset_spiral_3": ("beyond the book · 3-class spiral", "课外 · 三类螺旋"),
     "param_ignored": ("URL parameter ignored — {msg}", "链接参数已忽略 —— {msg}"),
     "config_invalid": ("Settings adjusted — {msg}", "设置已调整 —— {msg}"),
     "failed_view": ("Something went wrong while drawing this view; the rest of the app still works. Try other "

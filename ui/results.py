@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 
+import pandas as pd
 import streamlit as st
 import torch
 
@@ -12,31 +13,89 @@ from core.config import RunConfig
 from core.training import RunResult, compare_runs
 from ui import charts
 from ui.i18n import t
-from ui.runs import cached_boundary, cached_points, cached_train, config_key, spec_of, upload_store
+from ui.runs import (
+    cached_boundary,
+    cached_points,
+    cached_train,
+    config_key,
+    config_of,
+    spec_of,
+    splits_of,
+    upload_store,
+)
 from ui.text import literal
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
-               splits: tuple[str, ...] = ("train", "dev", "test"), data: str = "", model: str = "") -> dict:
-    """The Vega-Lite spec of one result chart ('loss', 'accuracy', 'grad_norms' or 'boundary'), cached:
-    a rerun redraws without rebuilding charts.
+               splits: tuple[str, ...] = ("train", "dev", "test"), data: str = "", model: str = "",
+               plane: str = "") -> dict:
+    """The Vega-Lite spec of one result chart ('loss', 'accuracy', 'steps_loss', 'steps_accuracy', 'grad_norms',
+    'confusion', 'regression' or 'boundary'), cached: a rerun redraws without rebuilding charts.
+    `plane`: how data of more than two inputs is drawn (core.projection.plane_for).
 
     The builders bound every chart's data rows (ui.charts.sizing), so the spec is small for any run."""
     result = cached_train(key, data)
+    task = result.task
     if kind in ("loss", "accuracy"):
-        chart = charts.curves_chart(result.history, lang, result.best_epoch, metric=kind)
+        chart = charts.curves_chart(result.history, lang, result.best_epoch, metric=kind,
+                                    regression=task.kind == "regression")
+    elif kind in ("steps_loss", "steps_accuracy"):
+        chart = charts.step_curves_chart(result.step_history, lang, result.best_step, kind.split("_")[1])
     elif kind == "grad_norms":
         chart = charts.grad_norm_chart(result.grad_norms, lang)
+    elif kind == "confusion":
+        from core.training import confusion
+
+        chart = charts.confusion_chart(confusion(result), lang, class_names(key, task.n_classes, data))
+    elif kind == "regression":
+        chart = charts.prediction_chart(result.test_predictions, lang)
     else:
-        probs, extent = cached_boundary(key, extent_mode, data, model)
-        chart = charts.boundary_chart(probs, extent, cached_points(key, data), lang, splits)
+        probs, extent = cached_boundary(key, extent_mode, data, model, plane)
+        points, note, axes = cached_plane_points(key, data, plane, lang)
+        chart = charts.boundary_chart(probs, extent, points, lang, splits, kind=task.kind, axis_titles=axes,
+                                      note=note)
     return spec_of(chart)
 
 
+def class_names(key: str, k: int, data: str = "") -> list[str]:
+    """What each class is called: Iris's species, else 0 .. K-1."""
+    from core.data import IRIS_CLASSES
+
+    config = config_of(key)
+    if not data and config.dataset == "iris":
+        return list(IRIS_CLASSES)
+    return [str(i) for i in range(k)]
+
+
+@st.cache_data(max_entries=256, show_spinner=False)
+def cached_plane_points(key: str, data: str, plane: str, lang: str):
+    """(points with x1, x2 = the picture's coordinates, the chart's note, axis titles) of a run's dataset."""
+    from core.data import IRIS_FEATURES
+    from core.projection import PCA, plane_for
+
+    splits = splits_of(key, data)
+    points = cached_points(key, data)
+    picture = plane_for(splits, plane)
+    if picture is None:
+        return points, "", ("x1", "x2")
+    d = splits.X_train.shape[1]
+    config = config_of(key)
+    names = list(IRIS_FEATURES) if config.dataset == "iris" and not data else [f"x{j + 1}" for j in range(d)]
+    X = torch.tensor(points[[f"x{j + 1}" for j in range(d)]].to_numpy())
+    uv = picture.project(X).numpy()
+    shown = points[["label", "split"]].assign(x1=uv[:, 0], x2=uv[:, 1])
+    if picture.kind == PCA:
+        a, b = picture.explained
+        axes = (t("pc_axis", lang, k=1), t("pc_axis", lang, k=2))
+        return shown, t("plane_note_pca", lang, d=d, a=a, b=b), axes
+    u, v = (names[i] for i in picture.picked)
+    return shown, t("plane_note_features", lang, d=d, u=u, v=v), (u, v)
+
+
 # the result tabs: a language-neutral id -> the key of its label
-VIEWS = {"curves": "tab_curves", "boundary": "tab_boundary", "replay": "tab_replay", "gradients": "tab_gradients",
-         "compare": "tab_compare", "downloads": "tab_downloads"}
+VIEWS = {"curves": "tab_curves", "boundary": "tab_boundary", "test": "tab_test", "replay": "tab_replay",
+         "gradients": "tab_gradients", "compare": "tab_compare", "downloads": "tab_downloads"}
 OPEN_VIEW = "result_view"       # session state: the id of the open tab, carried across a language switch
 FIRST_VIEW = "result_view_first"    # session state: the id of the tab the current tabs opened on
 MAX_PINS = 4
@@ -56,11 +115,21 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
     `data` is the digest of an uploaded dataset ('' = the config's own dataset).
     """
     usable = result.best_epoch >= 0          # some epoch produced a model with a finite dev loss
+    task = result.task
+    regression = task.kind == "regression"
+    if task.kind != "binary" or data:        # the book's two classes need no word; other tasks say what they are
+        st.caption(t("task_line", lang, task=task_text(task, lang)))
     cols = st.columns(5)
-    cols[0].metric(t("metric_test_acc", lang), charts.score_text(result.test_acc) if usable else "—")
-    cols[1].metric(t("metric_test_loss", lang), charts.score_text(result.test_loss) if usable else "—")
-    cols[2].metric(t("metric_best_dev", lang), charts.score_text(result.best_dev_acc) if usable else "—")
-    cols[3].metric(t("metric_best_epoch", lang), str(result.best_epoch) if usable else "—")
+    cols[0].metric(t("metric_test_r2" if regression else "metric_test_acc", lang),
+                   charts.score_text(result.test_acc) if usable else "—")
+    cols[1].metric(t("metric_test_mse" if regression else "metric_test_loss", lang),
+                   charts.score_text(result.test_loss) if usable else "—")
+    cols[2].metric(t("metric_best_dev_r2" if regression else "metric_best_dev", lang),
+                   charts.score_text(result.best_dev_acc) if usable else "—")
+    if result.best_step is not None:
+        cols[3].metric(t("metric_best_step", lang), f"{result.best_step:,}" if usable else "—")
+    else:
+        cols[3].metric(t("metric_best_epoch", lang), str(result.best_epoch) if usable else "—")
     cols[4].metric(t("metric_seconds", lang), t("seconds_fmt", lang, s=result.seconds))
     if not usable:
         st.error(t("no_usable_model", lang, epoch=result.diverged_at))
@@ -75,7 +144,7 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
                    default=labels.get(st.session_state[FIRST_VIEW]))
     tab = dict(zip(labels, tabs))
     st.session_state[OPEN_VIEW] = next((view for view in labels if tab[view].open), "curves")
-    view = {"curves": _curves, "boundary": _boundary, "replay": _replay, "gradients": _gradients,
+    view = {"curves": _curves, "boundary": _boundary, "test": _test, "replay": _replay, "gradients": _gradients,
             "compare": _compare, "downloads": _downloads}[st.session_state[OPEN_VIEW]]
     with tab[st.session_state[OPEN_VIEW]]:
         view(result, config, lang, data, usable)
@@ -86,8 +155,66 @@ def _curves(result: RunResult, config: RunConfig, lang: str, data: str, usable: 
         st.info(t("no_usable_curves", lang, epoch=result.diverged_at))
         return
     key = config_key(config)
+    if result.step_history is not None and len(result.step_history):
+        st.caption(t("steps_caption", lang, n=config.eval_steps, best=result.best_step))
+        for col, metric in zip(st.columns(2), ("steps_loss", "steps_accuracy")):
+            col.vega_lite_chart(spec=chart_spec(metric, key, lang, data=data), width="stretch")
     for col, metric in zip(st.columns(2), ("loss", "accuracy")):     # side by side; stacked on a phone
         col.vega_lite_chart(spec=chart_spec(metric, key, lang, data=data), width="stretch")
+
+
+def task_text(task, lang: str) -> str:
+    """What a task trains, in words (ui/strings/tasks.py)."""
+    return t(f"task_{task.kind}", lang, k=task.n_classes)
+
+
+def plane_picker(splits, lang: str, key: str) -> str:
+    """For data of more than two inputs: how to draw it (core.projection.plane_for's view: 'pca' or 'f:i,j')."""
+    from core.data import IRIS_FEATURES
+
+    d = splits.X_train.shape[1]
+    if d == 2:
+        return ""
+    names = list(IRIS_FEATURES) if d == len(IRIS_FEATURES) else [f"x{j + 1}" for j in range(d)]
+    c1, c2, c3 = st.columns([2, 1, 1])
+    mode = c1.radio(t("plane_pick", lang, d=d), ["pca", "features"], horizontal=True,
+                    format_func=lambda m: t(f"plane_{m}", lang), **_kept(f"{key}_plane", lang, "pca"))
+    if mode == "pca":
+        return "pca"
+    u = c2.selectbox(t("plane_u", lang), range(d), format_func=lambda j: names[j], **_kept(f"{key}_u", lang, d - 2))
+    v = c3.selectbox(t("plane_v", lang), [j for j in range(d) if j != u], format_func=lambda j: names[j],
+                     **_kept(f"{key}_v", lang, d - 1))
+    return f"f:{u},{v}"
+
+
+def _test(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:
+    """The best dev model on the test set: the confusion matrix and per-class precision/recall (classification),
+    or predicted against true values (regression)."""
+    if not usable:
+        st.info(t("no_usable_boundary", lang))
+        return
+    key = config_key(config)
+    if result.task.kind == "regression":
+        st.vega_lite_chart(spec=chart_spec("regression", key, lang, data=data), width="stretch")
+        return
+    spec = chart_spec("confusion", key, lang, data=data)
+    st.vega_lite_chart(spec=spec)
+    st.caption(t("class_report", lang))
+    st.dataframe(class_report_table(result, class_names(key, result.task.n_classes, data), lang), hide_index=True,
+                 key="class_report")
+
+
+def class_report_table(result: RunResult, names: list[str], lang: str) -> pd.DataFrame:
+    """core.training.class_report for display: class names, headers in `lang`, scores as everywhere."""
+    from core.training import class_report
+
+    report = class_report(result)
+    return pd.DataFrame({
+        t("col_class", lang): [names[int(c)] for c in report["class"]],
+        t("col_support", lang): report["support"],
+        t("col_precision", lang): [charts.score_text(v) for v in report["precision"]],
+        t("col_recall", lang): [charts.score_text(v) for v in report["recall"]],
+    })
 
 
 def _kept(name: str, lang: str, default) -> dict:
@@ -106,14 +233,17 @@ def _kept(name: str, lang: str, default) -> dict:
 
 def _boundary(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:
     c1, c2 = st.columns(2)
+    flat = splits_of(config_key(config), data).X_train.shape[1] == 2     # else the points' own extent on a plane
     extent_mode = c1.radio(t("extent", lang), ["book", "data"], horizontal=True,
-                           format_func=lambda m: t(f"extent_{m}", lang), **_kept("extent", lang, "book"))
+                           format_func=lambda m: t(f"extent_{m}", lang),
+                           **_kept("extent", lang, "book")) if flat else "data"
     splits = c2.multiselect(t("show_splits", lang), ["train", "dev", "test"], format_func=lambda s: t(s, lang),
                             placeholder=t("choose_splits", lang), **_kept("splits", lang, ["train", "dev", "test"]))
+    plane = plane_picker(splits_of(config_key(config), data), lang, "boundary")
     if not usable:
         st.info(t("no_usable_boundary", lang))
         return
-    spec = chart_spec("boundary", config_key(config), lang, extent_mode, tuple(splits), data)
+    spec = chart_spec("boundary", config_key(config), lang, extent_mode, tuple(splits), data, plane=plane)
     st.vega_lite_chart(spec=spec, width=spec["width"])      # a square plot, narrowed to a narrower container
 
 

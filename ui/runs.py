@@ -446,11 +446,14 @@ def cached_points(key: str, data: str = "") -> pd.DataFrame:
 
 
 @cache_by_value(max_entries=MAX_RUNS, show_spinner=False)
-def cached_boundary(key: str, extent_mode: str = "book", data: str = "",
-                    model: str = "") -> tuple[np.ndarray, tuple[float, float, float, float]]:
-    """(P(class 1) on a 200x200 grid, extent) for the best model of the config's cached run,
-    or for the uploaded state_dict with digest `model`."""
-    from core.probes import BOOK_EXTENT, data_extent, model_from_state, probability_grid
+def cached_boundary(key: str, extent_mode: str = "book", data: str = "", model: str = "",
+                    plane: str = "") -> tuple[np.ndarray, tuple[float, float, float, float]]:
+    """(the model's output on a 200x200 grid, extent) for the best model of the config's cached run, or for the
+    uploaded state_dict with digest `model`: P(class 1), K class probabilities, or the predicted value
+    (core.probes.output_grid). Data of more than two inputs is drawn on `plane` (core.projection.plane_for),
+    over the points' own extent."""
+    from core.probes import BOOK_EXTENT, data_extent, model_from_state, output_grid, plane_extent
+    from core.projection import plane_for
 
     config = config_of(key)
     state = upload_store().get(model) if model else cached_train(key, data).state_dict
@@ -459,8 +462,13 @@ def cached_boundary(key: str, extent_mode: str = "book", data: str = "",
 
         raise UploadError("The uploaded model is no longer on the server: please upload the file again.",
                           "服务器上已没有上传的模型：请重新上传文件。")
-    extent = BOOK_EXTENT if extent_mode == "book" else data_extent(splits_of(key, data))
-    return probability_grid(model_from_state(config, state), extent, 200), extent
+    splits = splits_of(key, data)
+    picture = plane_for(splits, plane)
+    if picture is not None:
+        extent = plane_extent(splits, picture)
+    else:
+        extent = BOOK_EXTENT if extent_mode == "book" else data_extent(splits)
+    return output_grid(model_from_state(config, state), splits.task, extent, 200, picture), extent
 
 
 try:   # Streamlit holds this lock while it switches Altair's global data transformer and theme

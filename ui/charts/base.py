@@ -35,8 +35,10 @@ __all__ = [
     "PALETTE",
     "SPLIT_COLORS",
     "boundary_chart",
+    "class_colors",
     "compare_chart",
     "compare_table",
+    "confusion_chart",
     "curves_chart",
     "grad_norm_chart",
     "grad_table",
@@ -44,11 +46,14 @@ __all__ = [
     "live_curves_spec",
     "log_floor",
     "point_marks",
+    "prediction_chart",
     "probability_image",
     "readable",
+    "region_image",
     "run_letter",
     "sample_points",
     "score_text",
+    "step_curves_chart",
     "text_px",
     "thin_epochs",
     "wrap",
@@ -56,6 +61,8 @@ __all__ = [
 
 SPLIT_COLORS = {"train": "#e4007f", "dev": "#f19ec2", "test": "#7f7f7f"}
 CLASS_COLORS = ("#1f77b4", "#ff7f0e")
+MANY_CLASS_COLORS = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b")   # K <= 6 classes
+VALUE_SCHEME = "blueorange"     # regression: targets and predictions on one diverging scale around 0
 PALETTE = "tableau10"          # categorical colours: runs, layers, schemes (distinct hues, no two near-identical blues)
 AXIS_LABEL_SIZE = 13           # tick labels readable from the back of a classroom (projector, 1280x720)
 PHONE_WIDTH = 330              # the narrowest chart we lay legends out for (a 400 px wide phone, page margins off)
@@ -175,9 +182,9 @@ def _long_history(history: pd.DataFrame, lang: str, best_epoch: int | None) -> p
 
 
 def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metric: str,
-                 height: int) -> alt.LayerChart:
+                 height: int, regression: bool = False) -> alt.LayerChart:
     """One metric ('loss' or 'accuracy') vs epoch, train (solid) and dev (dashed), best epoch as a vertical
-    rule; as wide as its container."""
+    rule; as wide as its container. For regression the loss is the mean squared error and 'accuracy' is R²."""
     data = _long_history(history, lang, best_epoch)
     splits = [t("train", lang), t("dev", lang)]
     x = alt.X("epoch:Q", title=t("epoch", lang), axis=alt.Axis(tickMinStep=1, format="d"))   # epochs are whole
@@ -198,11 +205,14 @@ def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metri
     dash = alt.StrokeDash("split:N", title=t("split", lang), legend=inside,
                           scale=alt.Scale(domain=splits, range=[[1, 0], [6, 3]]))
     title_key = "chart_loss" if metric == "loss" else "chart_acc"
+    name = t(metric, lang)
+    if regression:
+        title_key, name = ("chart_mse", t("mse", lang)) if metric == "loss" else ("chart_r2", "R²")
     base = alt.Chart(data).mark_line(strokeWidth=2).encode(
-        x=x, y=alt.Y(f"{metric}:Q", title=t(metric, lang), scale=y_scale),
+        x=x, y=alt.Y(f"{metric}:Q", title=name, scale=y_scale),
         color=color, strokeDash=dash,
         tooltip=[alt.Tooltip("epoch:Q", title=t("epoch", lang)), alt.Tooltip("split:N", title=t("split", lang)),
-                 alt.Tooltip(f"{metric}:Q", title=t(metric, lang), format=".4f")],
+                 alt.Tooltip(f"{metric}:Q", title=name, format=".4f")],
     )
     layers = [base]
     if best_epoch is not None and best_epoch >= 0:
@@ -213,14 +223,15 @@ def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metri
 
 
 def curves_chart(history: pd.DataFrame, lang: str, best_epoch: int | None = None,
-                 metric: str | None = None) -> alt.VConcatChart | alt.LayerChart:
+                 metric: str | None = None, regression: bool = False) -> alt.VConcatChart | alt.LayerChart:
     """Loss and accuracy vs epoch, train (solid) and dev (dashed), best epoch as a vertical rule.
 
     metric=None: loss above accuracy, stacked so that both fit any container's width; 'loss' or
     'accuracy': that panel alone (a page may put two side by side in columns, which stack on a phone)."""
     if metric is not None:
-        return readable(_curve_panel(history, lang, best_epoch, metric, height=220))
-    panels = [_curve_panel(history, lang, best_epoch, m, height=220) for m in ("loss", "accuracy")]
+        return readable(_curve_panel(history, lang, best_epoch, metric, height=220, regression=regression))
+    panels = [_curve_panel(history, lang, best_epoch, m, height=220, regression=regression)
+              for m in ("loss", "accuracy")]
     return readable(alt.vconcat(*panels).resolve_scale(color="shared", strokeDash="shared"))
 
 
@@ -327,48 +338,182 @@ def probability_image(probs: np.ndarray) -> str:
     return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
 
 
-def point_marks(points: pd.DataFrame, lang: str, x: alt.X, y: alt.Y) -> alt.Chart:
-    """The data points as every chart draws them: colour = class, shape = split (train/dev/test), a tooltip
-    with both. `points` has columns x1, x2, label, split (already sampled for display)."""
-    shown = points.assign(split_name=lambda d: d["split"].map(lambda s: t(s, lang)),
-                          cls=lambda d: d["label"].astype(str))
+def class_colors(k: int) -> list[str]:
+    """The colour of each of k classes: the book's blue/orange for two, distinct hues for more."""
+    return list(CLASS_COLORS) if k <= 2 else list(MANY_CLASS_COLORS[:k])
+
+
+def _hex_rgb(colour: str) -> np.ndarray:
+    return np.array([int(colour[i:i + 2], 16) for i in (1, 3, 5)], dtype=float)
+
+
+def _png_uri(rgb: np.ndarray) -> str:
+    buf = io.BytesIO()
+    Image.fromarray(np.clip(rgb, 0, 255).astype(np.uint8), "RGB").save(buf, format="PNG", optimize=True)
+    return "data:image/png;base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def region_image(grid: np.ndarray, kind: str = "binary", value_range: float = 1.0) -> str:
+    """A PNG data URI of what a model says over a grid (row 0 = top), by task (core.tasks kind):
+    binary: P(class 1) (probability_image); multiclass: [R, R, K] class probabilities, each pixel in the colour
+    of its most likely class, paler where that class is less sure, a dark line where the winner changes;
+    regression: predicted values [R, R] on the diverging scale of the points (blue < 0 < orange, +-value_range)."""
+    if kind == "binary":
+        return probability_image(grid)
+    white = np.array([255.0, 255.0, 255.0])
+    if kind == "multiclass":
+        k = grid.shape[2]
+        p = np.nan_to_num(grid, nan=1.0 / k)
+        winner, sure = p.argmax(axis=2), p.max(axis=2)
+        strength = 0.25 + 0.55 * np.clip((sure - 1.0 / k) / (1.0 - 1.0 / k), 0.0, 1.0)
+        colours = np.stack([_hex_rgb(c) for c in class_colors(k)])[winner]
+        rgb = white + (colours - white) * strength[..., None]
+        edge = np.zeros_like(winner, dtype=bool)
+        edge[:, 1:] |= winner[:, 1:] != winner[:, :-1]
+        edge[1:, :] |= winner[1:, :] != winner[:-1, :]
+        return _png_uri(np.where(edge[..., None], np.array([90.0, 90.0, 90.0]), rgb))
+    v = np.clip(np.nan_to_num(grid) / max(value_range, 1e-12), -1.0, 1.0)[..., None]
+    blue, orange = np.array([33.0, 102.0, 172.0]), np.array([230.0, 97.0, 1.0])
+    rgb = np.where(v < 0, white + (blue - white) * (-v) * 0.85, white + (orange - white) * v * 0.85)
+    return _png_uri(rgb)
+
+
+def point_marks(points: pd.DataFrame, lang: str, x: alt.X, y: alt.Y, kind: str = "binary",
+                n_classes: int = 2, value_range: float = 1.0) -> alt.Chart:
+    """The data points as every chart draws them: colour = class (or the target, for regression), shape = split
+    (train/dev/test), a tooltip with both. `points` has columns x1, x2, label, split (already sampled for
+    display; x1, x2 are the picture's coordinates)."""
+    shown = points.assign(split_name=lambda d: d["split"].map(lambda s: t(s, lang)))
     split_names = [t(s, lang) for s in ("train", "dev", "test")]
+    if kind == "regression":
+        color = alt.Color("label:Q", title=t("target", lang),
+                          scale=alt.Scale(scheme=VALUE_SCHEME, domain=[-value_range, value_range]),
+                          legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=160))
+        label_tip = alt.Tooltip("label:Q", title=t("target", lang), format=".3f")
+    else:
+        classes = [str(k) for k in range(max(2, n_classes))]
+        shown = shown.assign(cls=lambda d: d["label"].astype(int).astype(str))
+        color = alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=classes,
+                                                                          range=class_colors(len(classes))),
+                          legend=legend(classes, t("label", lang)))
+        label_tip = alt.Tooltip("cls:N", title=t("label", lang))
     return alt.Chart(shown).mark_point(filled=True, size=28, opacity=0.85, stroke="white", strokeWidth=0.5).encode(
-        x=x, y=y,
-        color=alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=["0", "1"], range=list(CLASS_COLORS)),
-                        legend=legend(["0", "1"], t("label", lang))),
+        x=x, y=y, color=color,
         shape=alt.Shape("split_name:N", title=t("split", lang), legend=legend(split_names, t("split", lang)),
                         scale=alt.Scale(domain=split_names, range=["circle", "triangle-up", "square"])),
         tooltip=[alt.Tooltip("x1:Q", format=".3f"), alt.Tooltip("x2:Q", format=".3f"),
-                 alt.Tooltip("cls:N", title=t("label", lang)), alt.Tooltip("split_name:N", title=t("split", lang))],
+                 label_tip, alt.Tooltip("split_name:N", title=t("split", lang))],
     )
 
 
 def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float], points: pd.DataFrame, lang: str,
                    splits: tuple[str, ...] = ("train", "dev", "test"), size: int = 480,
-                   max_points: int = MAX_SHOWN_POINTS) -> alt.LayerChart:
-    """Decision boundary: the probability grid as one image layer, data points (colour = class,
-    shape = split) on top. `points` has columns x1, x2, label, split.
+                   max_points: int = MAX_SHOWN_POINTS, kind: str = "binary",
+                   axis_titles: tuple[str, str] = ("x1", "x2"), note: str = "") -> alt.LayerChart:
+    """Decision boundary (decision regions for K classes, the prediction for regression): the model's grid as
+    one image layer (region_image), data points (colour = class or target, shape = split) on top. `points` has
+    columns x1, x2 (the picture's coordinates), label, split. `note` (e.g. how a 4-input model was cut to a
+    plane) goes under the title.
 
     The plot is `size` px square; the spec's width (plot + y axis) is a pixel width, not "container":
     show it at that width (st.vega_lite_chart(width=spec["width"])), which a narrower container caps.
 
     At most about max_points points are drawn: more are sampled for display (stratified by split and
     class, sample_points) and the subtitle says how many of how many are shown."""
+    n_classes = probs.shape[2] if kind == "multiclass" else 2
+    value_range = 1.0
+    if kind == "regression":
+        value_range = float(np.nanmax(np.abs(points["label"].to_numpy(dtype=float)))) if len(points) else 1.0
     x_scale = alt.Scale(domain=[extent[0], extent[1]], nice=False, zero=False)
     y_scale = alt.Scale(domain=[extent[2], extent[3]], nice=False, zero=False)
-    image = alt.Chart(pd.DataFrame({"url": [probability_image(probs)], "x": [extent[0]], "x2": [extent[1]],
-                                    "y": [extent[3]], "y2": [extent[2]]})).mark_image(
+    image = alt.Chart(pd.DataFrame({"url": [region_image(probs, kind, value_range)], "x": [extent[0]],
+                                    "x2": [extent[1]], "y": [extent[3]], "y2": [extent[2]]})).mark_image(
         aspect=False, align="left", baseline="top").encode(
-        x=alt.X("x:Q", scale=x_scale, title="x1"), x2="x2:Q",
-        y=alt.Y("y:Q", scale=y_scale, title="x2"), y2="y2:Q", url="url:N")
+        x=alt.X("x:Q", scale=x_scale, title=axis_titles[0]), x2="x2:Q",
+        y=alt.Y("y:Q", scale=y_scale, title=axis_titles[1]), y2="y2:Q", url="url:N")
     selected = points[points["split"].isin(splits)]
-    shown = sample_points(selected, max_points, by=("split", "label"))
+    shown = sample_points(selected, max_points, by=("split", "label") if kind != "regression" else ("split",))
     subtitle = (t("chart_sampled_strata", lang, shown=len(shown), total=len(selected)).split("\n")
-                if len(shown) < len(selected) else "")
-    dots = point_marks(shown, lang, alt.X("x1:Q", scale=x_scale), alt.Y("x2:Q", scale=y_scale))
-    title = alt.TitleParams(t("chart_boundary", lang), subtitle=subtitle) if subtitle else t("chart_boundary", lang)
+                if len(shown) < len(selected) else [])
+    if note:
+        subtitle = [note, *subtitle]
+    dots = point_marks(shown, lang, alt.X("x1:Q", scale=x_scale), alt.Y("x2:Q", scale=y_scale), kind, n_classes,
+                       value_range)
+    name = t({"binary": "chart_boundary", "multiclass": "chart_regions", "regression": "chart_prediction"}[kind], lang)
+    title = alt.TitleParams(name, subtitle=subtitle) if subtitle else name
     return readable(alt.layer(image, dots).properties(title=title, height=size), width=size + 56)
+
+
+def confusion_chart(matrix: pd.DataFrame, lang: str, names: list[str] | None = None) -> alt.LayerChart:
+    """The test confusion matrix (core.training.confusion: true, pred, count) as a heatmap with the counts
+    written in; rows = true class, columns = predicted; `names` label the classes (default 0..K-1)."""
+    k = int(np.sqrt(len(matrix))) if len(matrix) else 0
+    names = names or [str(i) for i in range(k)]
+    data = matrix.assign(true_name=matrix["true"].map(lambda i: names[int(i)]),
+                         pred_name=matrix["pred"].map(lambda i: names[int(i)]),
+                         hit=matrix["true"] == matrix["pred"])
+    size = min(360, 70 * max(k, 2))
+    base = alt.Chart(data).encode(
+        x=alt.X("pred_name:N", title=t("cm_pred", lang), sort=names, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("true_name:N", title=t("cm_true", lang), sort=names),
+        tooltip=[alt.Tooltip("true_name:N", title=t("cm_true", lang)),
+                 alt.Tooltip("pred_name:N", title=t("cm_pred", lang)),
+                 alt.Tooltip("count:Q", title=t("cm_count", lang))])
+    cells = base.mark_rect(stroke="white").encode(
+        color=alt.Color("count:Q", title=t("cm_count", lang), scale=alt.Scale(scheme="blues"), legend=None))
+    top = max(1, int(data["count"].max())) if len(data) else 1
+    text = base.mark_text(fontSize=16, fontWeight="bold").encode(
+        text="count:Q", color=alt.condition(alt.datum.count > top / 2, alt.value("white"), alt.value("#222")))
+    return readable(alt.layer(cells, text).properties(title=t("chart_confusion", lang), width=size, height=size),
+                    width=None)
+
+
+def prediction_chart(predictions: pd.DataFrame, lang: str) -> alt.LayerChart:
+    """Regression on the test set: predicted against true value (core.training's test_predictions), with the
+    diagonal a perfect model would sit on."""
+    lo = float(min(predictions["true"].min(), predictions["pred"].min())) if len(predictions) else 0.0
+    hi = float(max(predictions["true"].max(), predictions["pred"].max())) if len(predictions) else 1.0
+    scale = alt.Scale(domain=[lo, hi], nice=True)
+    dots = alt.Chart(predictions).mark_point(filled=True, size=30, opacity=0.7, color=SPLIT_COLORS["test"]).encode(
+        x=alt.X("true:Q", title=t("true_value", lang), scale=scale),
+        y=alt.Y("pred:Q", title=t("predicted", lang), scale=scale),
+        tooltip=[alt.Tooltip("true:Q", title=t("true_value", lang), format=".3f"),
+                 alt.Tooltip("pred:Q", title=t("predicted", lang), format=".3f")])
+    diagonal = alt.Chart(pd.DataFrame({"true": [lo, hi], "pred": [lo, hi]})).mark_line(
+        color="#444", strokeDash=[4, 3]).encode(x="true:Q", y="pred:Q")
+    return readable(alt.layer(diagonal, dots).properties(title=t("reg_scatter", lang), height=360))
+
+
+def step_curves_chart(steps: pd.DataFrame, lang: str, best_step: int | None, metric: str) -> alt.LayerChart:
+    """Evaluation by steps (eval_steps > 0, the book's RunnerV3): train loss (mean over the steps since the
+    last evaluation) and dev loss, or dev score, against the optimizer step; the best model's step as a rule."""
+    if metric == "loss":
+        data = pd.concat([pd.DataFrame({"step": steps["step"], "split": t(split, lang),
+                                        "value": steps[f"{split}_loss"]}) for split in ("train", "dev")],
+                         ignore_index=True)
+        splits = [t("train", lang), t("dev", lang)]
+    else:
+        data = pd.DataFrame({"step": steps["step"], "split": t("dev", lang), "value": steps["dev_acc"]})
+        splits = [t("dev", lang)]
+    name = t(metric, lang)
+    colours = [SPLIT_COLORS["train"], SPLIT_COLORS["dev"]][-len(splits):]
+    inside = alt.Legend(orient="top-right" if metric == "loss" else "bottom-right", direction="vertical",
+                        fillColor="rgba(255,255,255,0.85)", padding=4, labelLimit=0)
+    line = alt.Chart(data).mark_line(strokeWidth=2, point=True).encode(
+        x=alt.X("step:Q", title=t("step", lang), axis=alt.Axis(format="d")),
+        y=alt.Y("value:Q", title=name, scale=alt.Scale(zero=False)),
+        color=alt.Color("split:N", title=t("split", lang), legend=inside,
+                        scale=alt.Scale(domain=splits, range=colours)),
+        tooltip=[alt.Tooltip("step:Q", title=t("step", lang)), alt.Tooltip("split:N", title=t("split", lang)),
+                 alt.Tooltip("value:Q", title=name, format=".4f")])
+    layers = [line]
+    if best_step is not None:
+        rule = alt.Chart(pd.DataFrame({"step": [best_step], "what": [t("best_step_rule", lang)]}))
+        layers.append(rule.mark_rule(color="#444", strokeDash=[2, 2]).encode(
+            x="step:Q", tooltip=[alt.Tooltip("what:N", title=" "), alt.Tooltip("step:Q", title=t("step", lang))]))
+    every = int(steps["step"].diff().mode().iloc[0]) if len(steps) > 1 else int(steps["step"].iloc[0])
+    title = t("chart_loss_steps", lang, n=every) if metric == "loss" else t("chart_acc_steps", lang)
+    return readable(alt.layer(*layers).properties(title=title, width="container", height=220))
 
 
 def log_floor(values: pd.Series | np.ndarray) -> float:
