@@ -47,6 +47,7 @@ def lesson_runs() -> dict[str, list[RunConfig]]:
             config_of(key) for _, key in compare_keys(init, list(DEFAULT_COMPARE), COMPARE_EPOCHS))])),
         "vanishing": list(remedy_configs(vanishing, remedies).values()),
         "dead_relu": [dead_relu.replace(activation=act) for act in DEAD_RELU_ACTS],
+        "iris": [preset_config(PAGE_PRESETS["iris"])],
     }
 
 
