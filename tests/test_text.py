@@ -33,6 +33,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "group_{}": GROUPS,
     "param_{}": PARAM_WORDS,
     "preset_{}": PRESET_CHOICES,
+    "task_{}": ("binary", "multiclass", "regression"),      # core.tasks kinds
+    "plane_{}": ("pca", "features"),                        # ui.results.plane_picker
 }
 
 

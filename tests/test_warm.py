@@ -15,11 +15,12 @@ from ui.warm import lesson_runs, warm_run
 
 def test_every_lesson_page_is_warmed_on_its_textbook_setting():
     runs = lesson_runs()
-    assert list(runs) == ["", "init", "vanishing", "dead_relu"]
+    assert list(runs) == ["", "init", "vanishing", "dead_relu", "iris"]
     assert [c.epochs for c in runs["vanishing"]] == [3000] * 6            # baseline + five remedies
     assert {c.activation for c in runs["dead_relu"]} == {"relu", "leaky_relu", "elu"}
     assert all(c.bias_init == -8.0 for c in runs["dead_relu"])
     assert runs[""] == [preset("book_251")]
+    assert runs["iris"] == [preset("book_iris")]
     keys = [config_key(c) for configs in runs.values() for c in configs]
     assert len(keys) == len(set(keys))                                       # nothing trained twice
 
