@@ -11,6 +11,8 @@ import streamlit as st
 
 from core import manual_checks as budgets
 from core.config import FIELD_BY_NAME
+from core.data import task_of
+from core.tasks import BINARY, MULTICLASS
 from ui import manual_runs as runs
 from ui import state
 from ui.i18n import choice_label, list_text, t
@@ -21,10 +23,15 @@ lang = state.lang()
 sidebar_config = state.config()
 config, ignored = budgets.manual_config(sidebar_config)
 key = runs.config_key(config)
+task = task_of(config)                 # two classes, K classes or regression: the output layer and the loss
 
 st.title(t("page_manual", lang))
 st.markdown(t("manual_intro", lang))
 state.show_url_warnings()
+if task.kind == MULTICLASS:
+    st.info(t("manual_task_multiclass", lang, k=task.n_classes), icon=":material/category:")
+elif task.kind != BINARY:
+    st.info(t("manual_task_regression", lang), icon=":material/show_chart:")
 with st.expander(t("manual_explain_title", lang)):
     st.markdown(t("manual_explain", lang))
 st.button(t("manual_reset", lang), key="manual_reset", on_click=state.reset_page, args=(PRESET,))
@@ -33,8 +40,10 @@ if sidebar_config.batch_norm:
 if ignored:
     fields = list_text((FIELD_BY_NAME[name].label(lang) for name in ignored), lang)
     st.info(t("manual_ignored", lang, lr=f"{config.lr:g}", fields=fields), icon=":material/info:")
-fused = st.checkbox(t("manual_fused", lang), key="p_fused", help=t("manual_fused_help", lang),
-                    bind="query-params")
+fused = False                          # K classes and regression: one loss op on the logits, nothing to fuse
+if task.kind == BINARY:
+    fused = st.checkbox(t("manual_fused", lang), key="p_fused", help=t("manual_fused_help", lang),
+                        bind="query-params")
 state.report_page_params()
 
 from ui.charts import manual as charts  # noqa: E402  (pandas/altair once the page's header is drawn)
@@ -74,7 +83,7 @@ if clicked_or_done(budgets.fd_is_cheap(config), "manual_fd_run", t("manual_fd_bu
     st.dataframe(charts.fd_table(fd, lang, kinks=config.activation in ("relu", "leaky_relu")), hide_index=True)
     status = charts.fd_status(fd)
     st.caption(t("manual_fd_legend", lang, tol=charts.FD_TOL))
-    if "mismatch" in status and not fused:
+    if "mismatch" in status and task.kind == BINARY and not fused:
         st.warning(t("manual_fd_mismatch", lang), icon=":material/warning:")
 
 # ---------------------------------------------------------------- 3 training curves overlaid
@@ -100,6 +109,8 @@ rows = budgets.timing_rows(config)
 clock = t("manual_time_clock_thread" if budgets.timing_clock() == "thread" else "manual_time_clock_wall", lang)
 st.caption(t("manual_time_caption", lang, rows=rows, activation=choice_label("activation", config.activation, lang),
              warmup=budgets.TIMING_WARMUP, repeats=budgets.TIMING_REPEATS, steps=budgets.TIMING_STEPS, clock=clock))
+if task.kind != BINARY:
+    st.caption(t("manual_time_binary", lang))
 timing_key = f"time|{runs.timing_key(config)}"
 timing = run_button(timing_key, t("manual_time_button", lang), "manual_time_run", always_show=True, remember=True)
 samples = runs.last_step_times(config) if timing else None
@@ -118,7 +129,7 @@ if samples is not None:
 # ---------------------------------------------------------------- 5 the code, side by side
 st.header(t("manual_sec_code", lang))
 st.caption(t("manual_code_caption", lang))
-by_hand, by_autograd = runs.code_pair(config.activation, fused)
+by_hand, by_autograd = runs.code_pair(config.activation, fused, task.kind)
 left, right = st.columns(2)
 left.subheader(t("manual_code_manual", lang, n=runs.code_lines(by_hand)))
 left.code(by_hand, language="python", line_numbers=True)

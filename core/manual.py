@@ -10,10 +10,17 @@ next to its ``forward`` (in the style of karpathy/micrograd, but on whole tensor
 Shapes: N rows, a layer maps [N, in] -> [N, out]; weights are [out, in] like ``nn.Linear``,
 so a layer computes X W^T + b. Names are those of ``core.models.MLP``: fc1 .. fcK.
 
-The network is 2 -> hidden ... -> 1: fc layers with a hidden activation in between, then a
-sigmoid output unit y_hat and the mean binary cross-entropy (BCE) loss, as in the book. Its inputs
-are the points (x1, x2), or the input features a config chooses (RunConfig.features: x1², x1 x2, ...),
-computed once before training (``network_inputs``): fc1 then has one column per feature. Only
+The network is 2 -> hidden ... -> outputs: fc layers with a hidden activation in between, then the
+output layer and the loss of the task the data asks for (core.tasks, ``core.data.task_of``):
+
+- two classes (the book's 4.3): one sigmoid output unit y_hat and the mean binary cross-entropy (BCE);
+- K classes (the book's 4.5): K output units, softmax and the mean cross-entropy, whose gradient with
+  respect to the logits is dL/dz = (softmax(z) - onehot(y)) / N (SoftmaxCrossEntropy);
+- regression: one linear output unit and the mean squared error, dL/dz = 2 (z - y) / N (MSELoss).
+
+Its inputs are the points (x1, x2), the columns of the table (Iris: 4), or the input features a config
+chooses (RunConfig.features: x1², x1 x2, ...), computed once before training (``network_inputs``): fc1
+then has one column per feature. Only
 the data loss is differentiated here: L1, weight decay, clipping, mini-batches, batch norm and
 the other optimizers of ``RunConfig`` are left to ``core.training``; training here is plain
 full-batch gradient descent with ``config.lr``.
@@ -33,9 +40,9 @@ import torch
 
 from . import choices
 from .config import RunConfig
-from .data import make_splits
+from .data import make_splits, task_of
 from .models import MLP, build_model
-from .probes import data_loss
+from .tasks import BINARY, BINARY_TASK, MULTICLASS, Task
 
 Tensor = torch.Tensor
 
@@ -198,6 +205,50 @@ class SigmoidBCE:
         return (self.y_hat - self.y) / self.y.shape[0]                              # dL/dz, [N, 1]
 
 
+class SoftmaxCrossEntropy:
+    """Softmax over K logits z [N, K] and the mean cross-entropy against class indices y [N, 1] (F.cross_entropy).
+
+    p_nk = exp(z_nk) / sum_j exp(z_nj),   L = -1/N sum_n log p_n,y_n
+    dL/dz_nk = (p_nk - [k = y_n]) / N,    i.e. dL/dz = (softmax(z) - onehot(y)) / N
+
+    The same simplification as SigmoidBCE (softmax with K = 2 is the sigmoid of z1 - z0). log p is computed
+    as z - max(z) - log sum exp(z - max(z)), so no exp overflows and no probability is rounded to 0 first.
+    """
+
+    def forward(self, z: Tensor, y: Tensor) -> Tensor:
+        shifted = z - z.max(dim=1, keepdim=True).values            # the largest logit of each row becomes 0
+        log_p = shifted - torch.log(torch.exp(shifted).sum(dim=1, keepdim=True))
+        self.p = torch.exp(log_p)                                   # softmax(z), [N, K]
+        self.onehot = torch.zeros_like(z)
+        self.onehot[torch.arange(len(y)), y.view(-1).long()] = 1.0  # row n: 1 in column y_n
+        return -(self.onehot * log_p).sum(dim=1).mean()
+
+    def backward(self) -> Tensor:
+        return (self.p - self.onehot) / self.p.shape[0]             # dL/dz, [N, K]
+
+
+class MSELoss:
+    """Mean squared error of one linear output z [N, 1] against targets y [N, 1] (F.mse_loss).
+
+    L = 1/N sum_n (z_n - y_n)^2,   dL/dz_n = 2 (z_n - y_n) / N
+    """
+
+    def forward(self, z: Tensor, y: Tensor) -> Tensor:
+        self.error = z - y
+        return (self.error * self.error).mean()
+
+    def backward(self) -> Tensor:
+        return 2 * self.error / self.error.shape[0]                 # dL/dz, [N, 1]
+
+
+def make_criterion(task: Task, fused: bool = False):
+    """The loss op of a task: BCELoss (after an output Sigmoid; SigmoidBCE when fused) for two classes,
+    SoftmaxCrossEntropy for K classes, MSELoss for regression (the last two always take the logits)."""
+    if task.kind == BINARY:
+        return SigmoidBCE() if fused else BCELoss()
+    return SoftmaxCrossEntropy() if task.kind == MULTICLASS else MSELoss()
+
+
 def gradient_descent_step(params_and_grads: Iterable[tuple[Tensor, Tensor]], lr: float) -> None:
     """Plain gradient descent, in place: theta <- theta - lr * dL/dtheta."""
     for param, grad in params_and_grads:
@@ -210,32 +261,37 @@ class ManualMLP:
 
     Usage (one training step)::
 
-        net = ManualMLP.from_model(build_model(config), dtype=torch.float64)
-        loss = net.loss(X, y)      # forward: X [N, in] -> y_hat [N, 1] -> mean BCE (a 0-dim tensor)
+        net = ManualMLP.from_model(build_model(config), dtype=torch.float64, task=task_of(config))
+        loss = net.loss(X, y)      # forward: X [N, in] -> outputs -> the task's mean loss (a 0-dim tensor)
         net.backward()             # fills every layer's grad_weight / grad_bias
         net.step(lr)               # theta <- theta - lr * grad
 
-    fused=False (default) backpropagates as the book does: BCELoss -> dL/dy_hat -> output
-    Sigmoid -> dL/dz. fused=True uses SigmoidBCE (dL/dz = (y_hat - y) / N directly); the two
-    agree to rounding unless an output saturates (see BCELoss).
+    Two classes (the default task): fused=False backpropagates as the book does: BCELoss -> dL/dy_hat ->
+    output Sigmoid -> dL/dz. fused=True uses SigmoidBCE (dL/dz = (y_hat - y) / N directly); the two
+    agree to rounding unless an output saturates (see BCELoss). K classes and regression have one loss op
+    on the logits (SoftmaxCrossEntropy, MSELoss); `fused` changes nothing for them.
     """
 
     def __init__(self, weights: Sequence[tuple[Tensor, Tensor]], activation: str = "sigmoid",
-                 leaky_slope: float = 0.01, fused: bool = False):
+                 leaky_slope: float = 0.01, fused: bool = False, task: Task = BINARY_TASK):
         """weights: (W [out, in], b [out]) of fc1 .. fcK, used as they are (not copied)."""
         if not weights:
             raise ValueError("need at least one (weight, bias) pair")
-        self.activation, self.fused = activation, fused
+        if weights[-1][1].shape[0] != task.n_outputs:
+            raise ValueError(f"a {task.kind} task needs {task.n_outputs} output units, "
+                             f"the last layer has {weights[-1][1].shape[0]}")
+        self.activation, self.fused, self.task = activation, fused, task
         self.linears = [Linear(w, b) for w, b in weights]
         self.hidden_acts = [make_activation(activation, leaky_slope) for _ in weights[:-1]]
         self.output = Sigmoid()
-        self.criterion = SigmoidBCE() if fused else BCELoss()
+        self.criterion = make_criterion(task, fused)
+        self.two_step = task.kind == BINARY and not fused     # the book's BCELoss on y_hat, then the Sigmoid
 
     # -- construction -----------------------------------------------------------------------
     @classmethod
     def from_state_dict(cls, state_dict: Mapping[str, Tensor], activation: str = "sigmoid",
                         leaky_slope: float = 0.01, dtype: torch.dtype | None = None,
-                        fused: bool = False) -> ManualMLP:
+                        fused: bool = False, task: Task = BINARY_TASK) -> ManualMLP:
         """A ManualMLP holding copies of fc1.weight, fc1.bias, ... (cast to `dtype` if given)."""
         if any(key.startswith("bn") for key in state_dict):
             raise ValueError("batch norm is not part of the hand-written network")
@@ -245,14 +301,15 @@ class ManualMLP:
             weights.append(tuple(t.detach().to(dtype or t.dtype).clone() for t in (w, b)))
         if 2 * len(weights) != len(state_dict):
             raise ValueError(f"expected only fc1..fc{len(weights)} weights and biases, got {list(state_dict)}")
-        return cls(weights, activation, leaky_slope, fused)
+        return cls(weights, activation, leaky_slope, fused, task)
 
     @classmethod
-    def from_model(cls, model: MLP, dtype: torch.dtype | None = None, fused: bool = False) -> ManualMLP:
+    def from_model(cls, model: MLP, dtype: torch.dtype | None = None, fused: bool = False,
+                   task: Task = BINARY_TASK) -> ManualMLP:
         """A ManualMLP with copies of an MLP's parameters (cast to `dtype` if given), its activation and slope."""
         if model.batch_norm:
             raise ValueError("batch norm is not part of the hand-written network")
-        return cls.from_state_dict(model.state_dict(), model.activation, model.leaky_slope, dtype, fused)
+        return cls.from_state_dict(model.state_dict(), model.activation, model.leaky_slope, dtype, fused, task)
 
     # -- forward / backward -----------------------------------------------------------------
     def hidden_ops(self) -> list:
@@ -263,27 +320,32 @@ class ManualMLP:
         return [*ops, self.linears[-1]]
 
     def logits(self, X: Tensor) -> Tensor:
-        """Logits z [N, 1] (before the output sigmoid) for inputs X [N, in] (network_inputs: the points by default)."""
+        """Logits z [N, outputs] (before the output sigmoid or softmax) for inputs X [N, in] (network_inputs)."""
         out = X
         for op in self.hidden_ops():
             out = op.forward(out)
         return out
 
     def forward(self, X: Tensor) -> Tensor:
-        """Probabilities y_hat = sigmoid(z) [N, 1] for inputs X [N, in]."""
-        return self.output.forward(self.logits(X))
+        """What the network says for inputs X [N, in]: y_hat = sigmoid(z) [N, 1] for two classes, the class
+        probabilities softmax(z) [N, K] for K classes, the prediction z [N, 1] for regression."""
+        if self.task.kind == BINARY:
+            return self.output.forward(self.logits(X))
+        if self.task.kind == MULTICLASS:
+            return torch.softmax(self.logits(X), dim=1)
+        return self.logits(X)
 
     def loss(self, X: Tensor, y: Tensor) -> Tensor:
-        """Forward pass and mean BCE against labels y [N, 1] (a 0-dim tensor); call backward() next."""
-        if self.fused:
-            return self.criterion.forward(self.logits(X), y)
-        return self.criterion.forward(self.forward(X), y)
+        """Forward pass and the task's mean loss against labels y [N, 1] (a 0-dim tensor); call backward() next."""
+        if self.two_step:
+            return self.criterion.forward(self.forward(X), y)
+        return self.criterion.forward(self.logits(X), y)
 
     def backward(self) -> None:
         """Backpropagate the last loss(): the chain rule from the loss back to fc1."""
-        delta = self.criterion.backward()          # dL/dy_hat, or dL/dz when fused
-        if not self.fused:
-            delta = self.output.backward(delta)    # dL/dz
+        delta = self.criterion.backward()          # dL/dz (dL/dy_hat in the book's two-step path)
+        if self.two_step:
+            delta = self.output.backward(delta)    # dL/dz = dL/dy_hat * y_hat (1 - y_hat)
         for op in reversed(self.hidden_ops()):
             delta = op.backward(delta)             # dL/d(input of op)
 
@@ -316,14 +378,16 @@ def require_no_batch_norm(config: RunConfig) -> None:
 
 
 def training_set(config: RunConfig, dtype: torch.dtype) -> tuple[Tensor, Tensor]:
-    """The config's training rows as (X [N, 2], y [N, 1]) in `dtype`: the points, as core.models.MLP takes them."""
+    """The config's training rows as (X [N, 2], y [N, 1]) in `dtype`: the points (Iris: X [N, 4]), as
+    core.models.MLP takes them; y holds 0/1, the class index or the target (core.tasks)."""
     data = make_splits(config)
     return data.X_train.to(dtype), data.y_train.to(dtype)
 
 
 def network_inputs(config: RunConfig, X: Tensor) -> Tensor:
     """What the hand-written network's fc1 gets: the config's input features of the points X [N, 2], as
-    [N, len(features)] (X itself for the default x1, x2). MLP computes the same inside its forward."""
+    [N, len(features)] (X itself for the default x1, x2, and for a table such as Iris). MLP computes the same
+    inside its forward."""
     return choices.expand_features(torch, X, config.features)
 
 
@@ -331,14 +395,15 @@ def train_manual(config: RunConfig, epochs: int | None = None, dtype: torch.dtyp
                  fused: bool = False) -> pd.DataFrame:
     """Full-batch gradient descent with hand-written backprop from the config's initial weights.
 
-    Returns columns epoch, train_loss: the mean BCE on the training set with the parameters
-    before that epoch's step (as in core.train's history). `epochs` defaults to config.epochs;
-    learning rate config.lr; the other optimizer settings are ignored. fused: see ManualMLP.
+    Returns columns epoch, train_loss: the task's mean loss (BCE, softmax cross-entropy or MSE) on the
+    training set with the parameters before that epoch's step (as in core.train's history). `epochs`
+    defaults to config.epochs; learning rate config.lr; the other optimizer settings (mini-batches
+    included: every step here sees the whole training set) are ignored. fused: see ManualMLP.
     """
     require_no_batch_norm(config)
     X, y = training_set(config, dtype)
     X = network_inputs(config, X)               # the features, computed once
-    net = ManualMLP.from_model(build_model(config), dtype, fused)
+    net = ManualMLP.from_model(build_model(config), dtype, fused, task_of(config))
     epochs = config.epochs if epochs is None else epochs
     losses = torch.empty(epochs, dtype=dtype)
     for epoch in range(epochs):
@@ -355,12 +420,13 @@ def train_autograd(config: RunConfig, epochs: int | None = None, dtype: torch.dt
     """
     require_no_batch_norm(config)
     X, y = training_set(config, dtype)
+    loss_fn = task_of(config).loss      # binary_cross_entropy_with_logits, cross_entropy or mse_loss (core.tasks)
     model = build_model(config).to(dtype)
     optimizer = torch.optim.SGD(model.parameters(), lr=config.lr)
     epochs = config.epochs if epochs is None else epochs
     losses = torch.empty(epochs, dtype=dtype)
     for epoch in range(epochs):
-        loss = data_loss(model(X), y)
+        loss = loss_fn(model(X), y)
         losses[epoch] = loss.detach()
         optimizer.zero_grad()
         loss.backward()

@@ -20,9 +20,11 @@ import torch
 
 from .config import FIELD_BY_NAME, RunConfig
 from .config import n_params as layer_params
+from .data import task_of
 from .manual import ManualMLP, network_inputs, require_no_batch_norm, train_autograd, train_manual, training_set
 from .models import MLP, build_model
 from .probes import data_loss, split_name
+from .tasks import BINARY, BINARY_TASK, Task
 
 Tensor = torch.Tensor
 
@@ -32,15 +34,19 @@ def _shape(t: Tensor) -> str:
     return "×".join(map(str, t.shape))
 
 
-def autograd_gradients(model: MLP, X: Tensor, y: Tensor) -> dict[str, Tensor]:
-    """dL/dtheta of the mean BCE data loss by torch.autograd, keyed "fc1.weight", ..."""
+def autograd_gradients(model: MLP, X: Tensor, y: Tensor, task: Task = BINARY_TASK) -> dict[str, Tensor]:
+    """dL/dtheta of the task's mean data loss (BCE, softmax cross-entropy, MSE) by torch.autograd, keyed
+    "fc1.weight", ..."""
     names, params = zip(*model.named_parameters())
-    grads = torch.autograd.grad(data_loss(model(X), y), params)
+    grads = torch.autograd.grad(task.loss(model(X), y), params)
     return dict(zip(names, grads))
 
 
 def _saturated_rows(net: ManualMLP, X: Tensor) -> int:
-    """How many rows' output y_hat rounds to exactly 0 or 1 (where the book's BCELoss path gives 0 gradient)."""
+    """How many rows' output y_hat rounds to exactly 0 or 1 (where the book's BCELoss path gives 0 gradient);
+    0 for K classes and regression, whose loss ops take the logits and have no such rows."""
+    if net.task.kind != BINARY:
+        return 0
     y_hat = net.forward(X)
     return int(((y_hat == 0) | (y_hat == 1)).sum())
 
@@ -48,25 +54,29 @@ def _saturated_rows(net: ManualMLP, X: Tensor) -> int:
 def compare_gradients(config: RunConfig, dtype: torch.dtype = torch.float64, fused: bool = False) -> pd.DataFrame:
     """Hand-written vs autograd gradients of the training loss at the config's initial weights.
 
+    The loss is the task's (core.data.task_of(config)): mean BCE for two classes, softmax cross-entropy
+    for K classes, mean squared error for regression; every step sees the whole training set.
+
     One row per parameter (fc1.weight, fc1.bias, ...). Columns: layer, param, shape,
     manual_grad_l2, autograd_grad_l2 (L2 norms), max_abs_diff (largest |entry difference|),
     rel_diff (max_abs_diff / largest |autograd entry|, 0 if that is 0), loss_manual,
-    loss_autograd (the mean BCE each computed), saturated_rows (training rows whose y_hat is
+    loss_autograd (the mean loss each computed), saturated_rows (training rows whose y_hat is
     exactly 0 or 1; with fused=False their gradient is 0 by hand but not in autograd, so the
-    two differ, see BCELoss). Computed in `dtype` (float64 by default).
+    two differ, see BCELoss; always 0 for K classes and regression). Computed in `dtype` (float64 by default).
     """
     require_no_batch_norm(config)
+    task = task_of(config)
     X, y = training_set(config, dtype)
     inputs = network_inputs(config, X)          # by hand: the features, computed once; autograd's MLP takes X
     model = build_model(config).to(dtype)
-    net = ManualMLP.from_model(model, fused=fused)
+    net = ManualMLP.from_model(model, fused=fused, task=task)
     loss_manual = float(net.loss(inputs, y))
     net.backward()
     manual = net.gradients()
     saturated = _saturated_rows(net, inputs)
-    auto = autograd_gradients(model, X, y)
+    auto = autograd_gradients(model, X, y, task)
     with torch.no_grad():
-        loss_auto = float(data_loss(model(X), y))
+        loss_auto = float(task.loss(model(X), y))
     rows = []
     for name, g_auto in auto.items():
         g_man = manual[name]
@@ -128,7 +138,7 @@ def finite_difference_check(config: RunConfig, eps: float = 1e-6, dtype: torch.d
     require_no_batch_norm(config)
     X, y = training_set(config, dtype)
     X = network_inputs(config, X)               # the input features, computed once
-    net = ManualMLP.from_model(build_model(config), dtype, fused)
+    net = ManualMLP.from_model(build_model(config), dtype, fused, task_of(config))
     loss = float(net.loss(X, y))
     net.backward()
     grads = {name: g.clone() for name, g in net.gradients().items()}
@@ -344,7 +354,7 @@ def time_per_step(hidden_sizes_list: Sequence[Sequence[int]], n_rows: int = 640,
 # --------------------------------------------------------------------------- the page's budgets
 # settings of the sidebar that the hand-written side does not implement (it is plain full-batch GD)
 IGNORED_FIELDS = ("batch_norm", "optimizer", "momentum", "nesterov", "beta1", "beta2", "batch_size",
-                  "weight_decay", "l1", "clip_norm")
+                  "weight_decay", "l1", "clip_norm", "eval_steps")
 OVERLAY_EPOCHS = 500        # at most this many epochs in the training-curve overlay
 # work = multiply-adds of forward passes over the training set (passes x train rows x parameters);
 # measured here: the overlay takes ~0.2 s + work / 2e9 s, the finite differences ~work / 4e9 s
@@ -365,8 +375,9 @@ def manual_config(config: RunConfig) -> tuple[RunConfig, list[str]]:
     """(the config the comparison runs, names of sidebar fields it ignores because they differ from the default).
 
     Both sides train with plain full-batch gradient descent at config.lr on the data loss only, so
-    optimizer, momentum, mini-batches, L1/L2 penalties and clipping play no part; batch norm is
-    switched off (the hand-written network has none).
+    optimizer, momentum, mini-batches (book_iris' batch_size 16), L1/L2 penalties and clipping play no
+    part, nor does eval_steps (nothing is evaluated on the dev set here); batch norm is switched off (the
+    hand-written network has none).
     """
     ignored = [name for name in IGNORED_FIELDS if getattr(config, name) != FIELD_BY_NAME[name].default]
     return (config.replace(batch_norm=False) if config.batch_norm else config), ignored

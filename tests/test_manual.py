@@ -1,16 +1,21 @@
+import math
+
 import pytest
 import torch
 
 from core import RunConfig, manual_checks, train
 from core.config import ACTIVATIONS as SPEC_ACTIVATIONS
-from core.data import make_splits
+from core.config import preset
+from core.data import make_splits, task_of
 from core.manual import (
     ACTIVATIONS,
     BCELoss,
     Linear,
     ManualMLP,
+    MSELoss,
     Sigmoid,
     SigmoidBCE,
+    SoftmaxCrossEntropy,
     make_activation,
     train_autograd,
     train_manual,
@@ -25,6 +30,7 @@ from core.manual_checks import (
     time_per_step,
 )
 from core.models import build_model
+from core.tasks import MULTICLASS, REGRESSION, Task
 
 F64 = torch.float64
 DEPTHS = [(5,), (5, 3), (4, 4, 4), (3, 3, 3, 3)]
@@ -263,3 +269,102 @@ def test_summaries_leave_out_the_warm_up_and_bracket_their_medians():
     slow.loc[slow["phase"] == "warmup", "seconds_per_step"] = 1e6
     assert summarize_step_times(slow).equals(summary) and step_time_ratios(slow).equals(ratios)
     assert summarize_step_times(timed).equals(summary)
+
+
+# ----------------------------------------------------------------------------- K classes and regression
+# the hand-written backprop of every task the app has: softmax + cross-entropy (K outputs) and MSE (one linear output)
+SPIRAL_3 = RunConfig(dataset="spiral", n_classes=3)
+IRIS = manual_checks.manual_config(preset("book_iris"))[0]      # full batch: batch_size 16 and eval_steps 50 unused
+REG_PLANE = RunConfig(dataset="reg_plane")
+TASK_CONFIGS = {"spiral_3": SPIRAL_3, "book_iris": IRIS, "reg_plane": REG_PLANE}
+
+
+def test_softmax_cross_entropy_op_is_f_cross_entropy_and_its_backward_is_p_minus_onehot_over_n():
+    z = _randn(8, 4)
+    y = torch.tensor([0, 3, 1, 2, 2, 0, 3, 1], dtype=F64).view(-1, 1)      # class indices as float [N, 1]
+    op = SoftmaxCrossEntropy()
+    zg = z.clone().requires_grad_()
+    expected = torch.nn.functional.cross_entropy(zg, y.view(-1).long())
+    assert torch.allclose(op.forward(z, y), expected, rtol=1e-14, atol=0)
+    delta = op.backward()
+    assert torch.allclose(delta, torch.autograd.grad(expected, zg)[0], rtol=0, atol=1e-16)
+    onehot = torch.nn.functional.one_hot(y.view(-1).long(), 4).to(F64)
+    assert torch.allclose(delta, (torch.softmax(z, dim=1) - onehot) / 8, rtol=0, atol=1e-16)
+    # huge logits: no overflow, the loss of a confidently wrong row is its logit gap, the gradient stays exact
+    big = torch.tensor([[1000.0, 0.0, -1000.0]], dtype=F64)
+    loss = op.forward(big, torch.tensor([[2.0]], dtype=F64))
+    assert float(loss) == 2000.0
+    assert torch.equal(op.backward(), torch.tensor([[1.0, 0.0, -1.0]], dtype=F64))
+
+
+def test_mse_op_is_f_mse_loss_and_its_backward_is_two_errors_over_n():
+    z, y = _randn(9, 1), _randn(9, 1, seed=1)
+    op = MSELoss()
+    zg = z.clone().requires_grad_()
+    expected = torch.nn.functional.mse_loss(zg, y)
+    assert torch.allclose(op.forward(z, y), expected, rtol=1e-14, atol=0)
+    delta = op.backward()
+    assert torch.equal(delta, 2 * (z - y) / 9)
+    assert torch.allclose(delta, torch.autograd.grad(expected, zg)[0], rtol=0, atol=1e-16)
+
+
+def test_the_network_takes_its_output_layer_from_the_task():
+    for config, kind, outputs in ((SPIRAL_3, MULTICLASS, 3), (IRIS, MULTICLASS, 3), (REG_PLANE, REGRESSION, 1)):
+        task = task_of(config)
+        assert task.kind == kind and task.n_outputs == outputs
+        model = build_model(config)
+        net = ManualMLP.from_model(model, dtype=F64, task=task)
+        X = make_splits(config).X_train.double()
+        with torch.no_grad():
+            logits = model.double()(X)
+        assert net.linears[0].weight.shape[1] == config.n_inputs            # Iris: 4 inputs
+        assert torch.allclose(net.logits(X), logits, rtol=0, atol=1e-15)
+        expected = torch.softmax(logits, dim=1) if kind == MULTICLASS else logits
+        assert torch.allclose(net.forward(X), expected, rtol=0, atol=1e-15)
+    with pytest.raises(ValueError, match="3 output units"):
+        ManualMLP.from_model(build_model(RunConfig()), task=Task(MULTICLASS, 3))
+
+
+@pytest.mark.parametrize("name", sorted(TASK_CONFIGS))
+def test_softmax_and_mse_gradients_equal_autograd(name):
+    config = TASK_CONFIGS[name]
+    table = compare_gradients(config, dtype=F64)
+    sizes = config.layer_sizes                                   # (2, 5, 3), (4, 6, 3), (2, 5, 1)
+    assert list(table["shape"]) == [f"{sizes[1]}×{sizes[0]}", f"{sizes[1]}", f"{sizes[2]}×{sizes[1]}", f"{sizes[2]}"]
+    assert table["max_abs_diff"].max() < 1e-12 and table["rel_diff"].max() < 1e-12
+    assert (table["autograd_grad_l2"] > 0).all()
+    assert abs(table["loss_manual"][0] - table["loss_autograd"][0]) < 1e-12
+    assert (table["saturated_rows"] == 0).all()
+    # the loss is the task's: K classes start near log K (small weights: Iris 1.0987 vs log 3 = 1.0986)
+    if name == "book_iris":
+        assert abs(table["loss_autograd"][0] - math.log(3)) < 1e-3
+    # `fused` only concerns the two-class sigmoid: the same numbers with it
+    assert compare_gradients(config, dtype=F64, fused=True).equals(table)
+
+
+@pytest.mark.parametrize("name", sorted(TASK_CONFIGS))
+def test_softmax_and_mse_gradients_agree_with_finite_differences(name):
+    config = TASK_CONFIGS[name]
+    table = finite_difference_check(config, eps=1e-6, dtype=F64)
+    assert table["entries_checked"].sum() == config.n_params     # every entry (at most 25 per tensor)
+    assert (table["grad_l2"] > 1e4 * table["fd_noise_l2"]).all()  # gradients far above the differences' noise
+    # Iris' fc1 bias gradient is small (6e-5): its rel_error is ~2e-6, ||g - g_fd|| within the noise
+    assert table["rel_error"].max() < 1e-5 and table["max_abs_diff"].max() < 1e-9
+    diff_l2 = table["rel_error"] * (table["grad_l2"] + table["fd_grad_l2"])
+    assert ((table["rel_error"] < 1e-6) | (diff_l2 <= 10 * table["fd_noise_l2"])).all()
+
+
+@pytest.mark.parametrize("name", sorted(TASK_CONFIGS))
+def test_softmax_and_mse_training_curves_are_identical(name):
+    curves = compare_training(TASK_CONFIGS[name], epochs=50, dtype=F64)
+    wide = curves.pivot(index="epoch", columns="implementation", values="train_loss")
+    assert len(wide) == 50 and (wide["manual"] - wide["autograd"]).abs().max() < 1e-12
+    assert wide["manual"].iloc[-1] < wide["manual"].iloc[0]
+
+
+@pytest.mark.parametrize("name", ["spiral_3", "reg_plane"])
+def test_softmax_and_mse_training_matches_core_train_history(name):
+    config = TASK_CONFIGS[name].replace(epochs=60)
+    history = train(config).history
+    manual = train_manual(config, dtype=torch.float32)
+    assert (manual["train_loss"] - history["train_loss"]).abs().max() < 1e-5

@@ -12,6 +12,7 @@ from core.manual_checks import compare_gradients, compare_training, finite_diffe
 from tests.apptest import metrics, open_app
 from ui import manual_runs
 from ui.charts import manual as charts
+from ui.i18n import t
 
 PAGE = "app_pages/manual.py"
 
@@ -153,6 +154,30 @@ def test_chinese_labels():
     assert at.button(key="manual_reset").label.startswith("恢复书中的设置")
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+@pytest.mark.parametrize("params, loss_class, backward, outputs", [
+    ({"dataset": "spiral", "n_classes": "3"}, "SoftmaxCrossEntropy", "(softmax(z) − onehot(y)) / N", 3),
+    ({"dataset": "reg_plane"}, "MSELoss", "2 (z − y) / N", 1),
+])
+def test_k_classes_and_regression_are_checked_by_hand(lang, params, loss_class, backward, outputs):
+    at = page(**params, lang=lang)
+    config = at.session_state["config"]
+    assert config.dataset == params["dataset"] and config.layer_sizes == (2, 5, outputs)
+    assert any(backward in i.value for i in at.info)                   # the task and its one-line backward
+    shown = list(metrics(at).values())                                 # loss by hand, by autograd, largest diff
+    assert shown[0] == shown[1] and float(shown[2]) < 1e-10
+    assert at.success[0].value == t("manual_grads_ok", lang, tol=charts.GRAD_TOL) and not at.error
+    grads, fd = tables(at)
+    assert list(grads.iloc[:, 1]) == ["5×2", "5", f"{outputs}×5", f"{outputs}"]      # K output units, or one
+    assert grads.iloc[:, -1].str.contains(t("manual_status_ok", lang)).all()
+    assert fd.iloc[:, -1].str.contains(t("manual_status_ok", lang)).all()
+    assert shown[3] == shown[4] and float(shown[5]) < 1e-12            # training curves: final losses, largest diff
+    assert not [c for c in at.checkbox if c.key == "p_fused"]         # nothing to fuse: one loss op on the logits
+    by_hand, by_autograd = (c.value for c in at.main.get("code") if c.language == "python")
+    assert f"class {loss_class}" in by_hand and "class BCELoss" not in by_hand and "class SigmoidBCE" not in by_hand
+    assert "loss.backward()" in by_autograd and "def backward" not in by_autograd
+
+
 # ----------------------------------------------------------------------------- helpers
 def test_manual_config_and_budgets():
     config, ignored = manual_checks.manual_config(RunConfig(batch_norm=True, momentum=0.9, weight_decay=0.1))
@@ -176,6 +201,9 @@ def test_code_lines_skip_docstrings_comments_and_blanks():
     by_hand, by_autograd = manual_runs.code_pair("sigmoid")
     assert manual_runs.code_lines(by_hand) > 3 * manual_runs.code_lines(by_autograd)
     assert "class SigmoidBCE" in manual_runs.code_pair("relu", fused=True)[0]
+    softmax = manual_runs.code_pair("relu", task="multiclass")[0]
+    assert "class SoftmaxCrossEntropy" in softmax and "class Sigmoid:" not in softmax and "class BCELoss" not in softmax
+    assert "class MSELoss" in manual_runs.code_pair("tanh", fused=True, task="regression")[0]
 
 
 def test_fd_status_tells_kinks_noise_and_dead_units_apart():

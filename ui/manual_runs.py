@@ -118,20 +118,25 @@ def code_lines(source: str) -> int:
                if n not in skip and line.strip() and not line.strip().startswith("#"))
 
 
-def code_pair(activation: str, fused: bool = False) -> tuple[str, str]:
+def code_pair(activation: str, fused: bool = False, task: str = "binary") -> tuple[str, str]:
     """(hand-written code, autograd code) of one training run as the page compares them.
 
-    Hand-written: the ops it uses (Linear, the hidden activation, the output Sigmoid, the loss), the
-    chain-rule loop, the update and the training loop. Autograd: its training loop; nn.Linear,
-    loss.backward() and torch.optim.SGD do the rest.
+    Hand-written: the ops it uses (Linear, the hidden activation, then for two classes the output Sigmoid
+    and BCELoss or SigmoidBCE, for K classes SoftmaxCrossEntropy, for regression MSELoss: `task` is a
+    core.tasks kind), the chain-rule loop, the update and the training loop. Autograd: its training loop;
+    nn.Linear, loss.backward() and torch.optim.SGD do the rest.
     """
     from core import manual
+    from core.tasks import BINARY, MULTICLASS
 
     activation_op = type(manual.make_activation(activation))
     ops = [manual.Linear, activation_op]
-    if activation_op is not manual.Sigmoid:
-        ops.append(manual.Sigmoid)
-    ops.append(manual.SigmoidBCE if fused else manual.BCELoss)
+    if task == BINARY:
+        if activation_op is not manual.Sigmoid:
+            ops.append(manual.Sigmoid)
+        ops.append(manual.SigmoidBCE if fused else manual.BCELoss)
+    else:
+        ops.append(manual.SoftmaxCrossEntropy if task == MULTICLASS else manual.MSELoss)
     by_hand = [*ops, manual.ManualMLP.backward, manual.ManualMLP.step, manual.gradient_descent_step,
                manual.train_manual]
     return source_of(by_hand), source_of([manual.train_autograd])

@@ -40,6 +40,18 @@ STRINGS = {
         "(ŷ − y)/N，这正是自动微分所用的 `binary_cross_entropy_with_logits` —— 勾选下方的合并选项即可手工做到同样的事。"
         "在 ReLU 的折点处（净输入恰为 0），中心差分取两侧斜率的平均，而反向传播只取其中一侧，"
         "此时相对误差大是正常的。梯度消失时，差分结果会被舍入噪声淹没。"),
+    "manual_task_multiclass": (
+        "This data has {k} classes, so the output layer has {k} units, a softmax turns their logits z into "
+        "probabilities and the loss is the mean cross-entropy (the book's 4.5). By hand its backward is one line, "
+        "dL/dz = (softmax(z) − onehot(y)) / N: the K-class form of the fused sigmoid + BCE step (ŷ − y)/N.",
+        "这份数据有 {k} 个类别，因此输出层有 {k} 个神经元，用 Softmax 把净输出 z 变成概率，"
+        "损失为平均交叉熵（书中 4.5 节）。手写时它的反向计算只有一行：dL/dz = (softmax(z) − onehot(y)) / N，"
+        "即合并 Logistic 与二分类交叉熵的 (ŷ − y)/N 在 K 类时的形式。"),
+    "manual_task_regression": (
+        "This data asks for a number, not a class, so the output is one linear unit z and the loss is the mean "
+        "squared error L = Σ (z − y)² / N. By hand its backward is one line: dL/dz = 2 (z − y) / N.",
+        "这份数据要预测的是一个数值而不是类别，因此输出层是一个线性神经元 z，损失为均方误差 L = Σ (z − y)² / N。"
+        "手写时它的反向计算只有一行：dL/dz = 2 (z − y) / N。"),
     "manual_reset": ("Reset to the textbook setting (2-5-1 sigmoid, lr 0.2)",
                      "恢复书中的设置（2-5-1 Logistic，学习率 0.2）"),
     "manual_ignored": (
@@ -165,6 +177,11 @@ STRINGS = {
         "轮流用手写和自动微分各计时 {steps} 步，这样服务器负载的变化对所有网络的影响相同。图表显示 {repeats} "
         "个样本的中位数及其中间一半（从下四分位数到上四分位数：表中括号内的范围，图中的误差棒）。{clock}每次点击都会重新测量。"
         "对很小的网络，用时取决于层数（每个运算有固定开销），而不是参数个数。"),
+    "manual_time_binary": (
+        "Whatever the data, the timing uses two-class networks with these hidden layers: 2 inputs, one sigmoid "
+        "output and the BCE loss, on random points.",
+        "无论数据是什么，计时都使用带这些隐藏层的二分类网络：2 个输入、一个 Logistic 输出、二分类交叉熵损失，"
+        "数据为随机点。"),
     "manual_time_button": ("Measure (a few seconds)", "开始测量（需要几秒钟）"),
     "manual_time_clock_thread": (
         "Times are the CPU time of the thread doing the steps, so other work on this server barely changes them.",
