@@ -1,6 +1,8 @@
-"""Files from users: a CSV of 2-D points with 0/1 labels, and a saved model (state_dict .pt).
+"""Files from users: a CSV of 2-D points with labels, and a saved model (state_dict .pt).
 
-Both are untrusted. A CSV is parsed as text with strict checks, row by row. A model file must be the zip
+Both are untrusted. A CSV is parsed as text with strict checks, row by row; its labels say the task
+(read_points_csv): 2 to MAX_CLASSES distinct integers are classes (binary for two, softmax for more), any other
+numbers a regression target. A model file must be the zip
 archive torch.save writes: before torch.load reads anything, the archive's layout and every global its pickle
 names are checked, so that loading allocates no more than the file holds; it is then loaded with
 ``torch.load(..., weights_only=True)`` (no arbitrary pickle code runs), and its keys, shapes, dtypes and data
@@ -20,12 +22,15 @@ import struct
 import warnings
 import zipfile
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 import torch
 
+from . import choices
 from .config import RunConfig
 from .data import Splits, split
 from .models import build_model
+from .tasks import BINARY_TASK, MAX_CLASSES, MULTICLASS, REGRESSION, Task, infer_task
 
 MAX_ROWS = 20_000
 MAX_BYTES = 2_000_000          # a 20,000-row CSV of three numbers is well under 1 MB
@@ -88,13 +93,77 @@ def _shown(value: object, limit: int = SHOWN_CHARS) -> str:
 
 
 # --------------------------------------------------------------------------- CSV points
-def parse_points_csv(content: bytes, max_rows: int = MAX_ROWS) -> tuple[torch.Tensor, torch.Tensor]:
-    """(X float32 [N, 2], y float32 [N]) from CSV bytes: two numeric feature columns and a 0/1 label.
+MAX_LABEL = 1e6                # |label| at most this: a regression target's squared errors stay finite in float32
+
+
+@dataclass(frozen=True)
+class UploadedPoints:
+    """A CSV of points as read: X float32 [N, 2]; y float32 [N], the class index 0..K-1 (0/1 for two classes)
+    or the regression target; the task the labels ask for; and for classes the file's own label of each
+    class index, in increasing order (labels 1, 2, 3 are classes 0, 1, 2)."""
+
+    X: torch.Tensor
+    y: torch.Tensor
+    task: Task
+    labels: tuple[int, ...] = ()          # () for regression
+
+    @property
+    def renamed(self) -> bool:
+        """True when the file's labels are not already the class indices 0..K-1."""
+        return self.task.classifies and self.labels != tuple(range(len(self.labels)))
+
+    @property
+    def distinct_integers(self) -> int:
+        """How many different labels there are when every label is an integer, else 0 (why a target is one:
+        more than MAX_CLASSES integers, or fractions)."""
+        values = torch.unique(self.label_values())
+        return len(values) if bool(torch.all(values == values.round())) else 0
+
+    def class_counts(self) -> list[int]:
+        """Points of each class index (classes only)."""
+        return torch.bincount(self.y.long(), minlength=len(self.labels)).tolist()
+
+    def label_values(self) -> torch.Tensor:
+        """Each point's label as the file wrote it: the class's own label, or the target (float64 [N])."""
+        if not self.task.classifies:
+            return self.y.double()
+        return torch.tensor(self.labels, dtype=torch.float64)[self.y.long()]
+
+
+def points_task(y: torch.Tensor) -> tuple[torch.Tensor, Task, tuple[int, ...]]:
+    """(labels to train on, task, the file's label of each class) for float32 labels y [N] (finite).
+
+    2 to MAX_CLASSES distinct integers are classes, numbered 0..K-1 in increasing order (exactly two: binary;
+    labels 0/1 stay as they are); any other labels (a fraction, or more than MAX_CLASSES distinct integers) are a
+    regression target, kept as they are. One distinct value is refused (UploadError): nothing to tell apart.
+    Decided on the float32 values that are trained on, so core.tasks.infer_task of what comes back agrees.
+    """
+    values = torch.unique(y)                    # sorted
+    if len(values) == 1:
+        label = f"{float(values[0]):g}"
+        raise UploadError(
+            f"Only one class present: all {len(y)} labels are {label}. Classes need at least two different "
+            "labels (0 and 1 for two classes), and a regression target must vary.",
+            f"只有一个类别：全部 {len(y)} 个标签都是 {label}。分类至少需要两种不同的标签（两类时为 0 和 1），"
+            "回归的目标值也必须有变化。")
+    integral = bool(torch.all(values == values.round()))
+    if not integral or len(values) > MAX_CLASSES:
+        return y, Task(REGRESSION, 0), ()
+    labels = tuple(int(v) for v in values.tolist())
+    if labels != tuple(range(len(labels))):
+        y = torch.searchsorted(values, y).float()
+    task = BINARY_TASK if len(labels) == 2 else Task(MULTICLASS, len(labels))
+    return y.contiguous(), task, labels
+
+
+def read_points_csv(content: bytes, max_rows: int = MAX_ROWS) -> UploadedPoints:
+    """The points of CSV bytes: two numeric feature columns and a numeric label, and the task the labels ask for
+    (points_task).
 
     A header row is optional (detected when its cells are not numbers). Raises UploadError for
     anything else: empty, too large, not UTF-8, not CSV, wrong column count, text or NaN/inf in
-    numbers, labels other than 0/1, a single class. Rows are read one at a time: past `max_rows`
-    the rest is only counted.
+    numbers (saying which column of which line), a single label value. Rows are read one at a time: past
+    `max_rows` the rest is only counted.
     """
     rows = _data_rows(_csv_text(content))
     values = []
@@ -110,11 +179,14 @@ def parse_points_csv(content: bytes, max_rows: int = MAX_ROWS) -> tuple[torch.Te
     if not values:
         raise UploadError("The file has no data rows.", "文件没有数据行。")
     data = torch.tensor(values, dtype=torch.float64)
-    y = data[:, 2]
-    if y.min() == y.max():
-        raise UploadError("Only one class present: a classifier needs both labels 0 and 1.",
-                          "只有一个类别：分类需要同时有标签 0 和 1。")
-    return data[:, :2].float().contiguous(), y.float().contiguous()
+    y, task, labels = points_task(data[:, 2].float().contiguous())
+    return UploadedPoints(data[:, :2].float().contiguous(), y, task, labels)
+
+
+def parse_points_csv(content: bytes, max_rows: int = MAX_ROWS) -> tuple[torch.Tensor, torch.Tensor]:
+    """(X float32 [N, 2], y float32 [N]) of read_points_csv: what a run trains on (points_splits)."""
+    points = read_points_csv(content, max_rows)
+    return points.X, points.y
 
 
 def _csv_text(content: bytes) -> str:
@@ -144,25 +216,53 @@ def _data_rows(text: str) -> Iterator[tuple[int, list[str]]]:
     yield from rows
 
 
+COLUMNS = ("x1", "x2", "label")
+
+
 def _point(line: int, row: list[str]) -> tuple[float, float, float]:
     """(x1, x2, label) of the row on line `line` of the file, or UploadError saying what is wrong with it."""
     if len(row) != 3:
         raise UploadError(f"Line {line} has {len(row)} columns; expected 3: x1, x2, label.",
                           f"第 {line} 行有 {len(row)} 列；应为 3 列：x1, x2, label。")
-    try:
-        x1, x2, label = (float(cell) for cell in row)
-    except ValueError:
-        raise UploadError(f"Line {line} contains text where a number is expected: {_shown(row)}.",
-                          f"第 {line} 行在应为数字的位置出现文本：{_shown(row)}。") from None
-    if not (math.isfinite(x1) and math.isfinite(x2) and math.isfinite(label)):
-        raise UploadError(f"Line {line} contains NaN or infinity.", f"第 {line} 行包含 NaN 或无穷大。")
-    if label not in (0.0, 1.0):
-        raise UploadError(f"Line {line}: the label must be 0 or 1, not {label:g}.",
-                          f"第 {line} 行：标签必须是 0 或 1，而不是 {label:g}。")
+    numbers = []
+    for name, cell in zip(COLUMNS, row):
+        try:
+            numbers.append(float(cell))
+        except ValueError:
+            raise _not_a_number(line, name, cell) from None
+        if not math.isfinite(numbers[-1]):
+            raise _not_finite(line, name, cell)
+    x1, x2, label = numbers
     if abs(x1) > 1e6 or abs(x2) > 1e6:
         raise UploadError(f"Line {line}: feature values must lie within ±1e6.",
                           f"第 {line} 行：特征值须在 ±1e6 之内。")
+    if abs(label) > MAX_LABEL:
+        raise UploadError(f"Line {line}: the label {label:g} is too large: labels must lie within ±1e6.",
+                          f"第 {line} 行：标签 {label:g} 过大：标签须在 ±1e6 之内。")
     return x1, x2, label
+
+
+def _not_a_number(line: int, column: str, cell: str) -> UploadError:
+    shown = f"'{_shown(cell.strip())}'"
+    if column != "label":
+        return UploadError(f"Line {line} contains text where a number is expected: {column} is {shown}.",
+                           f"第 {line} 行在应为数字的位置出现文本：{column} 是 {shown}。")
+    return UploadError(
+        f"Line {line}: the label {shown} is not a number. Labels must be numbers: 2 to {MAX_CLASSES} different "
+        "integers for classes (e.g. 0, 1, 2: give text classes such as names a number each), or any numbers "
+        "for a regression target.",
+        f"第 {line} 行：标签 {shown} 不是数字。标签必须是数字：分类用 2 到 {MAX_CLASSES} 种不同的整数"
+        "（如 0、1、2：名称等文字类别请各编一个号），回归用任意数值作为目标。")
+
+
+def _not_finite(line: int, column: str, cell: str) -> UploadError:
+    shown = f"'{_shown(cell.strip())}'"
+    if column != "label":
+        return UploadError(f"Line {line} contains NaN or infinity: {column} is {shown}.",
+                           f"第 {line} 行包含 NaN 或无穷大：{column} 是 {shown}。")
+    return UploadError(f"Line {line}: the label is {shown} (NaN or infinity): every label must be a finite number, "
+                       "a class or a target value.",
+                       f"第 {line} 行：标签是 {shown}（NaN 或无穷大）：每个标签都必须是有限的数，即类别或目标值。")
 
 
 def _is_number(text: str) -> bool:
@@ -173,8 +273,15 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def points_splits(X: torch.Tensor, y: torch.Tensor, config: RunConfig) -> Splits:
-    """Shuffle uploaded points with the config's data_seed and split them by its fractions."""
+def points_splits(X: torch.Tensor, y: torch.Tensor, config: RunConfig, task: Task | None = None) -> Splits:
+    """Shuffle uploaded points with the config's data_seed and split them by its fractions; the splits carry
+    `task` (default: what the labels ask for, core.tasks.infer_task, which for read_points_csv's y is its task)."""
+    if choices.dataset(config.dataset).inputs != 2:
+        name = config.dataset
+        raise UploadError(f"The points have 2 inputs (x1, x2), but the sidebar's dataset '{name}' gives the network "
+                          f"{config.n_inputs}: choose a 2-D dataset in the sidebar.",
+                          f"数据点有 2 个输入（x1、x2），但侧边栏的数据集 '{name}' 使网络有 {config.n_inputs} 个输入："
+                          "请在侧边栏选择一个二维数据集。")
     n = X.shape[0]
     n_train = round(n * config.train_frac)
     n_dev = round(n * config.dev_frac)
@@ -182,7 +289,7 @@ def points_splits(X: torch.Tensor, y: torch.Tensor, config: RunConfig) -> Splits
         raise UploadError(f"{n} rows are too few for the train/dev/test split.",
                           f"{n} 行数据不足以划分训练集/验证集/测试集。")
     perm = torch.randperm(n, generator=torch.Generator().manual_seed(config.data_seed))
-    return split(X[perm], y[perm], n_train, n_dev)
+    return split(X[perm], y[perm], n_train, n_dev, infer_task(y) if task is None else task)
 
 
 # --------------------------------------------------------------------------- model files

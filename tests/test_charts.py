@@ -343,6 +343,23 @@ def test_data_preview_samples_both_classes_of_a_sorted_upload():
     assert small["title"] == "你的数据点" and len(next(iter(small["datasets"].values()))) == 200
 
 
+def test_data_preview_names_the_files_classes_and_shades_a_target():
+    rng = np.random.default_rng(0)
+    xy = {"x1": rng.normal(size=MAX_SAMPLES), "x2": rng.normal(size=MAX_SAMPLES)}
+    three = data_charts.points_chart(pd.DataFrame({**xy, "label": rng.choice([1, 2, 3], MAX_SAMPLES)}), "en").to_dict()
+    scale = three["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["1", "2", "3"] and scale["range"] == charts.class_colors(3)
+    two = data_charts.points_chart(pd.DataFrame({**xy, "label": rng.choice([0, 1], MAX_SAMPLES)}), "en").to_dict()
+    assert two["encoding"]["color"]["scale"] == {"domain": ["0", "1"], "range": list(charts.CLASS_COLORS)}
+    target = pd.DataFrame({**xy, "label": rng.normal(size=MAX_SAMPLES) * 3})       # every value its own
+    spec = data_charts.points_chart(target, "zh").to_dict()
+    assert len(next(iter(spec["datasets"].values()))) <= 3_010                     # sampled, not one per value
+    color = spec["encoding"]["color"]
+    assert color["type"] == "quantitative" and color["title"] == "目标值"
+    reach = float(target["label"].abs().max())
+    assert color["scale"]["domain"] == [-reach, reach]
+
+
 def test_heatmap_bins_epochs_and_keeps_exact_zeros_black():
     runs = []
     for i, name in enumerate(["ReLU", "Leaky ReLU (0.01)", "ELU", "GELU", "Tanh", "Sigmoid", "Identity"]):

@@ -12,8 +12,10 @@ import pytest
 import torch
 
 from core import RunConfig, train
+from core.data import make_splits
 from core.models import build_model
 from core.probes import model_from_state, probability_grid
+from core.tasks import BINARY_TASK, MULTICLASS, REGRESSION, Task, infer_task
 from core.upload import (
     MAX_ROWS,
     UploadError,
@@ -22,6 +24,7 @@ from core.upload import (
     load_state_dict,
     parse_points_csv,
     points_splits,
+    read_points_csv,
 )
 
 GOOD = b"x1,x2,label\n0.1,0.2,0\n1.5,-0.3,1\n-0.7,0.9,0\n2.0,0.1,1\n"
@@ -45,8 +48,11 @@ def test_good_csv_with_and_without_header():
     (b"1,abc,0\n2,3,1\n", "text"),
     (b"1,nan,0\n2,3,1\n", "NaN"),
     (b"1,inf,0\n2,3,1\n", "NaN"),
-    (b"1,2,2\n2,3,1\n", "label"),
     (b"1,2,0\n2,3,0\n", "one class"),
+    (b"1,2,cat\n2,3,1\n", "the label 'cat' is not a number"),
+    (b"1,2,nan\n2,3,1\n", "the label is 'nan'"),
+    (b"1,2,-inf\n2,3,1\n", "the label is '-inf'"),
+    (b"1,2,1e7\n2,3,1\n", "within ±1e6"),
     ("1,2,0\n".encode("utf-16"), "UTF-8"),
     (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "UTF-8"),
     (b"1,2,0\n" * (MAX_ROWS + 1), "Too many rows"),
@@ -60,6 +66,78 @@ def test_bad_csv_files_get_a_clear_message(content, words):
     assert info.value.message("zh") and info.value.message("zh") != info.value.message("en")
 
 
+def points_csv(labels) -> bytes:
+    return "".join(f"{i / 10:.1f},{(i % 7) / 7:.3f},{label}\n" for i, label in enumerate(labels)).encode()
+
+
+def test_zero_one_labels_are_binary_exactly_as_before():
+    points = read_points_csv(GOOD)
+    assert points.task == BINARY_TASK and points.labels == (0, 1) and not points.renamed
+    X, y = parse_points_csv(GOOD)
+    assert torch.equal(points.X, X) and torch.equal(points.y, y) and y.dtype == torch.float32
+    assert y.tolist() == [0.0, 1.0, 0.0, 1.0] and points.class_counts() == [2, 2]
+
+
+@pytest.mark.parametrize("labels, task, names", [
+    ([1, 2, 2, 1], BINARY_TASK, (1, 2)),
+    ([-1, 1, 1, -1], BINARY_TASK, (-1, 1)),
+    ([1, 2, 3, 1, 3], Task(MULTICLASS, 3), (1, 2, 3)),
+    ([0, 1, 2, 3, 4, 5], Task(MULTICLASS, 6), (0, 1, 2, 3, 4, 5)),
+    ([10, -5, 7, 10], Task(MULTICLASS, 3), (-5, 7, 10)),
+    (["2.0", "1.", "3e0", 1], Task(MULTICLASS, 3), (1, 2, 3)),        # integers however they are written
+], ids=["1/2", "-1/1", "1,2,3", "6 classes", "unsorted", "written as floats"])
+def test_two_to_six_integer_labels_are_classes_numbered_in_order(labels, task, names):
+    points = read_points_csv(points_csv(labels))
+    assert points.task == task and points.labels == names
+    assert points.renamed == (names != tuple(range(len(names))))
+    values = [float(v) for v in labels]
+    assert points.y.tolist() == [float(sorted(set(values)).index(v)) for v in values]   # class index, in order
+    assert points.label_values().tolist() == values                                    # the file's labels back
+    assert points.class_counts() == [values.count(float(v)) for v in names]
+    assert infer_task(points.y) == points.task                  # what a run infers from what it is given
+
+
+@pytest.mark.parametrize("labels, integers", [
+    ([0.5, 1, 2, 3], 0),
+    ([0.25, -1.5, 3.75, 0.25], 0),
+    (list(range(7)), 7),                                        # more than six classes: a count, a target
+    ([-3, 0, 4, 8, 12, 15, 16, 23], 8),
+], ids=["a fraction", "fractions", "7 integers", "8 integers"])
+def test_fractions_or_more_than_six_integers_are_a_regression_target(labels, integers):
+    points = read_points_csv(points_csv(labels))
+    assert points.task == Task(REGRESSION, 0) and points.labels == () and not points.renamed
+    assert points.y.tolist() == [float(v) for v in labels] and points.y.dtype == torch.float32
+    assert points.distinct_integers == integers
+    assert infer_task(points.y) == points.task
+
+
+@pytest.mark.parametrize("labels, value", [([3, 3, 3], "3"), ([0.5, 0.5], "0.5"), ([0, 0], "0")])
+def test_one_label_value_is_refused_in_both_languages(labels, value):
+    with pytest.raises(UploadError) as info:
+        read_points_csv(points_csv(labels))
+    en, zh = info.value.message("en"), info.value.message("zh")
+    assert f"Only one class present: all {len(labels)} labels are {value}." in en
+    assert f"只有一个类别：全部 {len(labels)} 个标签都是 {value}。" in zh
+
+
+def test_bad_cells_are_named_by_line_and_column_in_both_languages():
+    cases = {
+        b"x1,x2,label\n1,2,0\n3,4,setosa\n": ("Line 3: the label 'setosa' is not a number",
+                                               "第 3 行：标签 'setosa' 不是数字"),
+        b"1,2,0\n3,4,1\n5,6,NaN\n": ("Line 3: the label is 'NaN' (NaN or infinity)",
+                                     "第 3 行：标签是 'NaN'（NaN 或无穷大）"),
+        b"1,2,0\n3,4,inf\n": ("Line 2: the label is 'inf'", "第 2 行：标签是 'inf'"),
+        b"1,2,0\n3,nan,1\n": ("Line 2 contains NaN or infinity: x2 is 'nan'",
+                              "第 2 行包含 NaN 或无穷大：x2 是 'nan'"),
+        b"1,2,0\nabc,4,1\n": ("Line 2 contains text where a number is expected: x1 is 'abc'",
+                               "第 2 行在应为数字的位置出现文本：x1 是 'abc'"),
+    }
+    for content, (en, zh) in cases.items():
+        with pytest.raises(UploadError) as info:
+            read_points_csv(content)
+        assert en in info.value.message("en") and zh in info.value.message("zh")
+
+
 def test_points_are_split_by_the_config():
     X = torch.randn(100, 2, generator=torch.Generator().manual_seed(0))
     y = (X[:, 0] > 0).float()
@@ -69,6 +147,39 @@ def test_points_are_split_by_the_config():
     assert torch.equal(s.X_train, again.X_train)
     with pytest.raises(UploadError):
         points_splits(X[:3], y[:3], RunConfig())
+    assert s.task == BINARY_TASK
+
+
+def labelled_csv(config: RunConfig, shift: float = 0.0) -> bytes:
+    frame = make_splits(config).frame()
+    return frame.assign(label=frame["label"] + shift)[["x1", "x2", "label"]].to_csv(index=False).encode()
+
+
+def test_a_three_class_upload_trains_three_softmax_outputs():
+    points = read_points_csv(labelled_csv(RunConfig(dataset="blobs", n_classes=3, n_samples=300), shift=1))
+    assert points.task == Task(MULTICLASS, 3) and points.labels == (1, 2, 3)
+    config = RunConfig(epochs=200)                  # the sidebar's moons network: its output follows the data
+    splits = points_splits(points.X, points.y, config)
+    assert splits.task == points.task and set(splits.frame()["label"]) == {0, 1, 2}
+    result = train(config, data=splits)
+    assert result.task == points.task and result.state_dict["fc2.weight"].shape == (3, 5)
+    assert result.test_acc >= 0.9
+
+
+def test_a_regression_upload_trains_one_linear_output_scored_by_r2():
+    points = read_points_csv(labelled_csv(RunConfig(dataset="reg_plane", n_samples=300)))
+    assert points.task == Task(REGRESSION, 0)
+    config = RunConfig(epochs=200)
+    result = train(config, data=points_splits(points.X, points.y, config))
+    assert result.task == points.task and result.state_dict["fc2.weight"].shape == (1, 5)
+    assert result.test_acc >= 0.9                   # R²
+
+
+def test_points_cannot_feed_a_network_of_another_input_width():
+    X, y = parse_points_csv(GOOD + GOOD.split(b"\n", 1)[1] * 4)
+    with pytest.raises(UploadError) as info:
+        points_splits(X, y, RunConfig(dataset="iris"))
+    assert "2 inputs" in info.value.message("en") and "2 个输入" in info.value.message("zh")
 
 
 def test_model_round_trip_gives_the_identical_boundary():
