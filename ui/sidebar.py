@@ -10,8 +10,10 @@ from __future__ import annotations
 import streamlit as st
 
 from core.config import FIELD_BY_NAME, FIELDS, GROUPS, MAX_LAYERS, MAX_WIDTH, PRESETS, Field, RunConfig
+from core.lesson import HIDEABLE, is_hidden, normalize_hide
 from ui import state
-from ui.i18n import LANG_NAMES, LANGS, choice_label, t
+from ui.i18n import LANG_NAMES, LANGS, choice_label, list_text, t
+from ui.qr import show_qr
 from ui.text import literal
 
 EXPANDED = {"data": False, "network": True, "init": True, "training": True}
@@ -26,12 +28,19 @@ def draw_sidebar() -> RunConfig:
         _language_switch(lang)
         share = st.container()           # filled last, with the final config, but shown at the top
         _presets(lang)
+        hide = state.hidden()
+        if hide:
+            st.caption(":material/visibility_off: "
+                       + t("lesson_hidden_note", lang, names=list_text(map(_hide_label(lang), hide), lang)))
         for group in GROUPS:
+            shown = [f for f in FIELDS if f.group == group and not is_hidden(f, hide)]
+            if not shown:                # hidden as a group, or every field of it one by one
+                continue
             with st.expander(t(f"group_{group}", lang), expanded=EXPANDED[group]):
-                for field in FIELDS:
-                    if field.group == group and _visible(field):
+                for field in shown:
+                    if _visible(field):
                         _widget(field, lang)
-                if group == "data":
+                if group == "data" and FIELD_BY_NAME["data_seed"] in shown:     # the button sets data_seed
                     st.button(t("regenerate", lang), on_click=_next_data_seed, key="regenerate",
                               width="stretch")
     config, warnings = state.current_config()
@@ -40,9 +49,48 @@ def draw_sidebar() -> RunConfig:
     state.sync_url(config)
     with share.expander(t("share_link", lang), icon=":material/link:"):
         st.caption(t("share_help", lang))
-        st.code(state.share_url(config), language=None, wrap_lines=True)
+        link = state.share_url(config, _lesson_hide(lang))
+        if st.button(t("qr_button", lang), key="qr", icon=":material/qr_code_2:", width="stretch"):
+            show_qr(link, lang)
+        st.code(link, language=None, wrap_lines=True)
     st.session_state[state.CONFIG] = config
     return config
+
+
+# --------------------------------------------------------------------------- lesson links
+LESSON_HIDE = "lesson_hide"     # what the lesson-link box hides, language-neutral (its widget's key has the language)
+
+
+def _hide_label(lang: str):
+    """How a hide= name is shown: a group with its title, a field with its label and its URL name."""
+    def label(name: str) -> str:
+        if name in GROUPS:
+            return t("lesson_hide_group", lang, group=t(f"group_{name}", lang))
+        return t("lesson_hide_field", lang, label=FIELD_BY_NAME[name].label(lang), name=name)
+    return label
+
+
+def _lesson_hide(lang: str) -> tuple[str, ...]:
+    """The lesson-link box: which groups and fields the link hides (it starts as this session's link hides);
+    returns them normalized. The session's own sidebar does not change."""
+    key = f"{LESSON_HIDE}_{lang}"
+    if LESSON_HIDE not in st.session_state:
+        st.session_state[LESSON_HIDE] = list(state.hidden())
+    if key not in st.session_state:
+        st.session_state[key] = list(st.session_state[LESSON_HIDE])
+    st.multiselect(t("lesson_hide", lang), HIDEABLE, key=key, format_func=_hide_label(lang),
+                   help=t("lesson_hide_help", lang), on_change=_store_lesson_hide, args=(key,),
+                   placeholder="—")
+    # the sidebar is narrow: chips show their whole label on two lines rather than cut it ("Initialization (…")
+    st.html(f"""<style>
+.st-key-{key} [data-tag] {{ height: auto; padding-top: 2px; padding-bottom: 2px; }}
+.st-key-{key} [data-tag] > span[title] {{ white-space: normal; overflow: visible; line-height: 1.3; }}
+</style>""")
+    return normalize_hide(st.session_state[LESSON_HIDE])
+
+
+def _store_lesson_hide(key: str) -> None:
+    st.session_state[LESSON_HIDE] = list(st.session_state[key])
 
 
 # --------------------------------------------------------------------------- pieces

@@ -12,13 +12,15 @@ from typing import Any
 import streamlit as st
 
 from core.config import FIELD_BY_NAME, FIELDS, PRESETS, ConfigError, ParamWarning, RunConfig, from_params, to_params
+from core.lesson import HIDE_PARAM, format_hide, parse_hide
 from ui.i18n import LANGS, t
 from ui.text import literal
 
 CFG = "cfg"                 # dict field -> typed value
 LANG = "lang"
 URL_WARNINGS = "url_warnings"
-NON_CONFIG_PARAMS = ("lang",)
+HIDE = "hide"               # the groups and fields the session's lesson link hides (core.lesson), for the session
+NON_CONFIG_PARAMS = ("lang", HIDE_PARAM)
 
 
 def widget_key(name: str) -> str:
@@ -62,10 +64,13 @@ def init_session() -> None:
     if lang not in LANGS:
         warnings.append(ParamWarning("lang", str(lang)[:40], ConfigError("lang", lang, "en, zh")))
         lang = "en"
+    hide, hide_warnings = parse_hide(params.pop(HIDE_PARAM, []))
+    warnings += hide_warnings
     page_params = tuple(k for k in params if k.startswith(PAGE_PARAM_PREFIX))
     config, more = from_params(params, ignore=NON_CONFIG_PARAMS + STREAMLIT_PARAMS + page_params)
     st.session_state[CFG] = config.to_dict()
     st.session_state[LANG] = lang
+    st.session_state[HIDE] = hide
     st.session_state[URL_WARNINGS] = warnings + more
     # a link that names any config field is an exact setting: the page it opens must not replace it with
     # its preset (other pages visited later in the session still open on their textbook setting)
@@ -78,6 +83,11 @@ def init_session() -> None:
 
 def lang() -> str:
     return st.session_state.get(LANG, "en")
+
+
+def hidden() -> tuple[str, ...]:
+    """The groups and fields whose widgets this session's lesson link hides (hide=...); () for none."""
+    return st.session_state.get(HIDE, ())
 
 
 def request_values(values: dict[str, Any]) -> None:
@@ -180,12 +190,12 @@ STREAMLIT_PARAMS = ("embed", "embed_options")     # query parameters Streamlit i
 
 
 def sync_url(config: RunConfig) -> None:
-    """Write lang + the fields that differ from the defaults into the address bar, and remove keys the
-    app does not know (a shared link must not carry them on).
+    """Write lang, the lesson link's hide= and the fields that differ from the defaults into the address bar,
+    and remove keys the app does not know (a shared link must not carry them on).
 
     Keys are set one by one: page-local widgets bound to the URL (p_...) keep their own keys.
     """
-    wanted = {"lang": lang(), **to_params(config, only_changed=True)}
+    wanted = {"lang": lang(), **_hide_param(hidden()), **to_params(config, only_changed=True)}
     for key in [*NON_CONFIG_PARAMS, *FIELD_BY_NAME]:
         if key in wanted:
             if st.query_params.get_all(key) != [wanted[key]]:     # also collapses a repeated key
@@ -251,18 +261,29 @@ def unknown_page(url_paths: list[str]) -> str | None:
     return None if name in ("", *url_paths) else name
 
 
-def share_url(config: RunConfig) -> str:
-    """Absolute link reproducing `config` (all fields written out, so it survives default changes)."""
+def _hide_param(names: tuple[str, ...]) -> dict[str, str]:
+    """{"hide": "init,lr"} for a lesson link that hides something, {} for one that hides nothing."""
+    text = format_hide(names)
+    return {HIDE_PARAM: text} if text else {}
+
+
+def share_url(config: RunConfig, hide: tuple[str, ...] | None = None) -> str:
+    """Absolute link reproducing `config` (all fields written out, so it survives default changes).
+
+    It hides what `hide` names (a lesson link; None: what this session's link hides). Commas stay
+    commas (hide=init,lr and hidden=5,3 read as written).
+    """
     from urllib.parse import urlencode, urlsplit
 
     base = ""
     try:
         parts = urlsplit(st.context.url or "")
         if parts.scheme and parts.netloc:
-            base = f"{parts.scheme}://{parts.netloc}{parts.path}"
+            base = f"{parts.scheme}://{parts.netloc}{parts.path or '/'}"
     except Exception:
         base = ""
-    return f"{base}?{urlencode({'lang': lang(), **to_params(config)})}"
+    hide = hidden() if hide is None else hide
+    return f"{base}?{urlencode({'lang': lang(), **_hide_param(hide), **to_params(config)}, safe=',')}"
 
 
 CONFIG = "config"           # the validated RunConfig of this run, set by the sidebar
