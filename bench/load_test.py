@@ -178,26 +178,44 @@ async def _run_script(ws, query: str, widgets: tuple = ()) -> list:
             return elements
 
 
+async def open_and_train(ws, query: str, timeout_s: float) -> tuple[float, list]:
+    """On an open websocket: run the page with the URL's query string, press Train; return the time of the
+    press and the elements of the run that pressed it."""
+    from streamlit.proto.WidgetStates_pb2 import WidgetState
+
+    elements = await asyncio.wait_for(_run_script(ws, query), timeout_s)
+    clicked = time.perf_counter()
+    button = next(e.button for e in elements if e.WhichOneof("type") == "button" and e.button.label == "Train")
+    trigger = WidgetState(id=button.id, trigger_value=True)
+    return clicked, await asyncio.wait_for(_run_script(ws, query, (trigger,)), timeout_s)
+
+
+def shown_result(elements: list) -> tuple[dict, str | None]:
+    """The metrics a run showed (label -> text) and what went wrong, if anything."""
+    values = {e.metric.label: e.metric.body for e in elements if e.WhichOneof("type") == "metric"}
+    exceptions = sum(e.WhichOneof("type") == "exception" for e in elements)
+    return values, f"{exceptions} exceptions" if exceptions else (None if values else "no result shown")
+
+
+def expected_metrics(result) -> dict[str, str]:
+    """What the Train page shows for a core.train result: the metrics a session's numbers must equal."""
+    return {"Test accuracy": f"{result.test_acc:.4f}", "Test loss": f"{result.test_loss:.4f}",
+            "Best epoch": str(result.best_epoch)}
+
+
 async def ws_session(url: str, config: RunConfig, timeout_s: float) -> dict:
     import websockets
-    from streamlit.proto.WidgetStates_pb2 import WidgetState
 
     query = urlencode(to_params(config, only_changed=True))
     start = time.perf_counter()
     try:
         async with websockets.connect(url.replace("http", "ws") + "/_stcore/stream", subprotocols=["streamlit"],
                                       origin=url, max_size=None, open_timeout=timeout_s) as ws:
-            elements = await asyncio.wait_for(_run_script(ws, query), timeout_s)
-            clicked = time.perf_counter()
-            button = next(e.button for e in elements if e.WhichOneof("type") == "button" and e.button.label == "Train")
-            trigger = WidgetState(id=button.id, trigger_value=True)
-            elements = await asyncio.wait_for(_run_script(ws, query, (trigger,)), timeout_s)
+            clicked, elements = await open_and_train(ws, query, timeout_s)
             done = time.perf_counter()
-        values = {e.metric.label: e.metric.body for e in elements if e.WhichOneof("type") == "metric"}
-        exceptions = sum(e.WhichOneof("type") == "exception" for e in elements)
+        values, error = shown_result(elements)
         return {"config": config, "load_s": clicked - start, "train_s": done - clicked, "total_s": done - start,
-                "values": values, "error": f"{exceptions} exceptions" if exceptions else
-                (None if values else "no result shown")}
+                "values": values, "error": error}
     except Exception as err:
         return {"config": config, "error": f"{type(err).__name__}: {str(err)[:200]}", "total_s": None}
 
@@ -288,9 +306,7 @@ def main() -> None:
     for r in results:
         if r["error"]:
             continue
-        s = solo[r["config"]]
-        expected = {"Test accuracy": f"{s.test_acc:.4f}", "Test loss": f"{s.test_loss:.4f}",
-                    "Best epoch": str(s.best_epoch)}
+        expected = expected_metrics(solo[r["config"]])
         if any(r["values"].get(k) != v for k, v in expected.items()):
             mismatches += 1
     if os.environ.get("NNDL_TIMING"):
