@@ -35,6 +35,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "preset_{}": PRESET_CHOICES,
     "task_{}": ("binary", "multiclass", "regression"),      # core.tasks kinds
     "plane_{}": ("pca", "features"),                        # ui.results.plane_picker
+    "preview_output_{}": ("multiclass", "regression"),      # ui.charts.preview (binary: preview_output)
 }
 
 

@@ -31,10 +31,22 @@ def train_and_show(config: RunConfig, lang: str, data: str = "") -> None:
 
 def show_preview(config: RunConfig, lang: str, data: str = "") -> None:
     """The data (train/dev/test points) beside a diagram of the configured network; both follow the sidebar."""
+    from ui.runs import splits_of
+
+    key = data_key(config)
+    task = splits_of(key, data).task          # an upload's labels may ask for another task than the config's data
+    sizes = (*config.layer_sizes[:-1], task.n_outputs)
     left, right = st.columns([3, 2])
-    left.vega_lite_chart(spec=_points_spec(data_key(config), data, lang), width="stretch")
-    right.vega_lite_chart(spec=_network_spec(config.layer_sizes, config.activation, lang, config.features),
-                          width="stretch")
+    left.vega_lite_chart(spec=_points_spec(key, data, lang), width="stretch")
+    right.vega_lite_chart(spec=_network_spec(sizes, config.activation, lang, config.features, task.kind,
+                                             input_names(config, data)), width="stretch")
+
+
+def input_names(config: RunConfig, data: str = "") -> tuple[str, ...] | None:
+    """The input units' names of a table with more than two columns (Iris's measurements), else None."""
+    from core.data import IRIS_FEATURES
+
+    return IRIS_FEATURES if config.dataset == "iris" and not data else None
 
 
 def data_key(config: RunConfig) -> str:
@@ -47,14 +59,20 @@ def data_key(config: RunConfig) -> str:
 @st.cache_data(max_entries=64, show_spinner=False)
 def _points_spec(key: str, data: str, lang: str) -> dict:
     from ui.charts.preview import points_chart
-    from ui.runs import cached_points, spec_of
+    from ui.results import cached_plane_points
+    from ui.runs import spec_of, splits_of
 
-    return spec_of(points_chart(cached_points(key, data), lang))
+    task = splits_of(key, data).task
+    points, note, axes = cached_plane_points(key, data, "pca", lang)     # 2-D data: the points as they are
+    return spec_of(points_chart(points, lang, kind=task.kind, n_classes=task.n_classes, axis_titles=axes,
+                                note=note))
 
 
 @st.cache_data(max_entries=64, show_spinner=False)
-def _network_spec(layer_sizes: tuple[int, ...], activation: str, lang: str, features: tuple[str, ...]) -> dict:
+def _network_spec(layer_sizes: tuple[int, ...], activation: str, lang: str, features: tuple[str, ...],
+                  task_kind: str = "binary", inputs: tuple[str, ...] | None = None) -> dict:
     from ui.charts.preview import network_chart
     from ui.runs import spec_of
 
-    return spec_of(network_chart(layer_sizes, activation, lang, features=features))
+    return spec_of(network_chart(layer_sizes, activation, lang, features=features, task_kind=task_kind,
+                                 input_names=inputs))

@@ -19,16 +19,23 @@ __all__ = ["MAX_DRAWN_UNITS", "diagram_frames", "network_chart", "points_chart"]
 MAX_DRAWN_UNITS = 8        # a wider layer is drawn as its first 7 units, a "⋮" and its last unit
 
 
-def points_chart(points: pd.DataFrame, lang: str, size: int = 360, max_points: int = MAX_SHOWN_POINTS) -> alt.Chart:
-    """The dataset before training: x1 vs x2, colour = class, shape = split (train/dev/test), as on the boundary
-    chart. `points` has columns x1, x2, label, split; large sets are sampled for display (the subtitle says so)."""
+def points_chart(points: pd.DataFrame, lang: str, size: int = 360, max_points: int = MAX_SHOWN_POINTS,
+                 kind: str = "binary", n_classes: int = 2, axis_titles: tuple[str, str] = ("x1", "x2"),
+                 note: str = "") -> alt.Chart:
+    """The dataset before training: x1 vs x2, colour = class (or the target, for regression), shape = split
+    (train/dev/test), as on the boundary chart. `points` has columns x1, x2 (the picture's coordinates: data with
+    more inputs comes projected, `note` says how), label, split; large sets are sampled for display (the
+    subtitle says so)."""
     counts = points["split"].value_counts()
-    title = alt.TitleParams(t("preview_data_title", lang), subtitle=t(
-        "preview_data_counts", lang, train=int(counts.get("train", 0)), dev=int(counts.get("dev", 0)),
-        test=int(counts.get("test", 0))))
-    chart = point_marks(sample_points(points, max_points, by=("split", "label")), lang,
-                        alt.X("x1:Q", title="x1", scale=alt.Scale(zero=False, nice=True)),
-                        alt.Y("x2:Q", title="x2", scale=alt.Scale(zero=False, nice=True)))
+    subtitle = [t("preview_data_counts", lang, train=int(counts.get("train", 0)), dev=int(counts.get("dev", 0)),
+                  test=int(counts.get("test", 0))), *([note] if note else [])]
+    title = alt.TitleParams(t("preview_data_title", lang), subtitle=subtitle if note else subtitle[0])
+    value_range = float(points["label"].abs().max()) if kind == "regression" and len(points) else 1.0
+    strata = ("split", "label") if kind != "regression" else ("split",)
+    chart = point_marks(sample_points(points, max_points, by=strata), lang,
+                        alt.X("x1:Q", title=axis_titles[0], scale=alt.Scale(zero=False, nice=True)),
+                        alt.Y("x2:Q", title=axis_titles[1], scale=alt.Scale(zero=False, nice=True)),
+                        kind, n_classes, value_range or 1.0)
     return readable(chart.properties(title=title, height=size))
 
 
@@ -40,10 +47,12 @@ def _drawn_units(width: int) -> list[tuple[int, str]]:
 
 
 def diagram_frames(layer_sizes: tuple[int, ...], activation: str, lang: str,
-                   features: tuple[str, ...] = RAW_FEATURES) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   features: tuple[str, ...] = RAW_FEATURES, task_kind: str = "binary",
+                   input_names: tuple[str, ...] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(nodes, links) of the network diagram. nodes: layer, x, y, kind (input/hidden/output/gap), label, caption;
     links: x, y, x2, y2 between every drawn unit of consecutive layers. Layers are centred on y = 0.
-    Input units are labelled with the config's input features (x₁, x₂, x₁² ...)."""
+    Input units are labelled with the config's input features (x₁, x₂, x₁² ...) or, for a table with more
+    columns (Iris), `input_names`; the output caption says what the task's output layer is (core.tasks)."""
     nodes = []
     n_layers = len(layer_sizes)
     act = choice_label("activation", activation, lang)
@@ -53,11 +62,16 @@ def diagram_frames(layer_sizes: tuple[int, ...], activation: str, lang: str,
         if kind == "input":
             caption = t("preview_inputs", lang, n=width)
         elif kind == "output":
-            caption = t("preview_output", lang)
+            caption = t("preview_output" if task_kind == "binary" else f"preview_output_{task_kind}", lang, k=width)
         else:
             caption = t("preview_hidden", lang, k=k, n=width, act=act)
         for row, (unit, gap) in enumerate(drawn):
-            label = gap or (choice_label("features", features[unit], lang) if kind == "input" else "")
+            if kind != "input" or gap:
+                label = gap
+            elif input_names is not None:
+                label = input_names[unit]
+            else:
+                label = choice_label("features", features[unit], lang)
             nodes.append({"layer": k, "x": float(k), "y": (len(drawn) - 1) / 2 - row,
                           "kind": "gap" if gap else kind, "label": label, "unit": unit, "caption": caption})
     frame = pd.DataFrame(nodes)
@@ -70,10 +84,11 @@ def diagram_frames(layer_sizes: tuple[int, ...], activation: str, lang: str,
 
 
 def network_chart(layer_sizes: tuple[int, ...], activation: str, lang: str, height: int = 260,
-                  features: tuple[str, ...] = RAW_FEATURES) -> alt.LayerChart:
+                  features: tuple[str, ...] = RAW_FEATURES, task_kind: str = "binary",
+                  input_names: tuple[str, ...] | None = None) -> alt.LayerChart:
     """A diagram of the configured MLP: one column of units per layer (the input features x₁, x₂ …, hidden layers
-    with their width and activation, the sigmoid output), every link drawn; at most MAX_DRAWN_UNITS units a layer."""
-    nodes, links = diagram_frames(layer_sizes, activation, lang, features)
+    with their width and activation, the output layer), every link drawn; at most MAX_DRAWN_UNITS units a layer."""
+    nodes, links = diagram_frames(layer_sizes, activation, lang, features, task_kind, input_names)
     n_layers = len(layer_sizes)
     x = alt.X("x:Q", axis=None, scale=alt.Scale(domain=[-0.5, n_layers - 0.5]))
     span = max(1.0, nodes["y"].abs().max())

@@ -15,6 +15,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "preview_inputs": ("{n} inputs", "{n} 个输入"),
     "preview_hidden": ("fc{k}: {n} units\n{act}", "fc{k}：{n} 个神经元\n{act}"),
     "preview_output": ("output\nsigmoid", "输出\nsigmoid"),
+    "preview_output_multiclass": ("{k} outputs\nsoftmax", "{k} 个输出\nsoftmax"),
+    "preview_output_regression": ("output\nlinear", "输出\n线性"),
     "preview_layer": ("layer", "层"),
     "no_usable_model": ("No epoch produced a usable model: the loss was not finite already at epoch {epoch}, so "
                         "there is no best model to test. Lower the learning rate or the initial weights "
