@@ -6,6 +6,7 @@ import streamlit as st
 
 from core import grid as grid_rules
 from core.config import FIELD_BY_NAME, ConfigError
+from core.data import task_of
 from ui import grid_runs as gr
 from ui import state
 from ui.charts import grid as charts
@@ -32,6 +33,8 @@ def _stop() -> None:
 st.title(t("page_grid", lang))
 st.markdown(t("grid_intro", lang))
 state.show_url_warnings()
+if task_of(config).kind == "regression":
+    st.info(t("grid_regression_note", lang), icon=":material/info:")
 
 with st.container(border=True):
     st.markdown(f"**{t('grid_axes', lang)}**")

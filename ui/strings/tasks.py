@@ -57,4 +57,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "plane_note_features": ("The network sees {d} inputs; drawn over {u} and {v}, the other inputs fixed at their "
                             "mean.", "网络有 {d} 个输入；画在 {u} 与 {v} 上，其余输入固定为均值。"),
     "pc_axis": ("PC{k}", "主成分 {k}"),
+    "grid_regression_note": ("This is a regression task: every “accuracy” on this page is R² (1 = perfect, 0 = no "
+                             "better than predicting the mean), and every loss the mean squared error.",
+                             "这是回归任务：本页中的“准确率”都是 R²（1 为完美，0 表示不比预测均值好），"
+                             "损失都是均方误差。"),
 }
