@@ -28,6 +28,7 @@ INITS = tuple(INIT_TABLE)
 FEATURES = tuple(FEATURE_TABLE)
 CLASS_DATASETS = tuple(n for n, row in DATASET_TABLE.items() if row.kind == "classes")    # n_classes applies
 SIZED_DATASETS = tuple(n for n, row in DATASET_TABLE.items() if not row.rows)             # n_samples applies
+PLANE_DATASETS = tuple(n for n, row in DATASET_TABLE.items() if row.inputs == 2)          # features apply
 OPTIMIZER_LABELS: dict[str, tuple[str, str]] = {    # torch.optim name -> (en, zh) choice label
     "sgd": ("SGD", "SGD（随机梯度下降）"), "adagrad": ("Adagrad", "AdaGrad"), "adadelta": ("Adadelta", "AdaDelta"),
     "rmsprop": ("RMSprop", "RMSprop"), "adam": ("Adam", "Adam"), "adamax": ("Adamax", "Adamax"),
@@ -123,6 +124,7 @@ FIELDS: tuple[Field, ...] = (
           help_en="Seed of the dataset (points, noise, shuffle).", help_zh="生成数据（点、噪声、打乱）的随机种子。"),
     # ---- network ----
     Field("features", "features", RAW_FEATURES, "network", "Input features", "输入特征", choices=FEATURES,
+          show_if=("dataset", PLANE_DATASETS),
           help_en="What the input layer sees, computed from each point (x1, x2), as in TensorFlow Playground: "
                   "one input unit per feature. x1, x2 (the book) are the point itself; x1², x2², x1·x2 and sin "
                   "let a network without hidden layers draw curved boundaries.",
