@@ -10,7 +10,9 @@ from pathlib import Path
 from core.config import GROUPS, RunConfig
 from core.gradients import REMEDIES
 from core.initialization import COMPARE_SCHEMES, init_histograms
+from core.landscape import RACERS
 from ui.charts.base import GRAD_COLUMNS
+from ui.charts.landscape import MARK_SHAPES
 from ui.charts.manual import IMPLS
 from ui.i18n import PARAM_WORDS, STRINGS
 from ui.sidebar import PRESET_CHOICES
@@ -36,6 +38,9 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "task_{}": ("binary", "multiclass", "regression"),      # core.tasks kinds
     "plane_{}": ("pca", "features"),                        # ui.results.plane_picker
     "preview_output_{}": ("multiclass", "regression"),      # ui.charts.preview (binary: preview_output)
+    "landscape_racer_{}": tuple(RACERS),
+    "landscape_mark_{}": tuple(MARK_SHAPES),
+    "landscape_metric_pc{}": (1, 2),
 }
 
 

@@ -7,6 +7,7 @@ PAGES: list[tuple[str, str, str, str]] = [
     ("app_pages/vanishing.py", "page_vanishing", ":material/trending_down:", "vanishing"),
     ("app_pages/dead_relu.py", "page_dead_relu", ":material/block:", "dead_relu"),
     ("app_pages/manual.py", "page_manual", ":material/edit_note:", "manual"),
+    ("app_pages/landscape.py", "page_landscape", ":material/landscape:", "landscape"),
     ("app_pages/grid.py", "page_grid", ":material/grid_on:", "grid"),
     ("app_pages/iris.py", "page_iris", ":material/local_florist:", "iris"),
     ("app_pages/data.py", "page_data", ":material/upload_file:", "data"),

@@ -107,7 +107,9 @@ def test_switch_to_chinese(server, page, request):
 # What each page needs before its charts show: nothing (cheap views render on load), a button, or a file.
 ACTIONS = {"train": ("button", "Train", "[data-testid='stMetric']"),
            "grid": ("button", "Run grid search", "[data-testid='stVegaLiteChart']"),
-           "data": ("upload", "Train", "[data-testid='stMetric']")}
+           "data": ("upload", "Train", "[data-testid='stMetric']"),
+           "landscape": ("button", "Train", "[data-testid='stVegaLiteChart']"),
+           "iris": ("button", "Train the Iris network", "[data-testid='stMetric']")}
 
 
 def test_every_page_renders_its_charts_without_exception(server, page, request, tmp_path):
