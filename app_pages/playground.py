@@ -11,6 +11,7 @@ from core.config import ConfigError
 from ui import playground as pg
 from ui import state, watch
 from ui.i18n import t
+from ui.results import plane_picker, task_text
 from ui.text import literal
 
 lang = state.lang()
@@ -74,7 +75,11 @@ c4.button(t("pg_reset", lang), key="pg_reset", icon=":material/replay:", on_clic
           help=t("pg_reset_help", lang))
 c5.select_slider(t("pg_speed", lang), list(pg.SPEEDS), value=pg.DEFAULT_SPEED, key="p_pg_speed",
                  bind="query-params", help=t("pg_speed_help", lang, fps=round(1 / pg.FRAME_S)))
-show_test, discretize = watch.view_toggles(lang, "pg")
+task = trainer.data.task
+if task.kind != "binary":                   # the book's two classes need no word; other tasks say what they are
+    st.caption(t("task_line", lang, task=task_text(task, lang)))
+show_test, discretize = watch.view_toggles(lang, "pg", discretizable=not watch.is_regression(task))
+view = plane_picker(trainer.data, lang, "pg")     # data of more than two inputs (Iris): which plane to draw
 state.report_page_params()
 
 
@@ -92,7 +97,7 @@ def frame() -> None:
             pg.set_playing(False)
             st.rerun()
     clock.lap("train")
-    watch.show_trainer(trainer, session.points, lang, show_test, discretize, clock)
+    watch.show_trainer(trainer, session.points, lang, show_test, discretize, clock, view)
     clock.report()
 
 

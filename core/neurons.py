@@ -1,8 +1,10 @@
 """What every neuron computes, for the "Watch it learn" diagram (as TensorFlow Playground draws it).
 
 One forward pass over a grid of the input plane gives a picture per input feature, per hidden unit
-and of the output; unit_marks says which hidden units are dead or identical (the same notions as
-core.probes, so the diagram and the tables agree); link_frame lists every weight and bias.
+and per output unit (P(class 1) for two classes, P(class k) for each of K classes, the predicted value for
+regression; core.tasks). Data with more than two inputs (Iris) is pictured over a plane (core.projection): each
+input's picture is then its value over that plane. unit_marks says which hidden units are dead or identical
+(the same notions as core.probes, so the diagram and the tables agree); link_frame lists every weight and bias.
 No Streamlit; nothing here touches a global random generator.
 """
 
@@ -17,18 +19,23 @@ import torch
 from . import choices
 from .models import MLP
 from .probes import BOOK_EXTENT, identical_tolerance
+from .projection import Plane
+from .tasks import BINARY_TASK, MULTICLASS, Task
 
 __all__ = ["NeuronPictures", "grid_points", "link_frame", "neuron_grid", "unit_marks"]
 
 
 @dataclass(frozen=True)
 class NeuronPictures:
-    """Values over an n x n grid of the input plane, float32, row 0 = top (largest x2), column 0 = left
-    (smallest x1): each array can be drawn as an image over `extent` as it is.
+    """Values over an n x n grid of the input plane, float32, row 0 = top (largest x2, or v on a plane), column
+    0 = left (smallest x1, or u): each array can be drawn as an image over `extent` as it is.
 
     inputs[i]     [n, n]          the i-th input feature (features[i]) at each grid point
     hidden[k]     [units, n, n]   the outputs of hidden layer k + 1 (the activation of fc{k+1}), one picture a unit
-    output        [n, n]          P(class 1) = sigmoid(logit)
+    output        [n, n]          binary: P(class 1) = sigmoid(logit); regression: the predicted value;
+                  [K, n, n]       K classes: P(class k) = softmax(logits)[k], summing to 1 at every pixel
+    task          what the outputs are (core.tasks)
+    plane         None: the grid is the input plane (x1, x2); else the plane the grid lies on (core.projection)
     """
 
     features: tuple[str, ...]
@@ -36,15 +43,22 @@ class NeuronPictures:
     hidden: list[np.ndarray]
     output: np.ndarray
     extent: tuple[float, float, float, float]
+    task: Task = BINARY_TASK
+    plane: Plane | None = None
 
     @property
     def n(self) -> int:
-        return int(self.output.shape[0])
+        return int(self.output.shape[-1])
+
+    @property
+    def outputs(self) -> list[np.ndarray]:
+        """One [n, n] picture per output unit (K for K classes, else one)."""
+        return list(self.output) if self.output.ndim == 3 else [self.output]
 
     @property
     def layer_sizes(self) -> tuple[int, ...]:
-        """Units per column of the diagram: inputs, each hidden layer, the output."""
-        return (len(self.inputs), *(int(h.shape[0]) for h in self.hidden), 1)
+        """Units per column of the diagram: inputs, each hidden layer, the outputs."""
+        return (len(self.inputs), *(int(h.shape[0]) for h in self.hidden), len(self.outputs))
 
 
 def grid_points(extent: tuple[float, float, float, float] = BOOK_EXTENT, n: int = 40) -> torch.Tensor:
@@ -57,9 +71,12 @@ def grid_points(extent: tuple[float, float, float, float] = BOOK_EXTENT, n: int 
     return torch.stack([g1.reshape(-1), g2.reshape(-1)], dim=1)
 
 
-def _check_inputs(model: MLP, features: tuple[str, ...]) -> None:
+def _check_inputs(model: MLP, features: tuple[str, ...], plane: Plane | None = None) -> None:
     own = getattr(model, "features", None)
-    if own is not None and tuple(own) != features:
+    if plane is not None:            # the model reads the D columns of its data as they are; features name them
+        if plane.origin.shape[0] != len(features):
+            raise ValueError(f"the plane lies in {plane.origin.shape[0]} inputs, the features are {features}")
+    elif own is not None and tuple(own) != features:
         raise ValueError(f"the model's features are {tuple(own)}, not {features}")
     width = model.fc1.in_features
     if width != len(features):
@@ -78,21 +95,38 @@ def _eval_hidden(model: MLP, points: torch.Tensor) -> list[torch.Tensor]:
         model.train(was_training)
 
 
+def _output_pictures(logits: torch.Tensor, task: Task, n: int) -> np.ndarray:
+    """What the output units say over the grid: [n, n] (one output) or [K, n, n] (K classes)."""
+    with torch.no_grad():
+        out = task.probabilities(logits)
+    if task.kind == MULTICLASS:
+        return out.T.reshape(out.shape[1], n, n).numpy().astype(np.float32, copy=True)
+    return out.reshape(n, n).numpy().astype(np.float32, copy=True)
+
+
 def neuron_grid(model: MLP, features: tuple[str, ...] = choices.RAW_FEATURES,
-                extent: tuple[float, float, float, float] = BOOK_EXTENT, n: int = 40) -> NeuronPictures:
+                extent: tuple[float, float, float, float] = BOOK_EXTENT, n: int = 40, task: Task = BINARY_TASK,
+                plane: Plane | None = None) -> NeuronPictures:
     """Every neuron's picture over an n x n grid of the input plane, from one forward pass.
 
-    `features` are the config's (config.features); the model is fed the raw points."""
+    `features` are the config's (config.features); the model is fed the raw points. `task` (the data's,
+    Splits.task) says what the output units are. With a `plane` (data of more than two inputs) the grid is in the
+    plane's coordinates over `extent`, each grid point lifted to the model's D inputs (Plane.lift); `features`
+    then names those D inputs and their pictures are each input's value over the plane."""
     features = tuple(features)
-    _check_inputs(model, features)
+    _check_inputs(model, features, plane)
     points = grid_points(extent, n)
-    with torch.no_grad():
-        inputs = choices.expand_features(torch, points, features)
+    if plane is not None:
+        points = plane.lift(points).float()
+        inputs = points
+    else:
+        with torch.no_grad():
+            inputs = choices.expand_features(torch, points, features)
     outs = _eval_hidden(model, points)
     hidden = [h.T.reshape(h.shape[1], n, n).numpy().astype(np.float32, copy=True) for h in outs[:-1]]
-    output = torch.sigmoid(outs[-1]).reshape(n, n).numpy().astype(np.float32, copy=True)
+    output = _output_pictures(outs[-1], task, n)
     pictures = [inputs[:, i].reshape(n, n).numpy().astype(np.float32, copy=True) for i in range(len(features))]
-    return NeuronPictures(features, pictures, hidden, output, tuple(float(v) for v in extent))
+    return NeuronPictures(features, pictures, hidden, output, tuple(float(v) for v in extent), task, plane)
 
 
 def _groups(rows: torch.Tensor) -> np.ndarray:

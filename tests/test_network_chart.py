@@ -277,3 +277,109 @@ def test_stamped_datasets_change_their_columns_exactly_when_their_values_change(
     again = network.stamped({"links": [{"w": 0.25}, {"w": -1.0}], "empty": []})
     assert set(a["links"][0]) != set(b["links"][0]) and a == again
     assert a["empty"] == [] and [row["w"] for row in a["links"]] == [0.25, -1.0]
+
+
+# --------------------------------------------------------------------------- K classes, regression, a plane
+def task_parts(config: RunConfig, n: int = 16):
+    """parts() for any task: the pictures with the data's task."""
+    model = build_model(config)
+    data = make_splits(config)
+    weights, biases = link_frame(model)
+    pictures = neuron_grid(model, config.features, n=n, task=data.task)
+    return data, pictures, unit_marks(model, data.X_train), weights, biases
+
+
+def test_k_classes_draw_an_output_node_per_class_in_its_colour():
+    from ui.charts.base import class_colors
+
+    _, pictures, marks, weights, biases = task_parts(RunConfig(dataset="spiral", n_classes=3, hidden=(5,)))
+    spec = valid(network.network_spec(pictures, marks, weights, biases, "en"))
+    nodes = spec["datasets"]["nodes"]
+    outputs = [node for node in nodes if node["x"] == 2]
+    assert len(nodes) == 2 + 5 + 3 and len(outputs) == 3
+    assert [lab["text"] for lab in spec["datasets"]["out_labels"]] == ["class 0", "class 1", "class 2"]
+    assert [lab["color"] for lab in spec["datasets"]["out_labels"]] == class_colors(3)
+    assert [node["tip"] for node in outputs] == [f"output: P(class {k}), white 0 → its colour 1" for k in range(3)]
+    for k, node in enumerate(outputs):                      # white (P = 0) to the class's colour (P = 1)
+        ramp = {tuple(c) for c in network._ramp(network.WHITE, network.WHITE, network._rgb(class_colors(3)[k]))}
+        assert colours(node["url"]) <= ramp
+        assert node["url"] == network.class_url(pictures.output[k], class_colors(3)[k])
+    assert any("→ class 2" in link["tip"] for link in spec["datasets"]["links"])
+    assert layer_of(spec, "out_labels", "text")["mark"]["align"] == "left"
+    assert spec["datasets"]["labels"][0]["text"] == "x₁"
+    zh = valid(network.network_spec(pictures, marks, weights, biases, "zh", class_names=["甲", "乙", "丙"]))
+    assert [lab["text"] for lab in zh["datasets"]["out_labels"]] == ["甲", "乙", "丙"]
+    assert "类别 0" in network.network_spec(pictures, marks, weights, biases, "zh")["datasets"]["out_labels"][0]["text"]
+
+
+def test_the_binary_diagram_names_no_output_classes():
+    _, pictures, marks, weights, biases = task_parts(RunConfig(hidden=(3,)))
+    spec = network.network_spec(pictures, marks, weights, biases, "en")
+    assert "out_labels" not in spec["datasets"]
+    assert all(layer["data"]["name"] != "out_labels" for layer in spec["layer"])
+    assert spec["datasets"]["nodes"][-1]["url"] == network.probability_url(pictures.output)
+
+
+def test_regression_output_is_the_prediction_on_the_targets_scale():
+    _, pictures, marks, weights, biases = task_parts(RunConfig(dataset="reg_plane", hidden=(4,)))
+    spec = valid(network.network_spec(pictures, marks, weights, biases, "en", value_range=1.0))
+    (output,) = [node for node in spec["datasets"]["nodes"] if node["x"] == 2]
+    assert output["url"] == network.value_url(pictures.output, 1.0) and "predicted value" in output["tip"]
+    assert "out_labels" not in spec["datasets"]
+    values = np.array([[-1.0, 0.0, 1.0, 5.0]], dtype=np.float32)
+    image = decode(network.value_url(values, 1.0))
+    assert [image.getpixel((i, 0)) for i in range(4)] == [network.VALUE_LOW, network.WHITE, network.VALUE_HIGH,
+                                                          network.VALUE_HIGH]       # clipped beyond the range
+
+
+def test_regions_follow_region_image_and_discretize_to_one_strength():
+    from ui.charts.base import class_colors, region_image
+
+    x = np.linspace(-2, 2, 24, dtype=np.float32)
+    logits = np.stack([np.add.outer(-x, x), np.add.outer(x, x), np.add.outer(x, -2 * x)])     # [3, 24, 24]
+    probs = np.exp(logits) / np.exp(logits).sum(axis=0)
+    mine = np.asarray(decode(network.regions_url(probs)), dtype=int)
+    base = np.asarray(decode(region_image(np.moveaxis(probs, 0, -1), "multiclass")), dtype=int)
+    line = (mine == network.P_LINE).all(axis=2) | (base == network.P_LINE).all(axis=2)   # drawn a pixel apart
+    assert 0 < line.mean() < 0.2
+    assert np.abs(mine - base)[~line].max() <= 6           # the Train page's colours, in 16 lightness steps
+    flat = colours(network.regions_url(probs, discretize=True))
+    assert len(flat) == 3 + 1 and network.P_LINE in flat    # one colour a class and the line between regions
+    assert {c for c in flat if c != network.P_LINE} == {tuple(np.rint(
+        255 + (np.array(network._rgb(c)) - 255) * (0.25 + 0.55 * network.FLAT_LEVEL / (network.STRENGTHS - 1)))
+        .astype(int)) for c in class_colors(3)}
+
+
+def test_boundary_of_k_classes_shows_regions_and_k_class_colours():
+    from ui.charts.base import class_colors
+
+    data, pictures, *_ = task_parts(RunConfig(dataset="blobs", n_classes=4, hidden=(5,)), n=20)
+    points = data.frame()
+    spec = valid(network.boundary_image_spec(pictures, None, points, "en"))
+    colour = spec["layer"][1]["encoding"]["color"]
+    assert colour["scale"] == {"domain": ["0", "1", "2", "3"], "range": class_colors(4)}
+    assert {p["cls"] for p in spec["datasets"]["points"]} == {"0", "1", "2", "3"}
+    assert spec["datasets"]["boundary"][0]["url"] == network.regions_url(pictures.output)
+    assert decode(spec["datasets"]["boundary"][0]["url"]).size == (20, 20)
+    assert "Decision regions" in "".join(spec["title"]["text"])
+    named = valid(network.boundary_image_spec(pictures, None, points, "zh", discretize=True,
+                                              class_names=["a", "b", "c", "d"], axis_titles=("PC1", "PC2")))
+    assert {p["cls"] for p in named["datasets"]["points"]} == {"a", "b", "c", "d"}
+    assert named["layer"][0]["encoding"]["x"]["title"] == "PC1" and named["layer"][1]["encoding"]["y"]["title"] == "PC2"
+    assert named["datasets"]["boundary"][0]["url"] == network.regions_url(pictures.output, discretize=True)
+    assert "决策区域" in "".join(named["title"]["text"])
+
+
+def test_boundary_of_a_regression_colours_points_by_target():
+    data, pictures, *_ = task_parts(RunConfig(dataset="reg_gauss", hidden=(5,)), n=20)
+    points = data.frame()
+    spec = valid(network.boundary_image_spec(pictures, None, points, "en", discretize=True))
+    top = float(np.abs(points["label"]).max())
+    colour = spec["layer"][1]["encoding"]["color"]
+    assert colour["field"] == "value" and colour["type"] == "quantitative"
+    assert colour["scale"]["domain"] == [-top, top]
+    shown = spec["datasets"]["points"]
+    assert len(shown) == len(points) and "cls" not in shown[0]
+    assert sorted(p["value"] for p in shown) == pytest.approx(sorted(points["label"].round(4)), abs=1e-4)
+    assert spec["datasets"]["boundary"][0]["url"] == network.value_url(pictures.output, top)   # no discretizing
+    assert "Prediction" in "".join(spec["title"]["text"])

@@ -164,3 +164,68 @@ def test_link_frame_lists_every_weight_and_bias():
     row = weights[(weights["layer"] == "fc2") & (weights["src"] == 2) & (weights["dst"] == 1)]
     assert float(row["weight"].iloc[0]) == pytest.approx(float(model.fc2.weight[1, 2].detach()))
     assert biases[(biases["layer"] == "fc3")]["bias"].iloc[0] == pytest.approx(float(model.fc3.bias[0].detach()))
+
+
+# --------------------------------------------------------------------------- tasks beyond two classes
+def _grid_logits(model: MLP, points: torch.Tensor) -> torch.Tensor:
+    model.eval()
+    with torch.no_grad():
+        return model(points)
+
+
+def test_k_classes_give_k_output_pictures_that_sum_to_one():
+    from core.tasks import MULTICLASS, Task
+
+    config = RunConfig(dataset="spiral", n_classes=3, hidden=(6,), activation="tanh")
+    model = build_model(config)
+    task = make_splits(config).task
+    assert task == Task(MULTICLASS, 3)
+    pictures = neuron_grid(model, config.features, n=20, task=task)
+    assert pictures.output.shape == (3, 20, 20) and pictures.output.dtype == np.float32
+    assert len(pictures.outputs) == 3 and pictures.layer_sizes == (2, 6, 3) and pictures.n == 20
+    np.testing.assert_allclose(pictures.output.sum(axis=0), 1.0, atol=1e-6)       # a distribution at every pixel
+    probs = torch.softmax(_grid_logits(model, grid_points(BOOK_EXTENT, 20)), dim=1).numpy()
+    for k in range(3):                                                               # picture k is P(class k)
+        np.testing.assert_allclose(pictures.output[k].reshape(-1), probs[:, k], atol=1e-6)
+
+
+def test_regression_picture_is_the_models_output_itself():
+    config = RunConfig(dataset="reg_plane", hidden=(5,), activation="tanh")
+    model = build_model(config)
+    task = make_splits(config).task
+    assert task.kind == "regression"
+    extent = (-3.0, 3.0, -2.0, 2.5)
+    pictures = neuron_grid(model, config.features, extent, n=15, task=task)
+    assert pictures.output.shape == (15, 15) and pictures.layer_sizes == (2, 5, 1)
+    logits = _grid_logits(model, grid_points(extent, 15))[:, 0].numpy()
+    np.testing.assert_allclose(pictures.output.reshape(-1), logits, atol=1e-6)       # no sigmoid: the value
+    assert len(pictures.outputs) == 1 and pictures.outputs[0] is pictures.output
+
+
+@pytest.mark.parametrize("view", ["pca", "f:2,3"])
+def test_four_inputs_are_pictured_over_a_plane(view):
+    from core.data import IRIS_FEATURES
+    from core.probes import plane_extent
+    from core.projection import plane_for
+
+    config = RunConfig(dataset="iris", hidden=(6,), activation="sigmoid")
+    model = build_model(config)
+    data = make_splits(config)
+    plane = plane_for(data, view)
+    extent = plane_extent(data, plane)
+    pictures = neuron_grid(model, IRIS_FEATURES, extent, n=12, task=data.task, plane=plane)
+    assert pictures.layer_sizes == (4, 6, 3) and pictures.plane is plane
+    assert len(pictures.inputs) == 4 and all(p.shape == (12, 12) for p in pictures.inputs)
+    lifted = plane.lift(grid_points(extent, 12)).float()                             # the model's 4 inputs
+    for i in range(4):                                                               # input i's value over the plane
+        np.testing.assert_allclose(pictures.inputs[i].reshape(-1), lifted[:, i].numpy(), atol=1e-6)
+    probs = torch.softmax(_grid_logits(model, lifted), dim=1).numpy()
+    np.testing.assert_allclose(pictures.output.reshape(3, -1).T, probs, atol=1e-6)
+    np.testing.assert_allclose(pictures.output.sum(axis=0), 1.0, atol=1e-6)
+    if view == "f:2,3":            # petal length left -> right, petal width bottom -> top, the rest flat
+        length, width = pictures.inputs[2], pictures.inputs[3]
+        assert np.all(np.diff(length, axis=1) > 0) and np.all(np.diff(width, axis=0) < 0)
+        mean = torch.cat([data.X_train, data.X_dev, data.X_test]).double().mean(dim=0)
+        np.testing.assert_allclose(pictures.inputs[0], float(mean[0]), atol=1e-6)
+    with pytest.raises(ValueError):
+        neuron_grid(model, ("x1", "x2"), extent, n=4, task=data.task, plane=plane)   # 4 inputs need 4 names

@@ -264,12 +264,15 @@ def _replay(result: RunResult, config: RunConfig, lang: str, data: str, usable: 
     from core.training import evaluate
 
     model, splits = result.model_at(epoch), splits_of(config_key(config), data)
-    loss, acc = evaluate(model, splits.X_train, splits.y_train)        # of theta_epoch itself
-    st.caption(t("replay_caption", lang, epoch=epoch, loss=loss, acc=acc))
-    show_test, discretize = watch.view_toggles(lang, "replay")
+    regression = watch.is_regression(splits.task)
+    loss, acc = evaluate(model, splits.X_train, splits.y_train, splits.task)        # of theta_epoch itself
+    st.caption(t("replay_caption_r2" if regression else "replay_caption", lang, epoch=epoch, loss=loss, acc=acc))
+    show_test, discretize = watch.view_toggles(lang, "replay", discretizable=not regression)
+    view = plane_picker(splits, lang, "replay")
     watch.show_network(model, config, splits, cached_points(config_key(config), data), lang, "replay", show_test,
-                       discretize)
-    st.vega_lite_chart(spec=watch.curves_spec(result.history, lang, mark_epoch=epoch), width="stretch")
+                       discretize, view=view)
+    st.vega_lite_chart(spec=watch.curves_spec(result.history, lang, mark_epoch=epoch, kind=splits.task.kind),
+                       width="stretch")
 
 
 def _gradients(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:

@@ -3,12 +3,15 @@ page's replay (a recorded epoch): the epoch and scores, the network diagram with
 the decision boundary with the data, and the curves up to that epoch.
 
 The pictures come from one forward pass over a grid of the input plane (core.neurons); the charts are built
-as plain Vega-Lite dicts (ui.charts.network), cheap enough to redraw several times a second.
+as plain Vega-Lite dicts (ui.charts.network), cheap enough to redraw several times a second. Every task of the
+data (core.tasks): two classes, K classes (K output pictures, decision regions), regression (the prediction, MSE
+and R²); data of more than two inputs (Iris) is pictured over a plane (core.projection, `view`).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -21,6 +24,8 @@ if TYPE_CHECKING:
     from core.config import RunConfig
     from core.data import Splits
     from core.models import MLP
+    from core.projection import Plane
+    from core.tasks import Task
     from core.training import Trainer
     from ui.playground import FrameClock
 
@@ -28,19 +33,24 @@ THUMB = 40              # grid points per side of a neuron's picture
 BOUNDARY = 120          # ... of the large decision boundary
 
 
-def view_toggles(lang: str, key: str) -> tuple[bool, bool]:
+def view_toggles(lang: str, key: str, discretizable: bool = True) -> tuple[bool, bool]:
     """(show test data, discretize output): the boundary's toggles, drawn outside an animated frame (a frame
-    redraws only its charts)."""
+    redraws only its charts). A regression's prediction has no classes to discretize (`discretizable` False)."""
     t1, t2, _ = st.columns([1, 1, 2])
     show_test = t1.toggle(t("pg_show_test", lang), value=True, key=f"p_{key}_test", bind="query-params")
-    discretize = t2.toggle(t("pg_discretize", lang), value=False, key=f"p_{key}_discrete", bind="query-params")
-    return show_test, discretize
+    discretize = t2.toggle(t("pg_discretize", lang), value=False, key=f"p_{key}_discrete", bind="query-params",
+                           disabled=not discretizable)
+    return show_test, discretize and discretizable
+
+
+def is_regression(task: Task) -> bool:
+    return task.kind == "regression"
 
 
 def show_trainer(trainer: Trainer, points: pd.DataFrame, lang: str, show_test: bool, discretize: bool,
-                 clock: FrameClock | None = None) -> None:
+                 clock: FrameClock | None = None, view: str = "") -> None:
     """The frame of a live trainer: status line, scores, the network and its boundary, the curves so far.
-    `points`: trainer.data.frame().
+    `points`: trainer.data.frame(); `view`: the plane of data with more than two inputs (plane_for).
 
     A frame is redrawn several times a second: it is few elements (one line of scores, three charts), and the
     charts keep their spec and change only their named datasets, so the browser updates them in place."""
@@ -51,10 +61,12 @@ def show_trainer(trainer: Trainer, points: pd.DataFrame, lang: str, show_test: b
     elif epoch >= config.epochs:
         st.success(t("pg_done", lang, epochs=config.epochs), icon=":material/check_circle:")
     shown = epoch if trainer.diverged_at is None else min(epoch, trainer.diverged_at)   # as the warning and scores
-    st.markdown(scores_html(current_scores(trainer), shown, config.epochs, lang), unsafe_allow_html=True)
-    show_network(trainer.model, config, trainer.data, points, lang, "pg", show_test, discretize, clock)
+    regression = is_regression(trainer.data.task)
+    st.markdown(scores_html(current_scores(trainer), shown, config.epochs, lang, regression), unsafe_allow_html=True)
+    show_network(trainer.model, config, trainer.data, points, lang, "pg", show_test, discretize, clock, view)
     if len(history):
-        st.vega_lite_chart(spec=curves_spec(history, lang), width="stretch", key="pg_curves")
+        st.vega_lite_chart(spec=curves_spec(history, lang, kind=trainer.data.task.kind), width="stretch",
+                           key="pg_curves")
     else:
         st.caption(t("pg_paused_at_zero", lang))
     if clock is not None:
@@ -74,58 +86,120 @@ def _score(value: float) -> str:
 
 
 def current_scores(trainer: Trainer) -> dict[str, float]:
-    """Train and dev loss and accuracy of the network as it is now (theta_epoch, the one the pictures show).
-    The curves keep the book's bookkeeping (epoch t: train loss of theta_t, dev loss of theta_t+1)."""
+    """Train and dev loss and accuracy (for regression: MSE and R²) of the network as it is now (theta_epoch, the
+    one the pictures show), by the data's task. The curves keep the book's bookkeeping (epoch t: train loss of
+    theta_t, dev loss of theta_t+1)."""
     from core.training import evaluate
 
     data = trainer.data
-    train_loss, train_acc = evaluate(trainer.model, data.X_train, data.y_train)
-    dev_loss, dev_acc = evaluate(trainer.model, data.X_dev, data.y_dev)
+    train_loss, train_acc = evaluate(trainer.model, data.X_train, data.y_train, data.task)
+    dev_loss, dev_acc = evaluate(trainer.model, data.X_dev, data.y_dev, data.task)
     return {"train_loss": train_loss, "train_acc": train_acc, "dev_loss": dev_loss, "dev_acc": dev_acc}
 
 
-def scores_html(scores: dict[str, float], epoch: int, total: int, lang: str) -> str:
-    """The epoch counter and the network's train/dev loss and accuracy, as one element (drawn like metrics)."""
+SCORE_KEYS = (("train_loss", "metric_train_loss"), ("train_acc", "metric_train_acc"),
+              ("dev_loss", "metric_dev_loss"), ("dev_acc", "metric_dev_acc"))
+REGRESSION_SCORE_KEYS = (("train_loss", "metric_train_mse"), ("train_acc", "metric_train_r2"),
+                         ("dev_loss", "metric_dev_mse"), ("dev_acc", "metric_dev_r2"))
+
+
+def scores_html(scores: dict[str, float], epoch: int, total: int, lang: str, regression: bool = False) -> str:
+    """The epoch counter and the network's train/dev loss and accuracy (MSE and R² for regression), as one element
+    (drawn like metrics)."""
     cells = [(t("pg_epoch", lang), t("pg_epoch_value", lang, epoch=epoch, total=total))]
     cells += [(t(key, lang), _score(float(scores[name])))
-              for name, key in (("train_loss", "metric_train_loss"), ("train_acc", "metric_train_acc"),
-                                ("dev_loss", "metric_dev_loss"), ("dev_acc", "metric_dev_acc"))]
+              for name, key in (REGRESSION_SCORE_KEYS if regression else SCORE_KEYS)]
     body = "".join(f'<div style="{SCORE_STYLE}"><span style="{LABEL_STYLE}">{label}</span>'
                    f'<span class="nn-score" style="{VALUE_STYLE}">{value}</span></div>' for label, value in cells)
     return f'<div class="nn-scores" style="{SCORES_STYLE}">{body}</div>'
 
 
+@dataclass(frozen=True)
+class Picture:
+    """How the data is pictured: over the input plane (2-D data), or over a plane through D inputs."""
+
+    plane: Plane | None                    # None: the input plane itself
+    extent: tuple[float, float, float, float]
+    points: pd.DataFrame                   # x1, x2 = the picture's coordinates; label, split
+    inputs: tuple[str, ...]                # neuron_grid's features: config.features, or the D inputs' names
+    class_names: list[str] | None          # Iris's species; None: 0 .. K-1
+    axis_titles: tuple[str, str]
+    note: str                              # how D inputs were cut to the plane ("" for 2-D data)
+
+
+def picture_of(config: RunConfig, data: Splits, points: pd.DataFrame, lang: str, view: str = "") -> Picture:
+    """The picture of a run's data: 2-D data over the book's [-pi, pi]^2; more inputs over `view`'s plane
+    (core.projection.plane_for: "pca" or "f:i,j") around the projected points, with a note saying how."""
+    import torch
+
+    from core.data import IRIS_CLASSES, IRIS_FEATURES
+    from core.probes import BOOK_EXTENT, plane_extent
+    from core.projection import PCA, plane_for
+
+    iris = config.dataset == "iris"
+    names = list(IRIS_CLASSES) if iris and data.task.n_classes == len(IRIS_CLASSES) else None
+    plane = plane_for(data, view)
+    if plane is None:
+        return Picture(None, BOOK_EXTENT, points, tuple(config.features), names, ("x1", "x2"), "")
+    d = data.X_train.shape[1]
+    inputs = IRIS_FEATURES if iris and d == len(IRIS_FEATURES) else tuple(f"x{j + 1}" for j in range(d))
+    uv = plane.project(torch.as_tensor(points[[f"x{j + 1}" for j in range(d)]].to_numpy())).numpy()
+    shown = points[["label", "split"]].assign(x1=uv[:, 0], x2=uv[:, 1])
+    if plane.kind == PCA:
+        axes = (t("pc_axis", lang, k=1), t("pc_axis", lang, k=2))
+        note = t("plane_note_pca", lang, d=d, a=plane.explained[0], b=plane.explained[1])
+    else:
+        axes = tuple(inputs[i] for i in plane.picked)
+        note = t("plane_note_features", lang, d=d, u=axes[0], v=axes[1])
+    return Picture(plane, plane_extent(data, plane), shown, tuple(inputs), names, axes, note)
+
+
 def show_network(model: MLP, config: RunConfig, data: Splits, points: pd.DataFrame, lang: str, key: str,
-                 show_test: bool, discretize: bool, clock: FrameClock | None = None) -> None:
-    """The network diagram (pictures, links, marks) beside the large decision boundary (its titles in the specs).
-    `points`: data.frame() (x1, x2, label, split), made once by the caller."""
+                 show_test: bool, discretize: bool, clock: FrameClock | None = None, view: str = "") -> None:
+    """The network diagram (pictures, links, marks) beside the large decision boundary (its titles in the specs),
+    for the data's task (data.task). `points`: data.frame() (x1, x2, label, split), made once by the caller;
+    `view`: the plane of data with more than two inputs (picture_of), said in a caption."""
     from core.neurons import link_frame, neuron_grid, unit_marks
-    from core.probes import BOOK_EXTENT
     from ui.charts import network as charts
 
-    features = config.features
-    thumbs = neuron_grid(model, features, BOOK_EXTENT, THUMB)
-    grid = neuron_grid(model, features, BOOK_EXTENT, BOUNDARY)
+    picture = picture_of(config, data, points, lang, view)
+    task, plane, extent = data.task, picture.plane, picture.extent
+    thumbs = neuron_grid(model, picture.inputs, extent, THUMB, task, plane)
+    grid = neuron_grid(model, picture.inputs, extent, BOUNDARY, task, plane)
     weights, biases = link_frame(model)
     marks = unit_marks(model, data.X_train)
     if clock is not None:
         clock.lap("pictures")
+    value_range = charts.value_range_of(points) if is_regression(task) else None
+    if picture.note:
+        st.caption(picture.note)
     left, right = st.columns([3, 2])
-    left.vega_lite_chart(spec=charts.network_spec(thumbs, marks, weights, biases, lang, title=t("pg_network", lang)),
+    left.vega_lite_chart(spec=charts.network_spec(thumbs, marks, weights, biases, lang, title=t("pg_network", lang),
+                                                  class_names=picture.class_names, value_range=value_range),
                          width="stretch", key=f"{key}_network")
-    right.vega_lite_chart(spec=charts.boundary_image_spec(grid, None, points, lang, show_test=show_test,
-                                                          discretize=discretize),
+    right.vega_lite_chart(spec=charts.boundary_image_spec(grid, None, picture.points, lang, show_test=show_test,
+                                                          discretize=discretize, class_names=picture.class_names,
+                                                          value_range=value_range,
+                                                          axis_titles=picture.axis_titles),
                           width="stretch", key=f"{key}_boundary")
 
 
-def curves_spec(history: pd.DataFrame, lang: str, mark_epoch: int | None = None) -> dict:
-    """Loss and accuracy curves (ui.charts.base.live_curves_spec), with a dotted rule at `mark_epoch`.
+def curves_spec(history: pd.DataFrame, lang: str, mark_epoch: int | None = None, kind: str = "binary") -> dict:
+    """Loss and accuracy curves (ui.charts.base.live_curves_spec), with a dotted rule at `mark_epoch`; the panels
+    say what the task's (core.tasks kind) loss and score are: K classes' cross-entropy, regression's mean squared
+    error and R².
 
     The rows go into a named dataset: successive frames then differ in their data only, and the browser
     updates the drawn chart instead of compiling a new one (most of a frame's cost in the browser)."""
     from ui.charts.base import live_curves_spec
 
     spec = live_curves_spec(history, lang)
+    if kind == "regression":
+        for panel, title, name in zip(spec["vconcat"], ("chart_mse", "chart_r2"), (t("mse", lang), "R²")):
+            panel["title"] = t(title, lang)
+            panel["encoding"]["y"]["title"] = name
+    elif kind == "multiclass":
+        spec["vconcat"][0]["title"] = t("pg_chart_loss_ce", lang)
     for panel in spec["vconcat"]:        # whole epochs on x (not 0.05 ... after one step); short loss labels on y
         x, y = panel["encoding"]["x"], panel["encoding"]["y"]
         x["axis"] = {**x.get("axis", {}), "tickMinStep": 1, "format": "d"}

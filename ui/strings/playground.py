@@ -22,7 +22,13 @@ STRINGS: dict[str, tuple[str, str]] = {
         "- **Bias −8 with ReLU** (preset 4.4.3): the hidden units are *dead* (greyed out with a red ✕: they output "
         "0 on every point, so their gradient is 0) and nothing learns.\n"
         "- **Feature crosses:** with inputs x₁², x₂² a network with **no hidden layer** separates *circles*: "
-        "x₁² + x₂² is the radius², so a single linear unit draws a circle.",
+        "x₁² + x₂² is the radius², so a single linear unit draws a circle.\n"
+        "- **More classes, regression, Iris:** with K classes (*spiral* or *blobs*, sidebar → *Classes*) there is an "
+        "output node per class, P(class k) from white to the class's colour, and the big chart shows the decision "
+        "regions; for regression (*regression: plane* or *Gaussians*) the output is the predicted value "
+        "(blue < 0 < orange) and the scores are MSE and R². Iris has 4 inputs: the pictures are drawn over a plane "
+        "through them (the first two principal components, or two chosen inputs), and each input's picture is its "
+        "value over that plane.",
         "- **小图：**每个节点显示它在输入平面（[-π, π]²）上的取值：橙色为正，蓝色为负，白色为 0，"
         "每张小图按它自己的最大值缩放（sigmoid 和 ReLU 神经元不会取负值：只有白到橙；"
         "输出节点为 P(类别 1)，橙色即类别 1）。"
@@ -33,7 +39,11 @@ STRINGS: dict[str, tuple[str, str]] = {
         "- **ReLU 且偏置为 −8**（预设 4.4.3）：隐藏神经元*死亡*（小图变灰并标有红色 ✕：在所有点上输出都是 0，"
         "因此梯度为零），网络什么也学不到。\n"
         "- **特征组合：**输入 x₁²、x₂² 时，**没有隐藏层**的网络也能分开*同心圆*：x₁² + x₂² 是半径的平方，"
-        "一个线性单元就能画出圆形边界。"),
+        "一个线性单元就能画出圆形边界。\n"
+        "- **多分类、回归、鸢尾花：**K 分类时（*螺旋*或*高斯团*数据，侧边栏 → *类别数*）每个类别有一个输出节点，"
+        "P(类别 k) 从白色到该类的颜色，大图显示决策区域；回归时（*回归：平面*或*回归：多个高斯*）输出为预测值"
+        "（蓝色 < 0 < 橙色），指标为均方误差和 R²。鸢尾花有 4 个输入：小图画在穿过它们的一个平面上"
+        "（前两个主成分，或选定的两个输入），每个输入的小图是它在该平面上的取值。"),
     "pg_play": ("Play", "播放"),
     "pg_pause": ("Pause", "暂停"),
     "pg_step": ("Step", "单步"),
@@ -64,6 +74,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "metric_train_acc": ("Train accuracy", "训练集准确率"),
     "metric_dev_loss": ("Dev loss", "验证集损失"),
     "metric_dev_acc": ("Dev accuracy", "验证集准确率"),
+    "metric_train_mse": ("Train MSE", "训练集均方误差"),
+    "metric_train_r2": ("Train R²", "训练集 R²"),
+    "metric_dev_mse": ("Dev MSE", "验证集均方误差"),
+    "metric_dev_r2": ("Dev R²", "验证集 R²"),
+    "pg_chart_loss_ce": ("Loss (cross-entropy)", "损失（交叉熵）"),
     "pg_too_big": ("This setting is too large to animate: {reason}", "该设置过大，无法动画演示：{reason}"),
     "tab_replay": ("Replay", "回放"),
     "replay_epoch": ("Epoch", "轮次"),
@@ -73,4 +88,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "replay_caption": ("Epoch {epoch:,}: train loss {loss:.4f}, train accuracy {acc:.4f}. The dotted line on the "
                        "curves marks this epoch.",
                        "第 {epoch:,} 轮：训练损失 {loss:.4f}，训练准确率 {acc:.4f}。曲线上的虚线标出该轮。"),
+    "replay_caption_r2": ("Epoch {epoch:,}: train MSE {loss:.4f}, train R² {acc:.4f}. The dotted line on the "
+                          "curves marks this epoch.",
+                          "第 {epoch:,} 轮：训练集均方误差 {loss:.4f}，训练集 R² {acc:.4f}。曲线上的虚线标出该轮。"),
 }
