@@ -89,25 +89,39 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
 
 
 def cmd_train(config: RunConfig, as_json: bool) -> None:
-    from .training import train
+    from .training import confusion, train
 
     result = train(config)
+    task = result.task
     summary = {
-        "config": to_params(config), "test_acc": result.test_acc, "test_loss": result.test_loss,
+        "config": to_params(config), "task": task.kind, "classes": task.n_classes,
+        "test_acc": result.test_acc, "test_loss": result.test_loss,
         "best_epoch": result.best_epoch, "best_dev_acc": result.best_dev_acc,
         "diverged_at": result.diverged_at, "epochs_run": result.epochs_run, "seconds": round(result.seconds, 4),
     }
+    if result.best_step is not None:
+        summary["best_step"] = result.best_step
+    if task.classifies and result.best_epoch >= 0:          # test confusion matrix: rows true, columns predicted
+        counts = confusion(result)["count"].to_numpy().reshape(task.n_classes, task.n_classes)
+        summary["confusion"] = counts.tolist()
     if as_json:                 # JSON has no NaN: a run with no usable model reports null
         summary = {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in summary.items()}
         print(json.dumps(summary, allow_nan=False))
         return
+    score, loss = ("R²", "MSE") if task.kind == "regression" else ("acc", "loss")
     print(f"config:      {config.label()}")
+    print(f"task:        {task.kind}" + (f", {task.n_classes} classes" if task.kind == "multiclass" else ""))
     if result.best_epoch < 0:
         print("no usable model: the loss was not finite from the first epoch on "
               "(lower the learning rate or the initial weights)")
     else:
-        print(f"test acc:    {result.test_acc:.4f}   test loss: {result.test_loss:.4f}")
-        print(f"best epoch:  {result.best_epoch}   best dev acc: {result.best_dev_acc:.4f}")
+        print(f"test {score}:    {result.test_acc:.4f}   test {loss}: {result.test_loss:.4f}")
+        best = f"best step:   {result.best_step}   " if result.best_step is not None else ""
+        print(f"{best}best epoch:  {result.best_epoch}   best dev {score}: {result.best_dev_acc:.4f}")
+        if "confusion" in summary:
+            print("confusion (rows: true class, columns: predicted):")
+            for row in summary["confusion"]:
+                print("  " + " ".join(f"{v:4d}" for v in row))
     if result.diverged_at is not None:
         print(f"diverged at epoch {result.diverged_at}: try a smaller lr or gradient clipping")
     print(f"seconds:     {result.seconds:.3f}")

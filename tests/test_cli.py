@@ -72,3 +72,21 @@ def test_commands_that_do_not_train_are_not_held_to_the_training_budget():
     assert refused.returncode == 2 and "compute budget" in refused.stderr and "Traceback" not in refused.stderr
     bad = run_cli("grads", "--hidden", "65")                     # every other check still applies
     assert bad.returncode == 2 and "hidden" in bad.stderr
+
+
+def test_train_reports_the_task_its_confusion_matrix_and_r2():
+    out = run_cli("train", "--dataset", "blobs", "--n-classes", "4", "--epochs", "200", "--lr", "0.5", "--json")
+    assert out.returncode == 0, out.stderr
+    summary = json.loads(out.stdout)
+    assert summary["task"] == "multiclass" and summary["classes"] == 4
+    matrix = summary["confusion"]
+    assert len(matrix) == 4 and all(len(row) == 4 for row in matrix)
+    assert sum(map(sum, matrix)) == 200                                   # the test rows of 1000 points
+    assert abs(sum(matrix[k][k] for k in range(4)) / 200 - summary["test_acc"]) < 1e-9
+    text = run_cli("train", "--dataset", "reg_plane", "--activation", "tanh", "--epochs", "200")
+    assert text.returncode == 0 and "task:        regression" in text.stdout and "test R²" in text.stdout
+    iris = run_cli("train", "--dataset", "iris", "--noise", "0", "--train-frac", "0.8", "--dev-frac", "0.1",
+                   "--hidden", "6", "--weight-std", "0.01", "--bias", "1", "--batch-size", "16", "--epochs", "20",
+                   "--eval-steps", "50", "--json")
+    summary = json.loads(iris.stdout)
+    assert summary["classes"] == 3 and sum(map(sum, summary["confusion"])) == 15 and "best_step" in summary

@@ -38,8 +38,7 @@ def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
     result = cached_train(key, data)
     task = result.task
     if kind in ("loss", "accuracy"):
-        chart = charts.curves_chart(result.history, lang, result.best_epoch, metric=kind,
-                                    regression=task.kind == "regression")
+        chart = charts.curves_chart(result.history, lang, result.best_epoch, metric=kind, task_kind=task.kind)
     elif kind in ("steps_loss", "steps_accuracy"):
         chart = charts.step_curves_chart(result.step_history, lang, result.best_step, kind.split("_")[1])
     elif kind == "grad_norms":

@@ -182,9 +182,10 @@ def _long_history(history: pd.DataFrame, lang: str, best_epoch: int | None) -> p
 
 
 def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metric: str,
-                 height: int, regression: bool = False) -> alt.LayerChart:
+                 height: int, task_kind: str = "binary") -> alt.LayerChart:
     """One metric ('loss' or 'accuracy') vs epoch, train (solid) and dev (dashed), best epoch as a vertical
-    rule; as wide as its container. For regression the loss is the mean squared error and 'accuracy' is R²."""
+    rule; as wide as its container. The loss is named by the task (core.tasks kind): binary cross-entropy,
+    cross-entropy (K classes) or the mean squared error, whose 'accuracy' is R² (regression)."""
     data = _long_history(history, lang, best_epoch)
     splits = [t("train", lang), t("dev", lang)]
     x = alt.X("epoch:Q", title=t("epoch", lang), axis=alt.Axis(tickMinStep=1, format="d"))   # epochs are whole
@@ -206,8 +207,10 @@ def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metri
                           scale=alt.Scale(domain=splits, range=[[1, 0], [6, 3]]))
     title_key = "chart_loss" if metric == "loss" else "chart_acc"
     name = t(metric, lang)
-    if regression:
+    if task_kind == "regression":
         title_key, name = ("chart_mse", t("mse", lang)) if metric == "loss" else ("chart_r2", "R²")
+    elif task_kind == "multiclass" and metric == "loss":
+        title_key = "pg_chart_loss_ce"
     base = alt.Chart(data).mark_line(strokeWidth=2).encode(
         x=x, y=alt.Y(f"{metric}:Q", title=name, scale=y_scale),
         color=color, strokeDash=dash,
@@ -223,14 +226,14 @@ def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metri
 
 
 def curves_chart(history: pd.DataFrame, lang: str, best_epoch: int | None = None,
-                 metric: str | None = None, regression: bool = False) -> alt.VConcatChart | alt.LayerChart:
+                 metric: str | None = None, task_kind: str = "binary") -> alt.VConcatChart | alt.LayerChart:
     """Loss and accuracy vs epoch, train (solid) and dev (dashed), best epoch as a vertical rule.
 
     metric=None: loss above accuracy, stacked so that both fit any container's width; 'loss' or
     'accuracy': that panel alone (a page may put two side by side in columns, which stack on a phone)."""
     if metric is not None:
-        return readable(_curve_panel(history, lang, best_epoch, metric, height=220, regression=regression))
-    panels = [_curve_panel(history, lang, best_epoch, m, height=220, regression=regression)
+        return readable(_curve_panel(history, lang, best_epoch, metric, height=220, task_kind=task_kind))
+    panels = [_curve_panel(history, lang, best_epoch, m, height=220, task_kind=task_kind)
               for m in ("loss", "accuracy")]
     return readable(alt.vconcat(*panels).resolve_scale(color="shared", strokeDash="shared"))
 
