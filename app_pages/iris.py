@@ -8,7 +8,7 @@ import streamlit as st
 from core.data import IRIS_FEATURES
 from ui import state
 from ui.charts import score_text
-from ui.i18n import t
+from ui.i18n import input_names, list_text, t
 from ui.results import chart_spec, class_names, plane_picker, task_text
 from ui.run_button import CLICKED, run_button, run_id, train_all, trained_before
 from ui.runs import config_key, splits_of
@@ -20,7 +20,7 @@ lang = state.lang()
 config = state.config()
 
 st.title(t("page_iris", lang))
-st.markdown(t("iris_intro", lang, features=", ".join(IRIS_FEATURES)))
+st.markdown(t("iris_intro", lang, features=list_text(input_names("iris", len(IRIS_FEATURES), lang), lang)))
 with st.expander(t("iris_book", lang)):
     st.markdown(t("iris_book_text", lang))
 state.show_url_warnings()
@@ -65,10 +65,10 @@ if go:
             from ui.results import class_report_table
 
             c2.caption(t("class_report", lang))
-            c2.dataframe(class_report_table(result, class_names(key, result.task.n_classes), lang), hide_index=True,
-                         key="iris_report")
+            names = class_names(key, result.task.n_classes, "", lang)
+            c2.dataframe(class_report_table(result, names, lang), hide_index=True, key="iris_report")
         st.subheader(t("iris_regions", lang))
-        plane = plane_picker(splits_of(key), lang, "iris")
+        plane = plane_picker(splits_of(key), lang, "iris", config.dataset)
         spec = chart_spec("boundary", key, lang, "data", plane=plane)
         st.vega_lite_chart(spec=spec, width=spec["width"])
         st.caption(t("iris_regions_read", lang))

@@ -11,7 +11,7 @@ from core.config import ConfigError
 from ui import playground as pg
 from ui import state, watch
 from ui.i18n import t
-from ui.results import plane_picker, task_text
+from ui.results import plane_picker, spiral_tip, task_text
 from ui.text import literal
 
 lang = state.lang()
@@ -78,8 +78,9 @@ c5.select_slider(t("pg_speed", lang), list(pg.SPEEDS), value=pg.DEFAULT_SPEED, k
 task = trainer.data.task
 if task.kind != "binary":                   # the book's two classes need no word; other tasks say what they are
     st.caption(t("task_line", lang, task=task_text(task, lang)))
+    spiral_tip(trainer.config, lang)
 show_test, discretize = watch.view_toggles(lang, "pg", discretizable=not watch.is_regression(task))
-view = plane_picker(trainer.data, lang, "pg")     # data of more than two inputs (Iris): which plane to draw
+view = plane_picker(trainer.data, lang, "pg", trainer.config.dataset)     # data of more than two inputs: which plane
 state.report_page_params()
 
 

@@ -181,7 +181,9 @@ class Dataset:
     kind: str = "binary"        # "binary", "classes" (RunConfig.n_classes classes), "multiclass", "regression"
     classes: int = 2            # of a "multiclass" dataset (a fixed table)
     inputs: int = 2             # columns of a point; 2-D data can take feature crosses (FEATURE_TABLE)
-    rows: int = 0               # a fixed table's size (RunConfig.n_samples is ignored); 0: n_samples points
+    rows: int = 0               # a fixed table's size (RunConfig.n_samples and noise are ignored); 0: n_samples points
+    input_names: tuple[str, ...] = ()   # a table's columns (their en/zh labels: ui.i18n input_names)
+    class_names: tuple[str, ...] = ()   # a table's classes, in label order (ui.i18n class_names)
 
     def n_classes(self, n_classes: int) -> int:
         """Classes of this dataset when RunConfig.n_classes is `n_classes` (0 for regression)."""
@@ -196,7 +198,8 @@ DATASET_TABLE: dict[str, Dataset] = _by_name(
     Dataset("spiral", "spiral (K arms)", "螺旋（K 条臂）", kind="classes"),
     Dataset("blobs", "blobs (K clusters)", "高斯团（K 类）", kind="classes"),
     Dataset("iris", "Iris (4 features, 3 classes)", "鸢尾花（4 个特征，3 类）", kind="multiclass", classes=3,
-            inputs=4, rows=150),
+            inputs=4, rows=150, input_names=("sepal_length", "sepal_width", "petal_length", "petal_width"),
+            class_names=("setosa", "versicolor", "virginica")),
     Dataset("reg_plane", "regression: plane", "回归：平面", kind="regression"),
     Dataset("reg_gauss", "regression: Gaussians", "回归：多个高斯", kind="regression"),
 )

@@ -112,6 +112,7 @@ FIELDS: tuple[Field, ...] = (
           help_en="Total points before the train/dev/test split.",
           help_zh="划分训练/验证/测试集之前的样本总数。"),
     Field("noise", "float", 0.1, "data", "Noise (std)", "噪声标准差", 0.0, 2.0, step=0.01,
+          show_if=("dataset", SIZED_DATASETS),
           help_en="Std of the Gaussian noise added to every point.",
           help_zh="加到每个点上的高斯噪声的标准差。"),
     Field("train_frac", "float", 0.64, "data", "Train fraction", "训练集比例", 0.05, 0.9, step=0.01,
@@ -709,7 +710,7 @@ PRESETS: dict[str, dict[str, Any]] = {
     "vanishing": {"hidden": (3, 3, 3, 3), "weight_std": 0.01, "bias_init": 1.0, "lr": 0.01},   # 4.4.2
     "dead_relu": {"hidden": (3, 3, 3, 3), "weight_std": 0.01, "bias_init": -8.0, "lr": 0.01,   # 4.4.3
                   "activation": "relu"},
-    "book_iris": {"dataset": "iris", "noise": 0.0, "train_frac": 0.8, "dev_frac": 0.1, "hidden": (6,),   # 4.5: 4-6-3
+    "book_iris": {"dataset": "iris", "train_frac": 0.8, "dev_frac": 0.1, "hidden": (6,),   # 4.5: 4-6-3
                   "weight_std": 0.01, "bias_init": 1.0, "lr": 0.2, "batch_size": 16, "epochs": 150,
                   "eval_steps": 50},
     "spiral_3": {"dataset": "spiral", "n_classes": 3, "hidden": (16, 16), "activation": "tanh",  # beyond the book:

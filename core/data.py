@@ -149,8 +149,8 @@ def make_reg_gauss(n_samples: int, noise: float, generator: torch.Generator) -> 
 
 
 IRIS_CSV = Path(__file__).with_name("iris.csv")
-IRIS_FEATURES = ("sepal_length", "sepal_width", "petal_length", "petal_width")
-IRIS_CLASSES = ("setosa", "versicolor", "virginica")
+IRIS_FEATURES = choices.dataset("iris").input_names      # the CSV's columns, in order
+IRIS_CLASSES = choices.dataset("iris").class_names       # species 0, 1, 2
 
 
 def load_iris() -> tuple[Tensor, Tensor]:
@@ -162,10 +162,10 @@ def load_iris() -> tuple[Tensor, Tensor]:
 
 def make_iris(n_samples: int, noise: float, generator: torch.Generator) -> tuple[Tensor, Tensor]:
     """Iris, as the book's 4.5 prepares it: each feature min-max scaled to [0, 1], rows shuffled (data seed).
-    `n_samples` is ignored (the table has 150 rows); noise, if any, is added after scaling."""
+    The table is the data: `n_samples` and `noise` are ignored (150 measured flowers, no noise added)."""
     X, y = load_iris()
     low, high = X.min(dim=0).values, X.max(dim=0).values
-    return _shuffle_and_noise((X - low) / (high - low), y, noise, generator)
+    return _shuffle_and_noise((X - low) / (high - low), y, 0.0, generator)
 
 
 # one generator per row of core.choices.DATASET_TABLE (tests/test_config.py checks that they match)

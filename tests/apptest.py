@@ -29,8 +29,8 @@ def metrics(at: AppTest) -> dict[str, str]:
 def open_view(at: AppTest, view: str, lang: str = "en") -> AppTest:
     """Open a result tab of the Train page ('curves', 'boundary', 'gradients', 'compare', 'downloads') as a
     click on it does: only the open tab is drawn."""
-    from ui.i18n import t
-    from ui.results import VIEWS, tabs_key
+    from ui.results import tabs_key, view_labels
 
-    at.session_state[tabs_key(lang)] = t(VIEWS[view], lang)
+    kind = "regression" if tabs_key(lang, "regression") in at.session_state else "binary"   # the tabs on the page
+    at.session_state[tabs_key(lang, kind)] = view_labels(lang, kind)[view]
     return at.run()

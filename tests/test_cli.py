@@ -85,7 +85,7 @@ def test_train_reports_the_task_its_confusion_matrix_and_r2():
     assert abs(sum(matrix[k][k] for k in range(4)) / 200 - summary["test_acc"]) < 1e-9
     text = run_cli("train", "--dataset", "reg_plane", "--activation", "tanh", "--epochs", "200")
     assert text.returncode == 0 and "task:        regression" in text.stdout and "test R²" in text.stdout
-    iris = run_cli("train", "--dataset", "iris", "--noise", "0", "--train-frac", "0.8", "--dev-frac", "0.1",
+    iris = run_cli("train", "--dataset", "iris", "--train-frac", "0.8", "--dev-frac", "0.1",
                    "--hidden", "6", "--weight-std", "0.01", "--bias", "1", "--batch-size", "16", "--epochs", "20",
                    "--eval-steps", "50", "--json")
     summary = json.loads(iris.stdout)

@@ -52,7 +52,9 @@ def test_iris_page_opens_on_the_book_setting_and_trains_it(lang):
     assert len(charts) == 4                # loss and dev score by step, the confusion matrix, the regions
     assert has(charts[2], t("chart_confusion", lang)) and has(charts[3], t("chart_regions", lang))
     report = at.dataframe[0].value
-    assert list(report[t("col_class", lang)]) == ["setosa", "versicolor", "virginica"]
+    species = {"en": ["setosa", "versicolor", "virginica"], "zh": ["山鸢尾", "变色鸢尾", "维吉尼亚鸢尾"]}[lang]
+    assert list(report[t("col_class", lang)]) == species
+    assert all(has(charts[3], name) for name in species)            # the regions' legend names the species
     assert int(report[t("col_support", lang)].sum()) == 15
 
 
@@ -63,7 +65,7 @@ def test_iris_page_regions_follow_the_plane_picker():
     at.radio(key="view_iris_plane_en").set_value("features").run()
     assert not at.exception
     features = at.get("vega_lite_chart")[-1]
-    assert has(features, "petal_length") and has(features, "petal_width") and not has(features, "PC1")
+    assert has(features, "petal length") and has(features, "petal width") and not has(features, "PC1")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

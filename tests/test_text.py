@@ -7,6 +7,7 @@ import ast
 import re
 from pathlib import Path
 
+from core.choices import DATASET_TABLE
 from core.config import GROUPS, RunConfig
 from core.gradients import REMEDIES
 from core.initialization import COMPARE_SCHEMES, init_histograms
@@ -39,6 +40,8 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "plane_{}": ("pca", "features"),                        # ui.results.plane_picker
     "preview_output_{}": ("multiclass", "regression"),      # ui.charts.preview (binary: preview_output)
     "landscape_racer_{}": tuple(RACERS),
+    "class_{}": tuple(n for row in DATASET_TABLE.values() for n in row.class_names),     # ui.i18n.class_names
+    "input_{}": tuple(n for row in DATASET_TABLE.values() for n in row.input_names),     # ui.i18n.input_names
     "landscape_mark_{}": tuple(MARK_SHAPES),
     "landscape_metric_pc{}": (1, 2),
 }

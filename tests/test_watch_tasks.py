@@ -6,18 +6,19 @@ from __future__ import annotations
 import pytest
 
 from core.config import RunConfig
-from core.data import IRIS_CLASSES, IRIS_FEATURES
 from core.training import Trainer, evaluate
 from tests.apptest import open_app, open_view
 from tests.test_page_playground import boundary_image, datasets, epoch_shown, page, scores
+from ui.i18n import class_names, input_names
 
 CASES = {   # URL parameters -> (output nodes, the output nodes' names)
     "spiral3": ({"dataset": "spiral", "n_classes": "3"}, 3, ["class 0", "class 1", "class 2"]),
     "blobs4": ({"dataset": "blobs", "n_classes": "4"}, 4, ["class 0", "class 1", "class 2", "class 3"]),
     "reg_plane": ({"dataset": "reg_plane"}, 1, []),
-    "iris": ({"dataset": "iris"}, 3, list(IRIS_CLASSES)),
+    "iris": ({"dataset": "iris"}, 3, ["setosa", "versicolor", "virginica"]),
 }
-ZH_NAMES = {"spiral3": ["类别 0", "类别 1", "类别 2"], "iris": list(IRIS_CLASSES)}
+ZH_NAMES = {"spiral3": ["类别 0", "类别 1", "类别 2"], "iris": class_names("iris", 3, "zh")}
+IRIS_INPUTS = list(input_names("iris", 4, "en"))       # sepal length, ... petal width
 
 
 def output_nodes(at) -> list[dict]:
@@ -84,15 +85,15 @@ def test_regression_says_mse_and_r2_and_draws_the_prediction():
 
 def test_iris_is_pictured_over_a_plane_the_user_picks():
     at = page(dataset="iris")
-    assert datasets(at, 0)["labels"]["text"].tolist() == list(IRIS_FEATURES)
+    assert datasets(at, 0)["labels"]["text"].tolist() == IRIS_INPUTS
     assert any("principal components" in c.value for c in at.caption)
     spec = at.get("vega_lite_chart")[1].proto.spec
     assert '"PC1"' in spec and '"PC2"' in spec
     pca_inputs = datasets(at, 0)["nodes"].query("x == 0")["url"].tolist()
     at.radio(key="view_pg_plane_en").set_value("features").run()
     assert not at.exception
-    assert any("petal_length and petal_width" in c.value for c in at.caption)
-    assert '"petal_length"' in at.get("vega_lite_chart")[1].proto.spec
+    assert any("petal length and petal width" in c.value for c in at.caption)
+    assert '"petal length"' in at.get("vega_lite_chart")[1].proto.spec
     assert datasets(at, 0)["nodes"].query("x == 0")["url"].tolist() != pca_inputs     # inputs over another plane
     assert len(output_nodes(at)) == 3
     zh = page(dataset="iris", lang="zh")
@@ -125,8 +126,8 @@ def test_replay_of_iris_is_drawn_over_the_plane_picked_in_the_tab():
     at.button(key="train").click().run()
     at = open_view(at, "replay")
     assert not at.exception
-    assert datasets(at, 0)["labels"]["text"].tolist() == list(IRIS_FEATURES) and out_labels(at) == list(IRIS_CLASSES)
+    assert datasets(at, 0)["labels"]["text"].tolist() == IRIS_INPUTS and out_labels(at) == CASES["iris"][2]
     assert any("principal components" in c.value for c in at.caption)
     at.radio(key="view_replay_plane_en").set_value("features").run()
-    assert not at.exception and any("petal_length and petal_width" in c.value for c in at.caption)
-    assert '"petal_width"' in at.get("vega_lite_chart")[1].proto.spec
+    assert not at.exception and any("petal length and petal width" in c.value for c in at.caption)
+    assert '"petal width"' in at.get("vega_lite_chart")[1].proto.spec

@@ -156,6 +156,23 @@ def features_text(names, lang: str) -> str:
     return ", ".join(choice_label("features", name, lang) for name in names)
 
 
+def class_names(dataset: str, k: int, lang: str) -> list[str]:
+    """What the classes of a dataset are called: a table's own (Iris's species, in `lang`), else 0 .. K-1."""
+    names = DATASET_TABLE[dataset].class_names if dataset in DATASET_TABLE else ()
+    if len(names) == k:
+        return [t(f"class_{name}", lang) for name in names]
+    return [str(i) for i in range(k)]
+
+
+def input_names(dataset: str, d: int, lang: str) -> tuple[str, ...]:
+    """What the inputs of a dataset are called: a table's own columns (Iris's measurements, in `lang`), else
+    x1 .. xD."""
+    names = DATASET_TABLE[dataset].input_names if dataset in DATASET_TABLE else ()
+    if len(names) == d:
+        return tuple(t(f"input_{name}", lang) for name in names)
+    return tuple(f"x{j + 1}" for j in range(d))
+
+
 def choice_label(field: str, value: str, lang: str) -> str:
     """Display label of a choice value (falls back to the value itself)."""
     pair = CHOICE_LABELS.get(field, {}).get(value)

@@ -120,9 +120,12 @@ def race_spec(keys: tuple[str, ...], names: tuple[str, ...], lrs: tuple[float, .
 @st.cache_data(max_entries=MAX_ENTRIES, show_spinner=False)
 def race_curves_spec(keys: tuple[str, ...], labels: tuple[str, ...], lang: str) -> dict:
     """The racers' train and dev loss curves (ui.charts.compare_chart), one colour per racer in race order."""
+    from core.data import task_of
     from ui.charts import compare_chart
 
-    return spec_of(compare_chart({label: cached_train(key).history for key, label in zip(keys, labels)}, lang))
+    kind = task_of(config_of(keys[0])).kind
+    return spec_of(compare_chart({label: cached_train(key).history for key, label in zip(keys, labels)}, lang,
+                                 task_kind=kind))
 
 
 __all__ = ["cached_line", "cached_path", "cached_race", "cached_slice", "config_key", "config_of", "line_spec",

@@ -46,50 +46,32 @@ def chart_spec(kind: str, key: str, lang: str, extent_mode: str = "book",
     elif kind == "confusion":
         from core.training import confusion
 
-        chart = charts.confusion_chart(confusion(result), lang, class_names(key, task.n_classes, data))
+        chart = charts.confusion_chart(confusion(result), lang, class_names(key, task.n_classes, data, lang))
     elif kind == "regression":
         chart = charts.prediction_chart(result.test_predictions, lang)
     else:
         probs, extent = cached_boundary(key, extent_mode, data, model, plane)
         points, note, axes = cached_plane_points(key, data, plane, lang)
         chart = charts.boundary_chart(probs, extent, points, lang, splits, kind=task.kind, axis_titles=axes,
-                                      note=note)
+                                      note=note, class_names=class_names(key, task.n_classes, data, lang))
     return spec_of(chart)
 
 
-def class_names(key: str, k: int, data: str = "") -> list[str]:
-    """What each class is called: Iris's species, else 0 .. K-1."""
-    from core.data import IRIS_CLASSES
+def class_names(key: str, k: int, data: str = "", lang: str = "en") -> list[str]:
+    """What each class is called: Iris's species (in `lang`), else 0 .. K-1 (an upload's classes too)."""
+    from ui.i18n import class_names as named
 
-    config = config_of(key)
-    if not data and config.dataset == "iris":
-        return list(IRIS_CLASSES)
-    return [str(i) for i in range(k)]
+    return named(config_of(key).dataset, k, lang) if not data else [str(i) for i in range(k)]
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
 def cached_plane_points(key: str, data: str, plane: str, lang: str):
-    """(points with x1, x2 = the picture's coordinates, the chart's note, axis titles) of a run's dataset."""
-    from core.data import IRIS_FEATURES
-    from core.projection import PCA, plane_for
+    """(points with x1, x2 = the picture's coordinates, the chart's note, axis titles) of a run's dataset: the
+    picture ui.watch.picture_of makes of it (2-D data as it is; more inputs projected on `plane`)."""
+    from ui.watch import picture_of
 
-    splits = splits_of(key, data)
-    points = cached_points(key, data)
-    picture = plane_for(splits, plane)
-    if picture is None:
-        return points, "", ("x1", "x2")
-    d = splits.X_train.shape[1]
-    config = config_of(key)
-    names = list(IRIS_FEATURES) if config.dataset == "iris" and not data else [f"x{j + 1}" for j in range(d)]
-    X = torch.tensor(points[[f"x{j + 1}" for j in range(d)]].to_numpy())
-    uv = picture.project(X).numpy()
-    shown = points[["label", "split"]].assign(x1=uv[:, 0], x2=uv[:, 1])
-    if picture.kind == PCA:
-        a, b = picture.explained
-        axes = (t("pc_axis", lang, k=1), t("pc_axis", lang, k=2))
-        return shown, t("plane_note_pca", lang, d=d, a=a, b=b), axes
-    u, v = (names[i] for i in picture.picked)
-    return shown, t("plane_note_features", lang, d=d, u=u, v=v), (u, v)
+    picture = picture_of(config_of(key), splits_of(key, data), cached_points(key, data), lang, plane)
+    return picture.points, picture.note, picture.axis_titles
 
 
 # the result tabs: a language-neutral id -> the key of its label
@@ -100,10 +82,19 @@ FIRST_VIEW = "result_view_first"    # session state: the id of the tab the curre
 MAX_PINS = 4
 
 
-def tabs_key(lang: str) -> str:
+REGRESSION_VIEWS = {"curves": "tab_curves_r2", "boundary": "tab_prediction"}   # no accuracy, no boundary
+
+
+def view_labels(lang: str, kind: str = "binary") -> dict[str, str]:
+    """The result tabs' labels for a task (core.tasks kind): a regression's name its R² and its prediction."""
+    own = REGRESSION_VIEWS if kind == "regression" else {}
+    return {view: t(own.get(view, label_key), lang) for view, label_key in VIEWS.items()}
+
+
+def tabs_key(lang: str, kind: str = "binary") -> str:
     """The session-state key of the result tabs in `lang` (its value is the open tab's label, so one key per
     language)."""
-    return f"result_tab_{lang}"
+    return f"result_tab_{lang}" + ("_regression" if kind == "regression" else "")
 
 
 def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") -> None:
@@ -135,11 +126,12 @@ def show_run(result: RunResult, config: RunConfig, lang: str, data: str = "") ->
     elif result.diverged_at is not None:
         st.error(t("diverged", lang, epoch=result.diverged_at))
 
-    labels = {view: t(label_key, lang) for view, label_key in VIEWS.items()}
-    if tabs_key(lang) not in st.session_state:      # new tabs (after a language switch, a new run): open the view
+    labels = view_labels(lang, task.kind)
+    key = tabs_key(lang, task.kind)      # its own key per set of labels (a widget's options are part of it)
+    if key not in st.session_state:      # new tabs (after a language switch, a new run): open the view
         st.session_state[FIRST_VIEW] = st.session_state.get(OPEN_VIEW, "curves")        # that was open last
     # `default` is part of the widget's identity: it must stay the same while these tabs live, or they reset
-    tabs = st.tabs(list(labels.values()), key=tabs_key(lang), on_change="rerun",
+    tabs = st.tabs(list(labels.values()), key=key, on_change="rerun",
                    default=labels.get(st.session_state[FIRST_VIEW]))
     tab = dict(zip(labels, tabs))
     st.session_state[OPEN_VIEW] = next((view for view in labels if tab[view].open), "curves")
@@ -162,19 +154,28 @@ def _curves(result: RunResult, config: RunConfig, lang: str, data: str, usable: 
         col.vega_lite_chart(spec=chart_spec(metric, key, lang, data=data), width="stretch")
 
 
+def spiral_tip(config: RunConfig, lang: str) -> None:
+    """A K-arm spiral on a network too small for it (the book's 2-5-1 cannot): name the preset that learns it."""
+    from core.config import preset
+
+    if config.dataset == "spiral" and config.n_classes >= 3 and sum(config.hidden) < 16:
+        st.caption(":material/lightbulb: " + t("spiral_tip", lang, k=config.n_classes,
+                                                   label=preset("spiral_3").label(lang)))
+
+
 def task_text(task, lang: str) -> str:
     """What a task trains, in words (ui/strings/tasks.py)."""
     return t(f"task_{task.kind}", lang, k=task.n_classes)
 
 
-def plane_picker(splits, lang: str, key: str) -> str:
+def plane_picker(splits, lang: str, key: str, dataset: str = "") -> str:
     """For data of more than two inputs: how to draw it (core.projection.plane_for's view: 'pca' or 'f:i,j')."""
-    from core.data import IRIS_FEATURES
+    from ui.i18n import input_names
 
     d = splits.X_train.shape[1]
     if d == 2:
         return ""
-    names = list(IRIS_FEATURES) if d == len(IRIS_FEATURES) else [f"x{j + 1}" for j in range(d)]
+    names = input_names(dataset, d, lang)
     c1, c2, c3 = st.columns([2, 1, 1])
     mode = c1.radio(t("plane_pick", lang, d=d), ["pca", "features"], horizontal=True,
                     format_func=lambda m: t(f"plane_{m}", lang), **_kept(f"{key}_plane", lang, "pca"))
@@ -199,8 +200,8 @@ def _test(result: RunResult, config: RunConfig, lang: str, data: str, usable: bo
     spec = chart_spec("confusion", key, lang, data=data)
     st.vega_lite_chart(spec=spec)
     st.caption(t("class_report", lang))
-    st.dataframe(class_report_table(result, class_names(key, result.task.n_classes, data), lang), hide_index=True,
-                 key="class_report")
+    names = class_names(key, result.task.n_classes, data, lang)
+    st.dataframe(class_report_table(result, names, lang), hide_index=True, key="class_report")
 
 
 def class_report_table(result: RunResult, names: list[str], lang: str) -> pd.DataFrame:
@@ -238,7 +239,7 @@ def _boundary(result: RunResult, config: RunConfig, lang: str, data: str, usable
                            **_kept("extent", lang, "book")) if flat else "data"
     splits = c2.multiselect(t("show_splits", lang), ["train", "dev", "test"], format_func=lambda s: t(s, lang),
                             placeholder=t("choose_splits", lang), **_kept("splits", lang, ["train", "dev", "test"]))
-    plane = plane_picker(splits_of(config_key(config), data), lang, "boundary")
+    plane = plane_picker(splits_of(config_key(config), data), lang, "boundary", "" if data else config.dataset)
     if not usable:
         st.info(t("no_usable_boundary", lang))
         return
@@ -267,7 +268,7 @@ def _replay(result: RunResult, config: RunConfig, lang: str, data: str, usable: 
     loss, acc = evaluate(model, splits.X_train, splits.y_train, splits.task)        # of theta_epoch itself
     st.caption(t("replay_caption_r2" if regression else "replay_caption", lang, epoch=epoch, loss=loss, acc=acc))
     show_test, discretize = watch.view_toggles(lang, "replay", discretizable=not regression)
-    view = plane_picker(splits, lang, "replay")
+    view = plane_picker(splits, lang, "replay", "" if data else config.dataset)
     watch.show_network(model, config, splits, cached_points(config_key(config), data), lang, "replay", show_test,
                        discretize, view=view)
     st.vega_lite_chart(spec=watch.curves_spec(result.history, lang, mark_epoch=epoch, kind=splits.task.kind),
@@ -314,8 +315,9 @@ def _compare(result: RunResult, config: RunConfig, lang: str, data: str, usable:
         st.info(t("pinned_only_current" if pinned else "no_pins", lang))
         return
     histories = {name: r.history for name, r in runs.items()}
-    st.altair_chart(charts.compare_chart(histories, lang, "loss"), width="stretch")
-    st.altair_chart(charts.compare_chart(histories, lang, "acc"), width="stretch")
+    kind = result.task.kind
+    st.altair_chart(charts.compare_chart(histories, lang, "loss", task_kind=kind), width="stretch")
+    st.altair_chart(charts.compare_chart(histories, lang, "acc", task_kind=kind), width="stretch")
     st.dataframe(charts.compare_table(compare_runs(runs), roles, lang), hide_index=True)
 
 

@@ -22,7 +22,7 @@ import streamlit as st
 
 from core.config import RunConfig
 from ui.i18n import t
-from ui.runs import config_key, queue_text, train_live
+from ui.runs import config_key, queue_text, splits_of, train_live
 
 if TYPE_CHECKING:
     from core.training import RunResult
@@ -105,14 +105,19 @@ def train_all(configs: dict[str, RunConfig], lang: str, labels: dict[str, str] |
         line = t("training_progress", lang, epoch=epoch, epochs=epochs)
         return line if n == 1 else t("run_i_of_n", lang, i=i + 1, n=n, run=labels[name], line=line)
 
+    from core.data import task_of
+
     results = {}
     for i, (name, config) in enumerate(configs.items()):
-        def on_update(epoch: int, history, i: int = i, name: str = name, epochs: int = config.epochs) -> None:
+        kind = (splits_of(config_key(config), data).task if data else task_of(config)).kind   # how curves are named
+
+        def on_update(epoch: int, history, i: int = i, name: str = name, epochs: int = config.epochs,
+                      kind: str = kind) -> None:
             bar.show((i + epoch / epochs) / n, text(i, name, epoch, epochs))
             if curve is not None and len(history):
                 from ui import charts
 
-                curve.vega_lite_chart(spec=charts.live_curves_spec(history, lang), width="stretch")
+                curve.vega_lite_chart(spec=charts.live_curves_spec(history, lang, task_kind=kind), width="stretch")
 
         def on_queue(position: int | None, seconds: float, i: int = i, name: str = name,
                      epochs: int = config.epochs) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.choices import RAW_FEATURES as RAW
 from core.config import FIELDS, RunConfig
 from ui.i18n import t
 from ui.run_button import CLICKED, run_button, run_id, train_all, trained_before
@@ -17,6 +18,9 @@ from ui.run_button import CLICKED, run_button, run_id, train_all, trained_before
 def train_and_show(config: RunConfig, lang: str, data: str = "") -> None:
     """Draw the Train button; after a click (or if this session trained this run before) show the run.
     Until then the page shows what will be trained: the data points and a diagram of the network."""
+    from ui.results import spiral_tip
+
+    spiral_tip(config, lang)
     label = config.label(lang)
     go = run_button(run_id(config, data), t("train_button", lang), "train", always_show=True,
                     auto=trained_before({"run": config}, data), waiting=t("press_train", lang, label=label))
@@ -39,14 +43,15 @@ def show_preview(config: RunConfig, lang: str, data: str = "") -> None:
     left, right = st.columns([3, 2])
     left.vega_lite_chart(spec=_points_spec(key, data, lang), width="stretch")
     right.vega_lite_chart(spec=_network_spec(sizes, config.activation, lang, config.features, task.kind,
-                                             input_names(config, data)), width="stretch")
+                                             input_names(config, data, lang)), width="stretch")
 
 
-def input_names(config: RunConfig, data: str = "") -> tuple[str, ...] | None:
+def input_names(config: RunConfig, data: str = "", lang: str = "en") -> tuple[str, ...] | None:
     """The input units' names of a table with more than two columns (Iris's measurements), else None."""
-    from core.data import IRIS_FEATURES
+    from ui.i18n import input_names as named
 
-    return IRIS_FEATURES if config.dataset == "iris" and not data else None
+    inputs = config.n_inputs
+    return named(config.dataset, inputs, lang) if inputs != 2 and config.features == RAW and not data else None
 
 
 def data_key(config: RunConfig) -> str:

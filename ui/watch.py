@@ -132,17 +132,17 @@ def picture_of(config: RunConfig, data: Splits, points: pd.DataFrame, lang: str,
     (core.projection.plane_for: "pca" or "f:i,j") around the projected points, with a note saying how."""
     import torch
 
-    from core.data import IRIS_CLASSES, IRIS_FEATURES
     from core.probes import BOOK_EXTENT, plane_extent
     from core.projection import PCA, plane_for
+    from ui.i18n import class_names, input_names
 
-    iris = config.dataset == "iris"
-    names = list(IRIS_CLASSES) if iris and data.task.n_classes == len(IRIS_CLASSES) else None
+    named = class_names(config.dataset, data.task.n_classes, lang)
+    names = named if data.task.kind == "multiclass" and not named[0].isdigit() else None
     plane = plane_for(data, view)
     if plane is None:
         return Picture(None, BOOK_EXTENT, points, tuple(config.features), names, ("x1", "x2"), "")
     d = data.X_train.shape[1]
-    inputs = IRIS_FEATURES if iris and d == len(IRIS_FEATURES) else tuple(f"x{j + 1}" for j in range(d))
+    inputs = input_names(config.dataset, d, lang)
     uv = plane.project(torch.as_tensor(points[[f"x{j + 1}" for j in range(d)]].to_numpy())).numpy()
     shown = points[["label", "split"]].assign(x1=uv[:, 0], x2=uv[:, 1])
     if plane.kind == PCA:
@@ -193,13 +193,7 @@ def curves_spec(history: pd.DataFrame, lang: str, mark_epoch: int | None = None,
     updates the drawn chart instead of compiling a new one (most of a frame's cost in the browser)."""
     from ui.charts.base import live_curves_spec
 
-    spec = live_curves_spec(history, lang)
-    if kind == "regression":
-        for panel, title, name in zip(spec["vconcat"], ("chart_mse", "chart_r2"), (t("mse", lang), "R²")):
-            panel["title"] = t(title, lang)
-            panel["encoding"]["y"]["title"] = name
-    elif kind == "multiclass":
-        spec["vconcat"][0]["title"] = t("pg_chart_loss_ce", lang)
+    spec = live_curves_spec(history, lang, task_kind=kind)
     for panel in spec["vconcat"]:        # whole epochs on x (not 0.05 ... after one step); short loss labels on y
         x, y = panel["encoding"]["x"], panel["encoding"]["y"]
         x["axis"] = {**x.get("axis", {}), "tickMinStep": 1, "format": "d"}

@@ -39,6 +39,7 @@ __all__ = [
     "compare_chart",
     "compare_table",
     "confusion_chart",
+    "curve_names",
     "curves_chart",
     "grad_norm_chart",
     "grad_table",
@@ -167,6 +168,16 @@ def run_letter(i: int) -> str:
     return chr(ord("A") + i)
 
 
+def curve_names(metric: str, lang: str, task_kind: str = "binary") -> tuple[str, str]:
+    """(chart title, axis name) of a curve of `metric` ('loss' or 'accuracy') for a task (core.tasks kind): the
+    binary cross-entropy and accuracy (the book's), K classes' cross-entropy, regression's MSE and R²."""
+    if task_kind == "regression":
+        return (t("chart_mse", lang), t("mse", lang)) if metric == "loss" else (t("chart_r2", lang), "R²")
+    if metric == "loss":
+        return t("pg_chart_loss_ce" if task_kind == "multiclass" else "chart_loss", lang), t("loss", lang)
+    return t("chart_acc", lang), t("accuracy", lang)
+
+
 def _long_history(history: pd.DataFrame, lang: str, best_epoch: int | None) -> pd.DataFrame:
     """train and dev rows (epoch, split, loss, accuracy), thinned per split to about MAX_POINTS epochs with
     each bin's extremes, the first, last and best epoch kept."""
@@ -205,12 +216,7 @@ def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metri
                       scale=alt.Scale(domain=splits, range=[SPLIT_COLORS["train"], SPLIT_COLORS["dev"]]))
     dash = alt.StrokeDash("split:N", title=t("split", lang), legend=inside,
                           scale=alt.Scale(domain=splits, range=[[1, 0], [6, 3]]))
-    title_key = "chart_loss" if metric == "loss" else "chart_acc"
-    name = t(metric, lang)
-    if task_kind == "regression":
-        title_key, name = ("chart_mse", t("mse", lang)) if metric == "loss" else ("chart_r2", "R²")
-    elif task_kind == "multiclass" and metric == "loss":
-        title_key = "pg_chart_loss_ce"
+    title, name = curve_names(metric, lang, task_kind)
     base = alt.Chart(data).mark_line(strokeWidth=2).encode(
         x=x, y=alt.Y(f"{metric}:Q", title=name, scale=y_scale),
         color=color, strokeDash=dash,
@@ -222,7 +228,7 @@ def _curve_panel(history: pd.DataFrame, lang: str, best_epoch: int | None, metri
         rule = alt.Chart(pd.DataFrame({"epoch": [best_epoch], "what": [t("best_epoch_rule", lang)]}))
         tooltip = [alt.Tooltip("what:N", title=" "), alt.Tooltip("epoch:Q", title=t("epoch", lang))]
         layers.append(rule.mark_rule(color="#444", strokeDash=[2, 2]).encode(x="epoch:Q", tooltip=tooltip))
-    return alt.layer(*layers).properties(title=t(title_key, lang), width="container", height=height)
+    return alt.layer(*layers).properties(title=title, width="container", height=height)
 
 
 def curves_chart(history: pd.DataFrame, lang: str, best_epoch: int | None = None,
@@ -238,9 +244,9 @@ def curves_chart(history: pd.DataFrame, lang: str, best_epoch: int | None = None
     return readable(alt.vconcat(*panels).resolve_scale(color="shared", strokeDash="shared"))
 
 
-def live_curves_spec(history: pd.DataFrame, lang: str, max_points: int = 300) -> dict:
-    """A light Vega-Lite spec (a dict, no Altair validation) of train/dev loss and accuracy, redrawn
-    while training."""
+def live_curves_spec(history: pd.DataFrame, lang: str, max_points: int = 300, task_kind: str = "binary") -> dict:
+    """A light Vega-Lite spec (a dict, no Altair validation) of train/dev loss and accuracy (named by the task:
+    curve_names), redrawn while training."""
     thin = thin_epochs(history, max_points=max_points)
     values = [{"epoch": int(e), "split": t(split, lang), "loss": float(loss), "accuracy": float(acc)}
               for split in ("train", "dev")
@@ -249,20 +255,21 @@ def live_curves_spec(history: pd.DataFrame, lang: str, max_points: int = 300) ->
              "scale": {"domain": [t("train", lang), t("dev", lang)],
                        "range": [SPLIT_COLORS["train"], SPLIT_COLORS["dev"]]}}
 
-    def panel(metric: str, title_key: str) -> dict:
-        return {"title": t(title_key, lang), "width": "container", "height": 160,
+    def panel(metric: str) -> dict:
+        title, name = curve_names(metric, lang, task_kind)
+        return {"title": title, "width": "container", "height": 160,
                 "mark": {"type": "line", "strokeWidth": 2},
                 "encoding": {"x": {"field": "epoch", "type": "quantitative", "title": t("epoch", lang)},
-                             "y": {"field": metric, "type": "quantitative", "title": t(metric, lang),
+                             "y": {"field": metric, "type": "quantitative", "title": name,
                                    "scale": {"zero": False}},
                              "color": color}}
 
     return readable_spec({"$schema": "https://vega.github.io/schema/vega-lite/v5.json", "data": {"values": values},
-                          "vconcat": [panel("loss", "chart_loss"), panel("accuracy", "chart_acc")]})
+                          "vconcat": [panel("loss"), panel("accuracy")]})
 
 
 def compare_chart(histories: dict[str, pd.DataFrame], lang: str, metric: str = "loss",
-                  max_rows: int = MAX_CHART_ROWS) -> alt.Chart:
+                  max_rows: int = MAX_CHART_ROWS, task_kind: str = "binary") -> alt.Chart:
     """Curves of several runs overlaid, as wide as the container: colour = run (a categorical palette,
     in the order given), dash = train/dev. `metric` is 'loss' or 'acc'. Name the runs shortly (run_letter):
     compare_table says what each one is.
@@ -277,7 +284,7 @@ def compare_chart(histories: dict[str, pd.DataFrame], lang: str, metric: str = "
     data = pd.concat(rows, ignore_index=True)
     data = thin_epochs(data, max_points=per_series(2 * len(histories), max_rows), by=["run", "split"],
                        extremes=("value",))
-    name = t("loss" if metric == "loss" else "accuracy", lang)
+    title, name = curve_names("loss" if metric == "loss" else "accuracy", lang, task_kind)
     runs, splits = list(histories), [t("train", lang), t("dev", lang)]
     return readable(alt.Chart(data).mark_line(strokeWidth=2).encode(
         x=alt.X("epoch:Q", title=t("epoch", lang)),
@@ -288,7 +295,7 @@ def compare_chart(histories: dict[str, pd.DataFrame], lang: str, metric: str = "
                                   scale=alt.Scale(domain=splits, range=[[1, 0], [6, 3]])),
         tooltip=[alt.Tooltip("run:N", title=t("run", lang)), alt.Tooltip("split:N", title=t("split", lang)),
                  alt.Tooltip("epoch:Q", title=t("epoch", lang)), alt.Tooltip("value:Q", title=name, format=".4f")],
-    ).properties(title=t("chart_loss" if metric == "loss" else "chart_acc", lang), height=260))
+    ).properties(title=title, height=260))
 
 
 COMPARE_SCORES = ("test_acc", "test_loss", "best_dev_acc")
@@ -382,7 +389,7 @@ def region_image(grid: np.ndarray, kind: str = "binary", value_range: float = 1.
 
 
 def point_marks(points: pd.DataFrame, lang: str, x: alt.X, y: alt.Y, kind: str = "binary",
-                n_classes: int = 2, value_range: float = 1.0) -> alt.Chart:
+                n_classes: int = 2, value_range: float = 1.0, class_names: list[str] | None = None) -> alt.Chart:
     """The data points as every chart draws them: colour = class (or the target, for regression), shape = split
     (train/dev/test), a tooltip with both. `points` has columns x1, x2, label, split (already sampled for
     display; x1, x2 are the picture's coordinates)."""
@@ -394,15 +401,19 @@ def point_marks(points: pd.DataFrame, lang: str, x: alt.X, y: alt.Y, kind: str =
                           legend=alt.Legend(orient="bottom", direction="horizontal", gradientLength=160))
         label_tip = alt.Tooltip("label:Q", title=t("target", lang), format=".3f")
     else:
-        classes = [str(k) for k in range(max(2, n_classes))]
-        shown = shown.assign(cls=lambda d: d["label"].astype(int).astype(str))
+        classes = list(class_names or [str(k) for k in range(max(2, n_classes))])
+        shown = shown.assign(cls=lambda d: d["label"].astype(int).map(lambda k: classes[k]))
         color = alt.Color("cls:N", title=t("label", lang), scale=alt.Scale(domain=classes,
                                                                           range=class_colors(len(classes))),
                           legend=legend(classes, t("label", lang)))
         label_tip = alt.Tooltip("cls:N", title=t("label", lang))
+    # two legends side by side below the plot: with more than two classes (or a colour bar) the splits take one
+    # column, so that both fit a phone's width
+    splits_legend = legend(split_names, t("split", lang)) if kind == "binary" else alt.Legend(
+        orient="bottom", columns=1, labelLimit=0)
     return alt.Chart(shown).mark_point(filled=True, size=28, opacity=0.85, stroke="white", strokeWidth=0.5).encode(
         x=x, y=y, color=color,
-        shape=alt.Shape("split_name:N", title=t("split", lang), legend=legend(split_names, t("split", lang)),
+        shape=alt.Shape("split_name:N", title=t("split", lang), legend=splits_legend,
                         scale=alt.Scale(domain=split_names, range=["circle", "triangle-up", "square"])),
         tooltip=[alt.Tooltip("x1:Q", format=".3f"), alt.Tooltip("x2:Q", format=".3f"),
                  label_tip, alt.Tooltip("split_name:N", title=t("split", lang))],
@@ -412,7 +423,8 @@ def point_marks(points: pd.DataFrame, lang: str, x: alt.X, y: alt.Y, kind: str =
 def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float], points: pd.DataFrame, lang: str,
                    splits: tuple[str, ...] = ("train", "dev", "test"), size: int = 480,
                    max_points: int = MAX_SHOWN_POINTS, kind: str = "binary",
-                   axis_titles: tuple[str, str] = ("x1", "x2"), note: str = "") -> alt.LayerChart:
+                   axis_titles: tuple[str, str] = ("x1", "x2"), note: str = "",
+                   class_names: list[str] | None = None) -> alt.LayerChart:
     """Decision boundary (decision regions for K classes, the prediction for regression): the model's grid as
     one image layer (region_image), data points (colour = class or target, shape = split) on top. `points` has
     columns x1, x2 (the picture's coordinates), label, split. `note` (e.g. how a 4-input model was cut to a
@@ -441,7 +453,7 @@ def boundary_chart(probs: np.ndarray, extent: tuple[float, float, float, float],
     if note:
         subtitle = [note, *subtitle]
     dots = point_marks(shown, lang, alt.X("x1:Q", scale=x_scale), alt.Y("x2:Q", scale=y_scale), kind, n_classes,
-                       value_range)
+                       value_range, class_names)
     name = t({"binary": "chart_boundary", "multiclass": "chart_regions", "regression": "chart_prediction"}[kind], lang)
     title = alt.TitleParams(name, subtitle=subtitle) if subtitle else name
     return readable(alt.layer(image, dots).properties(title=title, height=size), width=size + 56)

@@ -1,6 +1,14 @@
 """Strings of the Iris page (book 4.5)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
+    # core.choices DATASET_TABLE["iris"] class_names and input_names (ui.i18n.class_names / input_names)
+    "class_setosa": ("setosa", "山鸢尾"),
+    "class_versicolor": ("versicolor", "变色鸢尾"),
+    "class_virginica": ("virginica", "维吉尼亚鸢尾"),
+    "input_sepal_length": ("sepal length", "萼片长度"),
+    "input_sepal_width": ("sepal width", "萼片宽度"),
+    "input_petal_length": ("petal length", "花瓣长度"),
+    "input_petal_width": ("petal width", "花瓣宽度"),
     "iris_intro": (
         "Chapter 4 ends with a task of more than two classes: Fisher's **Iris** flowers, 150 of them, 50 of each of "
         "three species, each described by four measurements ({features}). A **4-6-3** network reads the four "
@@ -51,7 +59,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "iris_regions": ("Decision regions", "决策区域"),
     "iris_regions_read": (
         "Setosa sits apart from the other two species: it is the class the network gets right first. Versicolor and "
-        "virginica overlap in every measurement, so the regions between them are where test flowers are missed.",
-        "山鸢尾（setosa）与另外两个品种分得很开，是网络最先分对的一类。变色鸢尾（versicolor）和维吉尼亚鸢尾（virginica）"
-        "在各个测量值上都有重叠，测试集上的错分都出现在它们之间的区域。"),
+        "virginica overlap in every measurement: when a flower is missed (see the confusion matrix), it is one of "
+        "these two, near the line between their regions.",
+        "山鸢尾与另外两个品种分得很开，是网络最先分对的一类。变色鸢尾和维吉尼亚鸢尾在各个测量值上都有重叠："
+        "如果有花被分错（见混淆矩阵），一定是这两类之一，位于它们两个区域的分界线附近。"),
 }

@@ -18,7 +18,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chart_mse": ("Mean squared error", "均方误差"),
     "chart_r2": ("R² (1 = perfect, 0 = no better than the mean)", "R²（1 为完美，0 表示不比均值好）"),
     "chart_regions": ("Decision regions: the most likely class (paler = less sure)",
-                      "决策区域：概率最大的类别（颜色越浅越不确定）"),
+                      "决策区域：最可能的类别（越浅越不确定）"),
     "chart_prediction": ("Prediction of the network (colour = value; points: their targets)",
                          "网络的预测值（颜色表示数值；点的颜色是其目标值）"),
     "chart_confusion": ("Confusion matrix on the test set (best dev model)", "测试集上的混淆矩阵（验证集最佳模型）"),
@@ -26,6 +26,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "cm_pred": ("predicted class", "预测类别"),
     "cm_count": ("rows", "样本数"),
     "tab_test": ("Test set", "测试集"),
+    "spiral_tip": ("{k} interleaved arms need more than a few sigmoid units: the preset “beyond the book · 3-class "
+                   "spiral” ({label}) learns three arms to about 97 % test accuracy.",
+                   "{k} 条交错的螺旋臂需要更多的神经元：预设“课外 · 三类螺旋”（{label}）"
+                   "能把三条臂学到约 97% 的测试集准确率。"),
+    "tab_curves_r2": ("Loss & R²", "损失与 R²"),
+    "tab_prediction": ("Prediction", "预测值"),
     "class_report": ("Per class on the test set: precision = of the rows predicted as this class, the share that "
                      "is it; recall = of the rows of this class, the share found.",
                      "测试集上每个类别：精确率 = 预测为该类的样本中真正属于该类的比例；"
