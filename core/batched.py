@@ -1,5 +1,8 @@
 """The batched engine of core.sweep: configs of one network shape trained together as one model.
 
+Every task trains here (core.tasks: two classes, K softmax outputs, a regression's MSE): the output gradient
+and the metric sums are the task's own, the very ops train() uses (Task.out_grad, Task.row_stats).
+
 Full-batch configs of one optimizer (SGD with any momentum, Nesterov and weight decay, or Adam with
 any betas and weight decay; core.sweep.batchable) that share the data, the network shape (input features
 included: computed once per group, by the op train() uses), the activation and the epoch count have their
@@ -122,12 +125,14 @@ class _Group:
         points = torch.cat([data.X_train, data.X_dev]).t().contiguous()            # [2, N]
         self.X_cols = choices.expand_columns(torch, points, c0.features)           # [F, N] (F = 2: the points)
         self.X_rows = self.X_cols.t()                                               # [N, F] view
-        self.y_row = torch.cat([data.y_train, data.y_dev]).view(1, 1, -1)
+        self.task = task = data.task            # binary, K classes or regression (core.tasks): the output layer
+        self.K = task.n_outputs
+        self.targets = task.targets(torch.cat([data.y_train, data.y_dev])).unsqueeze(0)     # [1, 1 or K, N]
         self.row_weight = torch.cat([torch.full((self.n_train,), 1.0 / self.n_train),
                                      torch.zeros(self.n_dev)]).view(1, 1, -1)
         self.H = [torch.empty(C, self.sizes[j + 1], N) for j in range(self.L - 1)]
         self.A = [torch.empty(C, self.sizes[j + 1], N) for j in range(self.L - 1)]
-        self.logit_buf = torch.empty(self.chunk + 1, C, 1, N)
+        self.logit_buf = torch.empty(self.chunk + 1, C, self.K, N)
         # per theta_s: is the train / dev loss sum finite, and how many dev rows are right
         self.train_ok = torch.zeros(self.E + 1, C, dtype=torch.bool)
         self.dev_ok = torch.zeros(self.E + 1, C, dtype=torch.bool)
@@ -191,7 +196,7 @@ class _Group:
             if j == L - 1:
                 out = self.logit_buf[k]
                 if j == 0:
-                    torch.addmm(b, w, x, out=out.view(C, N))
+                    torch.addmm(b, w, x, out=out.view(C * self.K, N))
                 else:
                     torch.baddbmm(b, w, x, out=out)
             else:
@@ -204,7 +209,7 @@ class _Group:
                 x = self.A[j]
 
     def epoch(self, k: int) -> None:
-        """Forward with theta_{a+k}, backward of the mean train BCE, SGD step into ring[k + 1]."""
+        """Forward with theta_{a+k}, backward of the mean train loss, SGD step into ring[k + 1]."""
         stop = self.should_stop
         if stop is not None and stop():
             raise _GroupStopped
@@ -213,9 +218,8 @@ class _Group:
             raise _GroupStopped
         L = self.L
         views, gviews = self.views[k], self.gviews
-        # d(mean train BCE)/d(logit) = (sigmoid(z) - y) / n_train on train rows, 0 on dev rows (as train())
-        delta = torch.sigmoid(self.logit_buf[k])                      # [C, 1, N]
-        delta.sub_(self.y_row).mul_(self.row_weight)
+        # d(mean train loss)/d(logit), e.g. (sigmoid(z) - y) / n_train, on train rows, 0 on dev rows (as train())
+        delta = self.task.out_grad(self.logit_buf[k], self.targets, self.row_weight)      # [C, 1 or K, N]
         for j in range(L - 1, -1, -1):
             gw, gb = gviews[j]
             if j == 0:
@@ -240,11 +244,19 @@ class _Group:
         if b == self.E:   # theta_E: its dev metrics need one more forward
             self.forward(n)
             n += 1
-        logits = self.logit_buf[:n, :, 0, :]                              # [n, C, N]
-        train_logits, dev_logits = logits[..., : self.n_train], logits[..., self.n_train:]
-        self.train_ok[a:a + n] = _loss_sum_finite(train_logits, self.data.y_train)
-        self.dev_ok[a:a + n] = _loss_sum_finite(dev_logits, self.data.y_dev)
-        torch.sum((dev_logits >= 0).eq(self.y_dev_pos), dim=-1, out=self.dev_correct[a:a + n])
+        if self.task.kind == "binary":
+            logits = self.logit_buf[:n, :, 0, :]                          # [n, C, N]
+            train_logits, dev_logits = logits[..., : self.n_train], logits[..., self.n_train:]
+            self.train_ok[a:a + n] = _loss_sum_finite(train_logits, self.data.y_train)
+            self.dev_ok[a:a + n] = _loss_sum_finite(dev_logits, self.data.y_dev)
+            torch.sum((dev_logits >= 0).eq(self.y_dev_pos), dim=-1, out=self.dev_correct[a:a + n])
+        else:           # the sums train() keeps (Task.row_stats): the loss, and the right rows or n * R²
+            logits = self.logit_buf[:n]                                   # [n, C, K, N]
+            train = self.task.row_stats(logits[..., : self.n_train], self.data.y_train)
+            dev = self.task.row_stats(logits[..., self.n_train:], self.data.y_dev)
+            self.train_ok[a:a + n] = torch.isfinite(train[..., 0])
+            self.dev_ok[a:a + n] = torch.isfinite(dev[..., 0])
+            self.dev_correct[a:a + n] = dev[..., 1]
         self._check_divergence(b)
         self._settle(a, a + n - 1)
         self.ring[0].copy_(self.ring[b - a])
@@ -300,7 +312,7 @@ class _Group:
                     fc = getattr(model, f"fc{j + 1}")
                     fc.weight.copy_(theta[w0:b0].view(self.C, n_out, n_in)[c])
                     fc.bias.copy_(theta[b0:b0 + self.C * n_out].view(self.C, n_out)[c])
-            test_loss, test_acc = evaluate(model, self.data.X_test, self.data.y_test)
+            test_loss, test_acc = evaluate(model, self.data.X_test, self.data.y_test, self.task)
             if best_s < 1:         # no usable model (as train() reports it)
                 test_loss = test_acc = float("nan")
             d = int(self.diverged_at[c])

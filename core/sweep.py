@@ -139,12 +139,11 @@ def _combination(base: RunConfig, fields: list[str], combo: tuple) -> RunConfig:
 # --------------------------------------------------------------------------- grouping
 def batchable(config: RunConfig) -> bool:
     """Whether a config can be trained in a batched group: full batch, SGD (with any momentum, Nesterov
-    and weight decay) or Adam (with any betas and weight decay), no L1, no clipping, no batch norm, a binary
-    task evaluated every epoch. Every other config is trained alone by core.training.train (multi-class and
-    regression runs included), so a sweep's row always equals the solo run."""
+    and weight decay) or Adam (with any betas and weight decay), no L1, no clipping, no batch norm, the dev set
+    evaluated every epoch; any task (two classes, K classes, regression). Every other config is trained alone
+    by core.training.train."""
     return (config.optimizer in BATCH_OPTIMIZERS and config.l1 == 0 and config.clip_norm == 0
-            and not config.batch_norm and config.steps_per_epoch == 1 and config.n_classes_out == 2
-            and not config.eval_steps)
+            and not config.batch_norm and config.steps_per_epoch == 1 and not config.eval_steps)
 
 
 def group_key(config: RunConfig) -> tuple:

@@ -77,13 +77,14 @@ class Task:
         return F.one_hot(y[0].long(), self.n_classes).t().to(y.dtype).contiguous()
 
     def out_grad(self, logits: torch.Tensor, targets: torch.Tensor, row_weight: torch.Tensor) -> torch.Tensor:
-        """d(loss)/d(outputs) for outputs [out, N] when the loss is sum_rows row_weight * loss_row (the mean
-        over the train rows when row_weight is 1/n there, 0 on dev rows)."""
+        """d(loss)/d(outputs) for outputs [..., out, N] when the loss is sum_rows row_weight * loss_row (the mean
+        over the train rows when row_weight is 1/n there, 0 on dev rows); targets as Task.targets gives them.
+        The one output gradient of train()'s fused path and of the batched sweep (core.batched)."""
         with torch.no_grad():
             if self.kind == BINARY:
                 return torch.sigmoid(logits).sub_(targets).mul_(row_weight)
             if self.kind == MULTICLASS:
-                return torch.softmax(logits, dim=0).sub_(targets).mul_(row_weight)
+                return torch.softmax(logits, dim=-2).sub_(targets).mul_(row_weight)
             return (logits - targets).mul_(row_weight).mul_(2.0)
 
     # -- what the network says -------------------------------------------------------------------------------

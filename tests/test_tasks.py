@@ -14,6 +14,7 @@ from core.data import IRIS_CLASSES, load_iris, make_splits, task_of
 from core.sweep import sweep
 from core.tasks import BINARY, MULTICLASS, REGRESSION, Task, infer_task
 from core.training import Trainer, class_report, confusion, evaluate
+from tests.numeric import assert_same_outcome
 
 SPIRAL3 = RunConfig(dataset="spiral", n_classes=3, epochs=60)
 REG = RunConfig(dataset="reg_plane", epochs=60, activation="tanh")
@@ -179,12 +180,21 @@ def test_evaluation_by_steps_follows_runner_v3():
     assert result.best_epoch == steps["epoch"][first_best]
 
 
-def test_a_sweep_of_k_class_configs_equals_the_solo_runs():
-    rows = sweep(SPIRAL3, {"lr": [0.2, 1.0]})
+@pytest.mark.parametrize("base, grid", [
+    (SPIRAL3, {"lr": [0.2, 1.0], "optimizer": ["sgd", "adam"]}),
+    (RunConfig(dataset="blobs", n_classes=4, hidden=(), epochs=80), {"lr": [0.1, 0.5]}),      # softmax regression
+    (REG, {"lr": [0.05, 0.2], "momentum": [0.0, 0.9]}),
+], ids=["spiral3", "blobs4-no-hidden", "regression"])
+def test_the_batched_sweep_trains_every_task_as_its_solo_runs(base, grid):
+    """K softmax outputs and the MSE go through the batched engine too, and each row is the solo run (up to
+    float32 rounding where the batched products round differently: tests/numeric.py)."""
+    rows = sweep(base, grid)
+    assert rows["batched"].all()
     for row in rows.itertuples():
-        solo = train(SPIRAL3.replace(lr=row.lr))
-        assert not row.batched
-        assert row.test_acc == solo.test_acc and row.best_epoch == solo.best_epoch
+        config = base.replace(**{field: getattr(row, field) for field in grid})
+        solo = train(config)
+        assert_same_outcome(config, test_loss=row.test_loss, test_acc=row.test_acc, best_dev_acc=row.best_dev_acc,
+                            diverged_at=row.diverged_at if not pd.isna(row.diverged_at) else None, other=solo)
 
 
 def test_task_of_follows_the_config():
