@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,13 @@ needs_haproxy = pytest.mark.skipif(
     haproxy_path() is None and os.environ.get("CI", "").lower() != "true",
     reason="haproxy not found: install Debian's haproxy (apt-get install haproxy) to run the replica tests")
 
+
+
+def run_async(coro):
+    """Run a coroutine on a fresh event loop in a thread of its own: in the full suite, Playwright's sync API
+    (the browser tests' session-wide browser) keeps an event loop running in this thread."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 def test_compose_config_is_the_template_rendered_for_the_compose_services():
     compose = render_config("0.0.0.0:8501", ["app1:8501", "app2:8501", "app3:8501"],
@@ -57,7 +65,7 @@ def test_a_session_whose_replica_dies_retrains_on_the_live_one_with_the_same_num
             await asyncio.to_thread(cluster.kill, 0)
             return await asyncio.gather(*runs)
 
-        results = asyncio.run(scenario())
+        results = run_async(scenario())
         assert [r["error"] for r in results] == [None, None]
         solo = Solo()
         assert all(solo.equal(r) for r in results), [r["values"] for r in results]
@@ -69,5 +77,5 @@ def test_a_session_whose_replica_dies_retrains_on_the_live_one_with_the_same_num
         cluster.restart(0)
         cluster.wait_status(0, "UP", timeout=20)
         back = Session(RunConfig(epochs=50), cookies={COOKIE: "r0"})
-        result = asyncio.run(sticky_session(cluster.url, back, timeout_s=120))
+        result = run_async(sticky_session(cluster.url, back, timeout_s=120))
         assert result["error"] is None and solo.equal(result) and back.backends == ["r0"]
