@@ -62,10 +62,22 @@ def test_iris_page_regions_follow_the_plane_picker():
     at = open_app(IRIS_PAGE)
     at.button(key="iris_train").click().run()
     assert has(at.get("vega_lite_chart")[-1], "PC1")
-    at.radio(key="view_iris_plane_en").set_value("features").run()
+    at.selectbox(key="p_iris_plane").set_value("f:2,3").run()
     assert not at.exception
     features = at.get("vega_lite_chart")[-1]
     assert has(features, "petal length") and has(features, "petal width") and not has(features, "PC1")
+    assert at.query_params["p_iris_plane"] in ("f:2,3", ["f:2,3"])   # the link keeps the picture
+
+
+def test_a_link_opens_the_iris_regions_on_its_plane_and_a_bad_one_on_the_default():
+    at = open_app(IRIS_PAGE, p_iris_plane="f:0,3", lang="zh")
+    at.button(key="iris_train").click().run()
+    assert not at.exception
+    regions = at.get("vega_lite_chart")[-1]
+    assert has(regions, "萼片长度") and has(regions, "花瓣宽度") and not has(regions, "主成分 1")
+    bad = open_app(IRIS_PAGE, p_iris_plane="f:9,9")
+    bad.button(key="iris_train").click().run()
+    assert not bad.exception and has(bad.get("vega_lite_chart")[-1], "PC1")
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])

@@ -37,7 +37,6 @@ FAMILIES: dict[str, tuple[str, ...]] = {
     "param_{}": PARAM_WORDS,
     "preset_{}": PRESET_CHOICES,
     "task_{}": ("binary", "multiclass", "regression"),      # core.tasks kinds
-    "plane_{}": ("pca", "features"),                        # ui.results.plane_picker
     "preview_output_{}": ("multiclass", "regression"),      # ui.charts.preview (binary: preview_output)
     "landscape_racer_{}": tuple(RACERS),
     "class_{}": tuple(n for row in DATASET_TABLE.values() for n in row.class_names),     # ui.i18n.class_names

@@ -90,7 +90,7 @@ def test_iris_is_pictured_over_a_plane_the_user_picks():
     spec = at.get("vega_lite_chart")[1].proto.spec
     assert '"PC1"' in spec and '"PC2"' in spec
     pca_inputs = datasets(at, 0)["nodes"].query("x == 0")["url"].tolist()
-    at.radio(key="view_pg_plane_en").set_value("features").run()
+    at.selectbox(key="p_pg_plane").set_value("f:2,3").run()
     assert not at.exception
     assert any("petal length and petal width" in c.value for c in at.caption)
     assert '"petal length"' in at.get("vega_lite_chart")[1].proto.spec
@@ -128,6 +128,6 @@ def test_replay_of_iris_is_drawn_over_the_plane_picked_in_the_tab():
     assert not at.exception
     assert datasets(at, 0)["labels"]["text"].tolist() == IRIS_INPUTS and out_labels(at) == CASES["iris"][2]
     assert any("principal components" in c.value for c in at.caption)
-    at.radio(key="view_replay_plane_en").set_value("features").run()
+    at.selectbox(key="p_replay_plane").set_value("f:2,3").run()
     assert not at.exception and any("petal length and petal width" in c.value for c in at.caption)
     assert '"petal width"' in at.get("vega_lite_chart")[1].proto.spec

@@ -169,22 +169,23 @@ def task_text(task, lang: str) -> str:
 
 
 def plane_picker(splits, lang: str, key: str, dataset: str = "") -> str:
-    """For data of more than two inputs: how to draw it (core.projection.plane_for's view: 'pca' or 'f:i,j')."""
+    """For data of more than two inputs: how to draw it, core.projection.plane_for's view ('pca', or 'f:i,j' for
+    inputs i and j with the others at their mean). One choice, kept in the URL (p_<key>_plane) and for the
+    session, so a shared link opens on the same picture; '' for 2-D data."""
     from ui.i18n import input_names
+    from ui.url_choice import url_choice
 
     d = splits.X_train.shape[1]
     if d == 2:
         return ""
     names = input_names(dataset, d, lang)
-    c1, c2, c3 = st.columns([2, 1, 1])
-    mode = c1.radio(t("plane_pick", lang, d=d), ["pca", "features"], horizontal=True,
-                    format_func=lambda m: t(f"plane_{m}", lang), **_kept(f"{key}_plane", lang, "pca"))
-    if mode == "pca":
-        return "pca"
-    u = c2.selectbox(t("plane_u", lang), range(d), format_func=lambda j: names[j], **_kept(f"{key}_u", lang, d - 2))
-    v = c3.selectbox(t("plane_v", lang), [j for j in range(d) if j != u], format_func=lambda j: names[j],
-                     **_kept(f"{key}_v", lang, d - 1))
-    return f"f:{u},{v}"
+    pairs = {f"f:{i},{j}": (names[i], names[j]) for i in range(d) for j in range(i + 1, d)}
+
+    def label_of(view: str) -> str:
+        return t("plane_pca", lang) if view == "pca" else t("plane_pair", lang, u=pairs[view][0], v=pairs[view][1])
+
+    return url_choice(st.selectbox, t("plane_pick", lang, d=d), ["pca", *pairs], key=f"p_{key}_plane",
+                      default="pca", label_of=label_of, lang=lang, help=t("plane_help", lang))
 
 
 def _test(result: RunResult, config: RunConfig, lang: str, data: str, usable: bool) -> None:

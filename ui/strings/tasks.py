@@ -53,10 +53,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "按步评价（同书中 RunnerV3）：每 {n} 个优化步及最后一步在验证集上评价；测试的是验证集上最好的模型"
                       "（第 {best} 步）。"),
     "plane_pick": ("Picture of the {d} inputs", "{d} 个输入特征的二维画面"),
-    "plane_pca": ("first two principal components", "前两个主成分"),
-    "plane_features": ("two inputs (the others at their mean)", "两个输入特征（其余取均值）"),
-    "plane_u": ("horizontal axis", "横轴"),
-    "plane_v": ("vertical axis", "纵轴"),
+    "plane_pca": ("the first two principal components", "前两个主成分"),
+    "plane_pair": ("{u} and {v} (the other inputs at their mean)", "{u} 与 {v}（其余输入取均值）"),
+    "plane_help": ("A network with more than two inputs is drawn on a plane through them: the two directions along "
+                   "which the data varies most, or two of the inputs with the others fixed at their mean.",
+                   "输入多于两个时，网络画在穿过这些输入的一个平面上：数据变化最大的两个方向（主成分），"
+                   "或其中两个输入（其余固定为均值）。"),
     "plane_note_pca": ("The network sees {d} inputs; drawn on the plane of the first two principal components "
                        "(PC1 {a:.0%}, PC2 {b:.0%} of the variance), through the mean.",
                        "网络有 {d} 个输入；画在过均值的前两个主成分平面上（PC1 占方差的 {a:.0%}，PC2 占 {b:.0%}）。"),
