@@ -44,7 +44,8 @@ from . import choices
 from .config import RunConfig
 from .data import Splits
 from .models import build_model
-from .training import evaluate, row_stats
+from .tasks import BINARY_TASK
+from .training import evaluate
 
 ADAM_EPS = 1e-8          # torch.optim.Adam's default, as make_optimizer uses it
 MAX_BUFFER = 4_000_000   # float32 elements of one activation/logit buffer of a batched group (16 MB)
@@ -336,7 +337,7 @@ def _loss_sum_finite(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     safe = (low > -SAFE_LOGIT) & (high < SAFE_LOGIT)
     if bool(safe.all()):
         return safe
-    return torch.isfinite(row_stats(logits, y.view(1, -1))[..., 0])
+    return torch.isfinite(BINARY_TASK.row_stats(logits.unsqueeze(-2), y)[..., 0])
 
 
 def split_group(configs: list[RunConfig], data: Splits) -> list[list[RunConfig]]:

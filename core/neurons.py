@@ -18,7 +18,7 @@ import torch
 
 from . import choices
 from .models import MLP
-from .probes import BOOK_EXTENT, identical_tolerance
+from .probes import BOOK_EXTENT, grid_points, identical_tolerance
 from .projection import Plane
 from .tasks import BINARY_TASK, MULTICLASS, Task
 
@@ -59,16 +59,6 @@ class NeuronPictures:
     def layer_sizes(self) -> tuple[int, ...]:
         """Units per column of the diagram: inputs, each hidden layer, the outputs."""
         return (len(self.inputs), *(int(h.shape[0]) for h in self.hidden), len(self.outputs))
-
-
-def grid_points(extent: tuple[float, float, float, float] = BOOK_EXTENT, n: int = 40) -> torch.Tensor:
-    """[n * n, 2] points (x1, x2) of an n x n grid over extent, in image order: row-major, top row first.
-
-    The same grid as core.probes.probability_grid (linspace including both edges)."""
-    x1 = torch.linspace(extent[0], extent[1], n)
-    x2 = torch.linspace(extent[3], extent[2], n)      # top to bottom, as an image
-    g2, g1 = torch.meshgrid(x2, x1, indexing="ij")
-    return torch.stack([g1.reshape(-1), g2.reshape(-1)], dim=1)
 
 
 def _check_inputs(model: MLP, features: tuple[str, ...], plane: Plane | None = None) -> None:

@@ -141,6 +141,15 @@ def data_extent(data: Splits, margin: float = 0.5) -> tuple[float, float, float,
     return (float(lo[0]) - margin, float(hi[0]) + margin, float(lo[1]) - margin, float(hi[1]) + margin)
 
 
+def grid_points(extent: tuple[float, float, float, float] = BOOK_EXTENT, n: int = 40) -> torch.Tensor:
+    """[n * n, 2] points (x1, x2) of an n x n grid over extent (linspace including both edges), in image order:
+    row-major, top row (largest x2) first. The grid of every picture of a model (the boundary, the neurons)."""
+    x1 = torch.linspace(extent[0], extent[1], n)
+    x2 = torch.linspace(extent[3], extent[2], n)      # top to bottom, as an image
+    g2, g1 = torch.meshgrid(x2, x1, indexing="ij")
+    return torch.stack([g1.reshape(-1), g2.reshape(-1)], dim=1)
+
+
 def output_grid(model: MLP, task: Task = BINARY_TASK, extent: tuple[float, float, float, float] = BOOK_EXTENT,
                 resolution: int = 200, plane: Plane | None = None) -> np.ndarray:
     """What the model says on a resolution x resolution grid over extent (row 0 is the top): P(class 1) [R, R]
@@ -148,10 +157,7 @@ def output_grid(model: MLP, task: Task = BINARY_TASK, extent: tuple[float, float
     With a `plane` (data of more than two inputs) the grid is in the plane's coordinates (core.projection)."""
     if task == BINARY_TASK and plane is None:
         return probability_grid(model, extent, resolution)
-    x1 = torch.linspace(extent[0], extent[1], resolution)
-    x2 = torch.linspace(extent[3], extent[2], resolution)
-    g2, g1 = torch.meshgrid(x2, x1, indexing="ij")
-    points = torch.stack([g1.reshape(-1), g2.reshape(-1)], dim=1)
+    points = grid_points(extent, resolution)
     if plane is not None:
         points = plane.lift(points).float()
     was_training = model.training
@@ -179,10 +185,7 @@ def probability_grid(model: MLP, extent: tuple[float, float, float, float] = BOO
 
     The book's figure uses a 200 x 200 grid over [-pi, pi]^2.
     """
-    x1 = torch.linspace(extent[0], extent[1], resolution)
-    x2 = torch.linspace(extent[3], extent[2], resolution)      # top to bottom, as an image
-    g2, g1 = torch.meshgrid(x2, x1, indexing="ij")
-    points = torch.stack([g1.reshape(-1), g2.reshape(-1)], dim=1)
+    points = grid_points(extent, resolution)
     was_training = model.training
     model.eval()
     with torch.no_grad():

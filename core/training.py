@@ -25,7 +25,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import torch
-import torch.nn.functional as F
 
 from .config import RunConfig, check_budget
 from .data import Splits, make_splits
@@ -145,13 +144,6 @@ def evaluate(model: MLP, X: torch.Tensor, y: torch.Tensor, task: Task = BINARY_T
             acc = float(task.row_stats(logits.t(), y)[1]) / len(y)
     model.train(was_training)
     return loss, acc
-
-
-def row_stats(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
-    """[..., 2] sums over rows (last dim of logits [..., N]) of BCE and of correctness (0/1)."""
-    per_row = F.binary_cross_entropy_with_logits(logits, y.expand_as(logits), reduction="none")
-    correct = (logits >= 0).eq(y.expand_as(logits) > 0.5)
-    return torch.stack([per_row.sum(dim=-1), correct.sum(dim=-1).to(logits.dtype)], dim=-1)
 
 
 class _Stopped(Exception):
