@@ -17,6 +17,7 @@ Speed (the loop is dominated by per-op overhead, not FLOPs):
 
 from __future__ import annotations
 
+import copy
 import math
 import time
 from collections.abc import Callable
@@ -122,12 +123,18 @@ def flatten_state(model: MLP) -> tuple[torch.Tensor, int]:
     params = list(model.parameters())
     buffers = [b for b in model.buffers() if b.is_floating_point()]
     flat = torch.cat([t.detach().reshape(-1) for t in params + buffers])
+    rehome(model, flat)
+    return flat, sum(p.numel() for p in params)
+
+
+def rehome(model: MLP, flat: torch.Tensor) -> None:
+    """Make the model's parameters, then its float buffers, views of `flat` (which holds their values in that
+    order): flatten_state's layout, restored on a copy (copy.deepcopy clones a Parameter out of its flat tensor)."""
     offset = 0
-    for t in params + buffers:
+    for t in list(model.parameters()) + [b for b in model.buffers() if b.is_floating_point()]:
         n = t.numel()
         t.data = flat[offset:offset + n].view_as(t)
         offset += n
-    return flat, sum(p.numel() for p in params)
 
 
 def evaluate(model: MLP, X: torch.Tensor, y: torch.Tensor, task: Task = BINARY_TASK) -> tuple[float, float]:
@@ -460,6 +467,16 @@ class Trainer:
     @property
     def finished(self) -> bool:
         return self.epoch >= self.config.epochs or self.diverged_at is not None or self.stopped or self._closed
+
+    def fork(self) -> Trainer:
+        """An independent copy of the run as it is now (parameters, optimizer state, history, random generator,
+        buffered chunk): stepping the copy gives what stepping this run would, bit for bit. The data is shared
+        (it is never written). Watch it learn keeps a few to go back to the epoch a paused browser shows."""
+        if self._closed:
+            raise RuntimeError("this run is closed: result() was called")
+        twin = copy.deepcopy(self, {id(self.data): self.data, id(self.config): self.config})
+        rehome(twin._run.model, twin._run.flat)
+        return twin
 
     def run(self, epochs: int) -> int:
         """Advance up to `epochs` epochs (never past config.epochs, a divergence or a stop); returns how many ran."""

@@ -100,3 +100,25 @@ def test_replay_keeps_big_networks_small():
     assert len(replay_epochs(3000, 21)) == REPLAY_FRAMES
     assert 2 <= len(replay_epochs(200, 29_377)) <= 6
     assert replay_epochs(1, 21) == (0, 1)
+
+
+@pytest.mark.parametrize("name", [*SETTINGS, "iris_steps"])
+def test_a_fork_steps_on_exactly_as_the_run_it_was_taken_from(name):
+    config = SETTINGS.get(name) or RunConfig(dataset="iris", epochs=300, batch_size=16, eval_steps=50)
+    trainer = Trainer(config)
+    trainer.run(37)                     # mid-chunk: the fork carries the buffered chunk too
+    twin = trainer.fork()
+    assert twin.epoch == 37 and twin.data is trainer.data
+    trainer.run(63)
+    assert twin.epoch == 37 and not same_state(twin.state_dict(), trainer.state_dict())   # independent
+    twin.run(63)
+    reference = Trainer(config)
+    reference.run(100)
+    for run in (trainer, twin):
+        assert same_state(run.state_dict(), reference.state_dict())
+        assert same_optimizer_state(run.optimizer_state(), reference.optimizer_state())
+        assert run.history.equals(reference.history)
+    mine, theirs = twin.result(), reference.result()
+    assert mine.best_epoch == theirs.best_epoch and mine.test_loss == theirs.test_loss
+    assert same_state(mine.state_dict, theirs.state_dict) and mine.grad_norms.equals(theirs.grad_norms)
+    assert all(torch.equal(a, b) for a, b in zip(twin.recorded()[1], reference.recorded()[1]))
