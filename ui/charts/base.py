@@ -40,6 +40,7 @@ __all__ = [
     "compare_table",
     "confusion_chart",
     "curve_names",
+    "curve_values",
     "curves_chart",
     "grad_norm_chart",
     "grad_table",
@@ -244,13 +245,19 @@ def curves_chart(history: pd.DataFrame, lang: str, best_epoch: int | None = None
     return readable(alt.vconcat(*panels).resolve_scale(color="shared", strokeDash="shared"))
 
 
+def curve_values(history: pd.DataFrame, lang: str, max_points: int | None = 300) -> list[dict]:
+    """live_curves_spec's rows (epoch, split, loss, accuracy), the history thinned to max_points epochs (None:
+    every row)."""
+    thin = history if max_points is None else thin_epochs(history, max_points=max_points)
+    return [{"epoch": int(e), "split": t(split, lang), "loss": float(loss), "accuracy": float(acc)}
+            for split in ("train", "dev")
+            for e, loss, acc in zip(thin["epoch"], thin[f"{split}_loss"], thin[f"{split}_acc"])]
+
+
 def live_curves_spec(history: pd.DataFrame, lang: str, max_points: int = 300, task_kind: str = "binary") -> dict:
     """A light Vega-Lite spec (a dict, no Altair validation) of train/dev loss and accuracy (named by the task:
     curve_names), redrawn while training."""
-    thin = thin_epochs(history, max_points=max_points)
-    values = [{"epoch": int(e), "split": t(split, lang), "loss": float(loss), "accuracy": float(acc)}
-              for split in ("train", "dev")
-              for e, loss, acc in zip(thin["epoch"], thin[f"{split}_loss"], thin[f"{split}_acc"])]
+    values = curve_values(history, lang, max_points)
     color = {"field": "split", "type": "nominal", "title": t("split", lang),
              "scale": {"domain": [t("train", lang), t("dev", lang)],
                        "range": [SPLIT_COLORS["train"], SPLIT_COLORS["dev"]]}}

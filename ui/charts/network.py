@@ -40,7 +40,8 @@ from ui.charts.preview import _drawn_units
 from ui.charts.sizing import MAX_SHOWN_POINTS, sample_points
 from ui.i18n import list_text, t
 
-__all__ = ["NEG_COLOR", "POS_COLOR", "W_CAP", "boundary_image_spec", "class_url", "input_labels", "network_spec",
+__all__ = ["NEG_COLOR", "POS_COLOR", "W_CAP", "boundary_image_spec", "boundary_rows", "class_url", "input_labels",
+           "network_datasets", "network_spec",
            "picture_url", "png_url", "probability_url", "regions_url", "stamped", "value_url"]
 
 NEG_COLOR = (49, 130, 189)       # value < 0 (and weight < 0): blue, as class 0
@@ -428,7 +429,8 @@ def _layers(layout: _Layout, named_outputs: bool = False) -> list[dict]:
 def network_spec(pictures: NeuronPictures, marks: pd.DataFrame | None, links: pd.DataFrame, biases: pd.DataFrame,
                  lang: str, feature_labels: Sequence[str] | None = None, width: int | str = "container",
                  height: int | None = None, title: str | None = None, output_url: str | None = None,
-                 class_names: Sequence[str] | None = None, value_range: float | None = None) -> dict:
+                 class_names: Sequence[str] | None = None, value_range: float | None = None,
+                 stamp: bool = True) -> dict:
     """The network diagram as a Vega-Lite dict: a column per layer (inputs, hidden layers, output), each node
     its picture (core.neurons.neuron_grid) in a frame; links coloured by the weight's sign, as thick as |w|
     (capped at W_CAP); a bias square at each node's lower left corner; dead units (unit_marks) greyed with a red ✕,
@@ -442,40 +444,57 @@ def network_spec(pictures: NeuronPictures, marks: pd.DataFrame | None, links: pd
 
     K classes (pictures.task): K output nodes, each P(class k) from white to the class's colour, named right of it
     by `class_names` (default "class 0" ...); regression: one output node, the prediction from blue
-    (-value_range) through white to orange (+value_range; None: scaled to its own largest value)."""
+    (-value_range) through white to orange (+value_range; None: scaled to its own largest value).
+
+    The values drawn are network_datasets(...) (`stamp`: with their digests, for st.vega_lite_chart); the rest of
+    the spec depends only on the architecture, the language and the names."""
     names = output_names(pictures, lang, class_names)
     named = len(names) > 1
     layout = _Layout(pictures.layer_sizes)
-    inputs = input_labels(feature_labels if feature_labels is not None else pictures.features, lang)
-    dead, badges = _mark_rows(marks, layout, lang)
-    dead_at = {(d["x"], d["unit"]) for d in dead}
     height = int(height) if height is not None else max(240, 46 * layout.rows + 110)
-    labels = [{"x": 0, "y": layout.pos[(0, i)], "text": inputs[i]} for i in range(len(inputs)) if (0, i) in layout.pos]
     key = wrap(t("net_key", lang).split("\n"), SUBTITLE_SIZE)
-    out_col = len(layout.sizes) - 1
-    colours = class_colors(len(names))
-    out_labels = [{"x": out_col, "y": layout.pos[(out_col, k)], "text": name, "color": colours[k]}
-                  for k, name in enumerate(names) if named and (out_col, k) in layout.pos]
     room = {"padding": {"left": 5, "top": 5, "bottom": 5,      # K classes' names right of the plot, in pixels
                         "right": 8 + max(text_px(name) for name in names)}} if named else {}
+    datasets = network_datasets(pictures, marks, links, biases, lang, feature_labels, output_url, class_names,
+                                value_range)
     return {
         "title": ({"text": wrap(title), "subtitle": key} if title else
                   {"text": key, "fontSize": SUBTITLE_SIZE, "fontWeight": "normal"}),
         "width": width, "height": height,
         "autosize": {"type": "fit-x", "contains": "padding"}, **room,
         "params": [{"name": "node", "expr": layout.node_expr()}],
-        "datasets": stamped({
-            "links": _link_rows(links, layout, inputs, lang, names),
-            "nodes": _node_rows(pictures, layout, inputs, lang,
-                                _output_pictures(pictures, lang, names, output_url, value_range), dead_at),
-            "biases": _bias_rows(biases, layout, inputs, lang, names),
-            "dead": dead, "badges": badges, "gaps": layout.gaps(lang), "labels": labels,
-            "captions": _captions(layout, lang),
-            **({"out_labels": out_labels} if named else {}),
-        }),
+        "datasets": stamped(datasets) if stamp else datasets,
         "layer": _layers(layout, named),
         "config": {"view": {"stroke": None},
                    "title": {"fontSize": TITLE_SIZE, "subtitleFontSize": SUBTITLE_SIZE, "anchor": "start"}},
+    }
+
+
+def network_datasets(pictures: NeuronPictures, marks: pd.DataFrame | None, links: pd.DataFrame,
+                     biases: pd.DataFrame, lang: str, feature_labels: Sequence[str] | None = None,
+                     output_url: str | None = None, class_names: Sequence[str] | None = None,
+                     value_range: float | None = None) -> dict[str, list[dict]]:
+    """The network diagram's named datasets (network_spec's arguments): links, nodes (their pictures), biases,
+    dead and identical marks, and the fixed labels; a frame of Watch it learn changes these only."""
+    names = output_names(pictures, lang, class_names)
+    named = len(names) > 1
+    layout = _Layout(pictures.layer_sizes)
+    inputs = input_labels(feature_labels if feature_labels is not None else pictures.features, lang)
+    dead, badges = _mark_rows(marks, layout, lang)
+    dead_at = {(d["x"], d["unit"]) for d in dead}
+    labels = [{"x": 0, "y": layout.pos[(0, i)], "text": inputs[i]} for i in range(len(inputs)) if (0, i) in layout.pos]
+    out_col = len(layout.sizes) - 1
+    colours = class_colors(len(names))
+    out_labels = [{"x": out_col, "y": layout.pos[(out_col, k)], "text": name, "color": colours[k]}
+                  for k, name in enumerate(names) if named and (out_col, k) in layout.pos]
+    return {
+        "links": _link_rows(links, layout, inputs, lang, names),
+        "nodes": _node_rows(pictures, layout, inputs, lang,
+                            _output_pictures(pictures, lang, names, output_url, value_range), dead_at),
+        "biases": _bias_rows(biases, layout, inputs, lang, names),
+        "dead": dead, "badges": badges, "gaps": layout.gaps(lang), "labels": labels,
+        "captions": _captions(layout, lang),
+        **({"out_labels": out_labels} if named else {}),
     }
 
 
@@ -533,6 +552,14 @@ def _point_layer(points: pd.DataFrame, lang: str, splits: Sequence[str], kind: s
     }
 
 
+def boundary_rows(output, extent, discretize: bool = False, kind: str = "binary",
+                  value_range: float = 1.0) -> list[dict]:
+    """The boundary picture's dataset (boundary_image_spec's "boundary"): one row, its data URL and where it lies;
+    a frame of Watch it learn changes this only."""
+    url, box = _image_box(output, extent, discretize, kind, value_range)
+    return [{"url": url, **box}]
+
+
 def _image_box(output, extent, discretize: bool, kind: str = "binary", value_range: float = 1.0) -> tuple[str, dict]:
     """(data URL, x/x2/y/y2 of the image in data units) of the boundary picture: P(class 1) [n, n], the classes'
     probabilities [K, n, n] (decision regions) or the prediction [n, n] (regression)."""
@@ -577,7 +604,8 @@ def boundary_image_spec(output: NeuronPictures | np.ndarray | str, extent: tuple
                         points: pd.DataFrame, lang: str, show_test: bool = True, discretize: bool = False,
                         size: int = 360, max_points: int = MAX_SHOWN_POINTS, title: str | None = None,
                         kind: str | None = None, class_names: Sequence[str] | None = None,
-                        value_range: float | None = None, axis_titles: Sequence[str] = ("x1", "x2")) -> dict:
+                        value_range: float | None = None, axis_titles: Sequence[str] = ("x1", "x2"),
+                        stamp: bool = True) -> dict:
     """The decision boundary as one image (P(class 1), row 0 = top, over `extent`) under the data points, drawn as
     everywhere in the app (colour = class, shape = split).
 
@@ -604,7 +632,7 @@ def boundary_image_spec(output: NeuronPictures | np.ndarray | str, extent: tuple
         class_names = [str(k) for k in range(np.asarray(output).shape[0])]
     value_range = value_range if value_range is not None else value_range_of(points)
     x0, x1, y0, y1 = (float(v) for v in extent)
-    url, box = _image_box(output, extent, discretize, kind, value_range)
+    boundary = boundary_rows(output, extent, discretize, kind, value_range)
     splits = ("train", "dev", "test") if show_test else ("train", "dev")
     selected = points[points["split"].isin(splits)]
     shown = sample_points(selected, max_points, by=("split", "label") if kind != "regression" else ("split",))
@@ -625,7 +653,7 @@ def boundary_image_spec(output: NeuronPictures | np.ndarray | str, extent: tuple
         **({"title": {"text": head, **({"subtitle": subtitle} if subtitle else {})}} if head or subtitle else {}),
         "width": size + 56, "height": size,
         "autosize": {"type": "fit-x", "contains": "padding"},
-        "datasets": stamped({"boundary": [{"url": url, **box}], "points": values}),
+        "datasets": (stamped if stamp else dict)({"boundary": boundary, "points": values}),
         "layer": [
             {"data": {"name": "boundary"},
              "mark": {"type": "image", "aspect": False, "align": "left", "baseline": "top", "clip": True},
