@@ -8,8 +8,8 @@ import time
 import streamlit as st
 
 from core.config import ConfigError
+from ui import player, state, watch
 from ui import playground as pg
-from ui import state, watch
 from ui.i18n import t
 from ui.results import plane_picker, spiral_tip, task_text
 from ui.text import literal
@@ -38,15 +38,19 @@ st.session_state.setdefault(LOCK, threading.Lock())
 
 def _play(playing: bool) -> None:
     """Play (True) or Pause (False), as the button said when it was drawn: not a toggle, because a click can reach
-    the script twice while a fragment runs every frame (its callback ran twice, 20 ms apart), and a toggle then
-    undid the Pause."""
-    pg.set_playing(playing)
+    the script twice while a fragment reruns (its callback ran twice, 20 ms apart), and a toggle then undid the
+    Pause. Pause freezes the frame the browser shows (ui.player)."""
+    if playing:
+        pg.set_playing(True)
+    else:
+        player.freeze()
 
 
 def _step(token: int) -> None:
     """Pause and train up to the epoch this click aims at. `token` names the drawn button: a click delivered twice
     (see _play), its callback running in two script threads at once, trains to the same epoch, not twice."""
     pg.set_playing(False)
+    player.feed().freeze = False
     with st.session_state[LOCK]:
         trainer = st.session_state[pg.SESSION].trainer
         aim = st.session_state.get("pg_step_aim")
@@ -57,6 +61,7 @@ def _step(token: int) -> None:
 
 
 def _reset() -> None:
+    player.feed().freeze = False
     pg.new_session(config)
 
 
@@ -74,7 +79,7 @@ c3.segmented_control(t("pg_step_size", lang), list(pg.STEPS), default=pg.STEPS[0
 c4.button(t("pg_reset", lang), key="pg_reset", icon=":material/replay:", on_click=_reset, width="stretch",
           help=t("pg_reset_help", lang))
 c5.select_slider(t("pg_speed", lang), list(pg.SPEEDS), value=pg.DEFAULT_SPEED, key="p_pg_speed",
-                 bind="query-params", help=t("pg_speed_help", lang, fps=round(1 / pg.FRAME_S)))
+                 bind="query-params", help=t("pg_speed_help", lang, fps=player.FPS))
 task = trainer.data.task
 if task.kind != "binary":                   # the book's two classes need no word; other tasks say what they are
     st.caption(t("task_line", lang, task=task_text(task, lang)))
@@ -84,22 +89,20 @@ view = plane_picker(trainer.data, lang, "pg", trainer.config.dataset)     # data
 state.report_page_params()
 
 
-@st.fragment(run_every=pg.FRAME_S if playing else None)
+@st.fragment
 def frame() -> None:
-    """One frame: advance while playing, then draw the counter, the network, the boundary and the curves."""
+    """The player: while playing, a batch of frames each time the browser asks for more (a rerun of this fragment);
+    paused, the network as it is. The run's end redraws the buttons."""
     session = st.session_state[pg.SESSION]
-    trainer = session.trainer
+    was_playing = pg.is_playing()
+    speed = min(int(st.session_state.get("p_pg_speed") or pg.DEFAULT_SPEED),
+                pg.max_epochs_per_frame(session.trainer.config))
     clock = pg.FrameClock()
-    if pg.is_playing():
-        speed = int(st.session_state.get("p_pg_speed") or pg.DEFAULT_SPEED)
-        with st.session_state[LOCK]:
-            pg.advance(trainer, min(speed, pg.max_epochs_per_frame(trainer.config)))
-        if trainer.finished:            # the end, a divergence: stop ticking, show Play again
-            pg.set_playing(False)
-            st.rerun()
-    clock.lap("train")
-    watch.show_trainer(trainer, session.points, lang, show_test, discretize, clock, view)
+    player.show(session, lang, show_test, discretize, view, speed, st.session_state[LOCK], clock)
     clock.report()
+    if was_playing and session.trainer.finished:     # the end, a divergence: stop, show Play again
+        pg.set_playing(False)
+        st.rerun(scope="app")
 
 
 frame()

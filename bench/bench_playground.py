@@ -16,6 +16,7 @@ bounded. Not a test: the machine's load moves every figure.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import statistics
 import tempfile
@@ -35,23 +36,44 @@ WATCH_JS = r"""
   const w = window.__watch = {epochs: [], boundary: 0, t0: performance.now()};
   const metric = () => document.querySelector(".nn-score");
   let last = metric() && metric().innerText;
+  // the boundary picture the player's chart holds (its Vega view's dataset), read as the counter changes
+  const player = document.querySelector(".nnp-root").__player;
+  const picture = () => player.views.boundary.data("boundary")[0].url;
+  let image = picture();
   new MutationObserver(() => {
     const now = metric() && metric().innerText;
     if (now !== last) { last = now; w.epochs.push([performance.now(), now]); }
-  }).observe(document.body, {subtree: true, childList: true, characterData: true});
-  const charts = () => document.querySelectorAll("[data-testid='stVegaLiteChart']");
-  const target = charts()[1];      // the boundary (0: the network)
-  if (target) new MutationObserver(() => { w.boundary += 1; })
-    .observe(target, {subtree: true, childList: true, attributes: true});
+    const shown = picture();
+    if (shown !== image) { image = shown; w.boundary += 1; }
+  }).observe(document.querySelector(".nnp-scores"), {subtree: true, childList: true, characterData: true});
 }
 """
 
 
 def frame_times(log: Path) -> dict[str, float]:
-    """Median train / pictures / draw ms of the frames the server logged."""
-    rows = [dict(part.split("=") for part in line.split("frame ", 1)[1].split())
-            for line in log.read_text(errors="replace").splitlines() if "frame train=" in line]
-    return {k: statistics.median(float(r[k]) for r in rows) for k in ("train", "pictures", "draw")} if rows else {}
+    """Per frame: the mean train / pictures / draw ms of the batches the server logged (a script run of the page
+    computes a batch of frames: ui.player)."""
+    rows = [dict(part.split("=", 1) for part in line[line.index("frames="):].split() if "=" in part)
+            for line in log.read_text(errors="replace").splitlines() if "frames=" in line and " train=" in line]
+    rows = [r for r in rows if int(r.get("frames", 0)) > 0]
+    frames = sum(int(r["frames"]) for r in rows)
+    return {k: sum(float(r[k]) for r in rows) / frames for k in ("train", "pictures", "draw")} if frames else {}
+
+
+def cpu_seconds(pattern: str) -> float:
+    """User + system CPU seconds so far of every process whose command line contains `pattern` (Linux /proc)."""
+    total = 0.0
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if pattern.encode() not in (proc / "cmdline").read_bytes():
+                continue
+            fields = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def run(browser, server: Server, sessions: int, seconds: float, speed: int) -> None:
@@ -60,13 +82,15 @@ def run(browser, server: Server, sessions: int, seconds: float, speed: int) -> N
         context = browser.new_context(viewport={"width": 1440, "height": 900})
         page = context.new_page()
         page.goto(server.url + URL.format(speed=speed))
-        page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=120_000)
+        page.wait_for_selector(".nnp-boundary :is(svg, canvas)", timeout=120_000)
         page.wait_for_selector(IDLE, timeout=120_000)
         pages.append(page)
     for page in pages:
         page.evaluate(WATCH_JS)
         page.get_by_role("button", name=re.compile(r"(^|\s)Play$")).click()
+    cpu0 = cpu_seconds("streamlit_app.py"), cpu_seconds("chromium")
     time.sleep(seconds)
+    cpu1 = cpu_seconds("streamlit_app.py"), cpu_seconds("chromium")
     results = [page.evaluate("() => ({epochs: window.__watch.epochs, boundary: window.__watch.boundary,"
                              " t: (performance.now() - window.__watch.t0) / 1000})") for page in pages]
     for page in pages:
@@ -85,6 +109,11 @@ def run(browser, server: Server, sessions: int, seconds: float, speed: int) -> N
               f"mutations/s, last counter {last!r}")
     print(f"  min {min(fps):.2f} / median {statistics.median(fps):.2f} frames/s; paused sessions stopped: "
           f"{sum(stopped)}/{len(stopped)}")
+    frames = sum(len(r["epochs"]) for r in results)
+    server_cpu, browser_cpu = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
+    print(f"  CPU while playing: server {server_cpu / seconds:.2f} cores, chromium {browser_cpu / seconds:.2f} cores; "
+          f"per frame shown: server {1000 * server_cpu / max(frames, 1):.0f} ms, chromium "
+          f"{1000 * browser_cpu / max(frames, 1):.0f} ms")
     for page in pages:
         page.context.close()
 
@@ -104,7 +133,7 @@ def main() -> None:
             for n in (int(s) for s in args.sessions.split(",")):
                 run(browser, server, n, args.seconds, args.speed)
             times = frame_times(server.log_path)
-            print("\nserver frame time, median ms: " + ", ".join(f"{k} {v:.1f}" for k, v in times.items()))
+            print("\nserver time per frame, mean ms: " + ", ".join(f"{k} {v:.1f}" for k, v in times.items()))
             print(f"server peak memory (VmHWM): {peak_rss_mb(server.proc.pid):.0f} MB")
         finally:
             server.stop()

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import re
 
+import pandas as pd
 import pyarrow as pa
+import torch
 from streamlit.testing.v1 import AppTest
 
 from core.config import RunConfig, preset
@@ -18,15 +21,51 @@ def page(**params) -> AppTest:
     return open_app(PAGE, **params)
 
 
+def payload(at: AppTest) -> dict:
+    """The data the page hands to its player (ui.player): specs, mode, frames."""
+    player = next(el for el in at.main if getattr(el, "type", "") == "bidi_component")
+    return json.loads(player.proto.json)
+
+
+def rows_of(template: list[dict], delta: dict | None) -> list[dict]:
+    """A frame's rows of a dataset, as the browser's player builds them (ui/player.js rowsOf)."""
+    if delta and "rows" in delta:
+        return delta["rows"]
+    rows = [dict(row) for row in template]
+    for col, changes in ((delta or {}).get("set") or {}).items():
+        for i, value in changes:
+            rows[i][col] = value
+    return rows
+
+
 def datasets(at: AppTest, index: int) -> dict:
-    """The named datasets of the page's index-th Vega-Lite chart (0 = the network, 1 = the boundary)."""
+    """The named datasets of the player's index-th chart (0 = the network, 1 = the boundary) at its last frame."""
+    chart = ("network", "boundary")[index]
+    data = payload(at)
+    frame = data["frames"][-1]
+    return {name: pd.DataFrame(rows_of(rows, frame["data"].get(chart, {}).get(name)))
+            for name, rows in data["specs"][chart]["datasets"].items()}
+
+
+def chart_datasets(at: AppTest, index: int) -> dict:
+    """The named datasets of the page's index-th Streamlit Vega-Lite chart (the Train page's replay: 0 = the
+    network, 1 = the boundary)."""
     chart = at.get("vega_lite_chart")[index]
     return {d.name: pa.ipc.open_stream(d.data.data).read_pandas() for d in chart.proto.datasets}
 
 
+def replay_image(at: AppTest) -> str:
+    return str(chart_datasets(at, 1)["boundary"]["url"].iloc[0])
+
+
+def status(at: AppTest) -> dict | None:
+    """The player's message at its last frame: {"kind": "success" | "warning", "text": ...} or None."""
+    return payload(at)["frames"][-1]["status"]
+
+
 def scores(at: AppTest) -> dict[str, str]:
-    """The frame's line of scores (one element, drawn like metrics): label -> value."""
-    html = next(m.value for m in at.markdown if "nn-scores" in m.value)
+    """The last frame's line of scores (drawn like metrics): label -> value."""
+    html = payload(at)["frames"][-1]["scores"]
     return dict(re.findall(r'<span style="[^"]*">([^<]*)</span><span class="nn-score"[^>]*>([^<]*)</span>', html))
 
 
@@ -110,7 +149,8 @@ def test_the_run_stops_by_itself_at_its_epochs():
     at.segmented_control(key="p_pg_step").set_value(100).run()
     at.button(key="pg_step").click().run()
     assert epoch_shown(at) == "20 of 20"
-    assert at.success and at.button(key="pg_step").disabled and at.button(key="pg_play").disabled
+    assert status(at)["kind"] == "success" and "Finished: 20 epochs" in status(at)["text"]
+    assert at.button(key="pg_step").disabled and at.button(key="pg_play").disabled
 
 
 def test_chinese():
@@ -137,13 +177,13 @@ def test_replay_on_the_train_page_moves_through_recorded_epochs_without_retraini
     assert not at.exception
     slider = at.select_slider(key="view_replay_en")
     assert slider.value == 300 and slider.options[0] == "0" and len(slider.options) == 51
-    last = boundary_image(at)
+    last = replay_image(at)
     curves = at.get("vega_lite_chart")[-1]
     slider.set_value(6).run()
-    assert not at.exception and boundary_image(at) != last
+    assert not at.exception and replay_image(at) != last
     assert any(c.value.startswith("Epoch 6:") for c in at.caption)
     assert at.get("vega_lite_chart")[-1].proto.spec != curves.proto.spec       # the dotted rule moved
-    hidden = datasets(at, 0)["nodes"]
+    hidden = chart_datasets(at, 0)["nodes"]
     assert len(hidden) == 2 + 5 + 1
 
 
@@ -152,6 +192,55 @@ def test_a_diverging_run_stops_and_says_so():
     at.segmented_control(key="p_pg_step").set_value(100).run()
     at.button(key="pg_step").click().run()
     assert not at.exception
-    assert at.warning and "diverged" in at.warning[0].value
-    where = int(re.search(r"at epoch ([\d,]+)", at.warning[0].value).group(1).replace(",", ""))
+    assert status(at)["kind"] == "warning" and "diverged" in status(at)["text"]
+    raw = next(el for el in at.main if getattr(el, "type", "") == "bidi_component").proto.json
+    assert not re.search(r"\bNaN\b|\bInfinity\b", raw)                  # JSON a browser parses: no NaN tokens
+    where = int(re.search(r"at epoch ([\d,]+)", status(at)["text"]).group(1).replace(",", ""))
     assert where < 100 and at.button(key="pg_play").disabled and at.button(key="pg_step").disabled
+
+
+def test_play_sends_a_batch_of_frames_and_pause_goes_back_to_the_frame_shown():
+    """Play: one script run computes a batch of frames (ui.player), each `speed` epochs on, with its scores and
+    its own curve rows; Pause freezes the browser, which says the epoch it shows; the trainer goes back to it,
+    bit for bit the run that reached it (Trainer.fork)."""
+    from ui import player
+    from ui import playground as pg
+
+    at = page(p_pg_speed="5")
+    at.button(key="pg_play").click().run()
+    data = payload(at)
+    frames = data["frames"]
+    assert data["mode"] == "play" and not at.exception and len(frames) >= 2
+    assert [f["epoch"] for f in frames] == [5 * (i + 1) for i in range(len(frames))]
+    assert [row["epoch"] for row in data["curves_base"]] == []           # from epoch 0: no history yet
+    assert [row["epoch"] for row in frames[0]["curves"] if row["split"] == "train"] == [0, 1, 2, 3, 4]
+    assert [row["epoch"] for row in frames[1]["curves"] if row["split"] == "train"] == [5, 6, 7, 8, 9]
+    assert all(f["scores"].count('class="nn-score"') == 5 for f in frames)
+    session = at.session_state[pg.SESSION]
+    assert session.trainer.epoch == frames[-1]["epoch"] and [f.epoch for f in session.forks] == [0]
+    assert len(json.dumps(data, allow_nan=False)) > 0                   # what the browser parses: plain JSON
+
+    at.button(key="pg_play").click().run()                               # Pause
+    assert payload(at)["mode"] == "freeze" and payload(at)["batch"] > data["batch"]
+    shown = frames[1]["epoch"]
+    assert player.go_back(session, shown) and session.trainer.epoch == shown
+    reference = Trainer(session.trainer.config)
+    reference.run(shown)
+    ours, theirs = session.trainer.state_dict(), reference.state_dict()
+    assert all(torch.equal(ours[k], theirs[k]) for k in ours)
+    assert session.trainer.history.equals(reference.history)
+    assert not player.go_back(session, shown + 5)                        # never forward, never twice
+
+
+def test_a_frame_sends_only_what_changed_and_the_browser_rebuilds_the_rest():
+    from ui.player import frame_delta
+
+    template = [{"a": 1, "b": "x", "c": 0.5}, {"a": 2, "b": "y", "c": 0.25}, {"a": 3, "b": "z", "c": 1.0}]
+    assert frame_delta([dict(r) for r in template], template) is None
+    few = [dict(r) for r in template]
+    few[1]["c"] = 0.75
+    assert frame_delta(few, template) == {"set": {"c": [[1, 0.75]]}}
+    assert rows_of(template, frame_delta(few, template)) == few
+    most = [{"a": -r["a"], "b": r["b"] + "!", "c": -r["c"]} for r in template]
+    assert frame_delta(most, template) == {"rows": most}
+    assert frame_delta(template[:2], template) == {"rows": template[:2]}

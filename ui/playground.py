@@ -1,11 +1,11 @@
 """The Watch-it-learn page's session side: one core.training.Trainer per session, advanced a few epochs per frame.
 
 The trainer lives in the session (never cached: every session steps its own run), keyed by the config it
-trains; a new config or Reset makes a new one at epoch 0 (the seed's initial weights). While playing, a
-Streamlit fragment reruns every FRAME_S seconds (st.fragment(run_every=...)), advances the trainer by the
+trains; a new config or Reset makes a new one at epoch 0 (the seed's initial weights). While playing, the
+browser's player (ui.player) asks for a batch of frames when it runs low; each frame advances the trainer by the
 speed's epochs inside a training slot (ui.runs.TRAIN_SLOTS: playing sessions share the CPU with every other
-run) and redraws the frame. It stops by itself at config.epochs, on divergence, and when the user leaves
-the page (ui.state.open_page clears PLAYING).
+run). It stops by itself at config.epochs, on divergence, and when the user leaves the page
+(ui.state.open_page clears PLAYING).
 """
 
 from __future__ import annotations
@@ -28,7 +28,6 @@ if TYPE_CHECKING:
     from core.training import Trainer
 
 SESSION = "pg_session"          # session: the PlaySession
-FRAME_S = 0.15                  # seconds between frames while playing (a frame's compute stays well below)
 FRAME_WORK_S = 0.05             # at most this much estimated training per frame: big runs get fewer epochs a frame
 SPEEDS = (1, 2, 5, 10, 20, 50, 100)      # epochs per frame to choose from
 DEFAULT_SPEED = 10
@@ -42,6 +41,7 @@ class PlaySession:
     key: str
     trainer: Trainer
     points: pd.DataFrame          # trainer.data.frame(): the points every frame draws
+    forks: list[Trainer] = field(default_factory=list)    # copies of this run, to go back to a paused frame
 
 
 def session_for(config: RunConfig) -> PlaySession:
@@ -90,11 +90,13 @@ def set_playing(playing: bool) -> None:
 
 @dataclass
 class FrameClock:
-    """Milliseconds a frame spends training, computing the pictures and drawing, logged under NNDL_TIMING
-    (bench/bench_playground.py reads them)."""
+    """Milliseconds a script run of the page spends training, computing its frames (pictures, scores, what
+    changed) and handing them over (the component's data), and how many frames it made; logged under
+    NNDL_TIMING (bench/bench_playground.py reads them)."""
 
     laps: dict[str, float] = field(default_factory=dict)
     last: float = field(default_factory=time.perf_counter)
+    frames: int = 0
 
     def lap(self, name: str) -> None:
         now = time.perf_counter()
@@ -104,4 +106,5 @@ class FrameClock:
     def report(self) -> None:
         if os.environ.get("NNDL_TIMING"):
             logging.getLogger("nndl.timing").warning(
-                "frame " + " ".join(f"{k}={self.laps.get(k, 0.0):.1f}" for k in ("train", "pictures", "draw")))
+                f"frames={self.frames} " + " ".join(f"{k}={self.laps.get(k, 0.0):.1f}"
+                                                    for k in ("train", "pictures", "draw")))

@@ -2,8 +2,9 @@
 page's replay (a recorded epoch): the epoch and scores, the network diagram with a picture in every neuron,
 the decision boundary with the data, and the curves up to that epoch.
 
-The pictures come from one forward pass over a grid of the input plane (core.neurons); the charts are built
-as plain Vega-Lite dicts (ui.charts.network), cheap enough to redraw several times a second. Every task of the
+The pictures come from one forward pass over a grid of the input plane (core.neurons, moment_of); the charts are
+plain Vega-Lite dicts (ui.charts.network), drawn here as Streamlit charts (the replay) and played in the browser by
+ui.player (Watch it learn), whose frames change only their datasets. Every task of the
 data (core.tasks): two classes, K classes (K output pictures, decision regions), regression (the prediction, MSE
 and R²); data of more than two inputs (Iris) is pictured over a plane (core.projection, `view`).
 """
@@ -24,10 +25,10 @@ if TYPE_CHECKING:
     from core.config import RunConfig
     from core.data import Splits
     from core.models import MLP
+    from core.neurons import NeuronPictures
     from core.projection import Plane
     from core.tasks import Task
     from core.training import Trainer
-    from ui.playground import FrameClock
 
 THUMB = 40              # grid points per side of a neuron's picture
 BOUNDARY = 120          # ... of the large decision boundary
@@ -45,32 +46,6 @@ def view_toggles(lang: str, key: str, discretizable: bool = True) -> tuple[bool,
 
 def is_regression(task: Task) -> bool:
     return task.kind == "regression"
-
-
-def show_trainer(trainer: Trainer, points: pd.DataFrame, lang: str, show_test: bool, discretize: bool,
-                 clock: FrameClock | None = None, view: str = "") -> None:
-    """The frame of a live trainer: status line, scores, the network and its boundary, the curves so far.
-    `points`: trainer.data.frame(); `view`: the plane of data with more than two inputs (plane_for).
-
-    A frame is redrawn several times a second: it is few elements (one line of scores, three charts), and the
-    charts keep their spec and change only their named datasets, so the browser updates them in place."""
-    config, epoch = trainer.config, trainer.epoch
-    history = trainer.history
-    if trainer.diverged_at is not None:
-        st.warning(t("pg_diverged", lang, epoch=trainer.diverged_at), icon=":material/warning:")
-    elif epoch >= config.epochs:
-        st.success(t("pg_done", lang, epochs=config.epochs), icon=":material/check_circle:")
-    shown = epoch if trainer.diverged_at is None else min(epoch, trainer.diverged_at)   # as the warning and scores
-    regression = is_regression(trainer.data.task)
-    st.markdown(scores_html(current_scores(trainer), shown, config.epochs, lang, regression), unsafe_allow_html=True)
-    show_network(trainer.model, config, trainer.data, points, lang, "pg", show_test, discretize, clock, view)
-    if len(history):
-        st.vega_lite_chart(spec=curves_spec(history, lang, kind=trainer.data.task.kind), width="stretch",
-                           key="pg_curves")
-    else:
-        st.caption(t("pg_paused_at_zero", lang))
-    if clock is not None:
-        clock.lap("draw")
 
 
 SCORES_STYLE = ("display:flex;flex-wrap:wrap;gap:0.4rem 2.2rem;margin:0.2rem 0 0.4rem 0")
@@ -154,33 +129,66 @@ def picture_of(config: RunConfig, data: Splits, points: pd.DataFrame, lang: str,
     return Picture(plane, plane_extent(data, plane), shown, tuple(inputs), names, axes, note)
 
 
-def show_network(model: MLP, config: RunConfig, data: Splits, points: pd.DataFrame, lang: str, key: str,
-                 show_test: bool, discretize: bool, clock: FrameClock | None = None, view: str = "") -> None:
-    """The network diagram (pictures, links, marks) beside the large decision boundary (its titles in the specs),
-    for the data's task (data.task). `points`: data.frame() (x1, x2, label, split), made once by the caller;
-    `view`: the plane of data with more than two inputs (picture_of), said in a caption."""
-    from core.neurons import link_frame, neuron_grid, unit_marks
-    from ui.charts import network as charts
+@dataclass(frozen=True)
+class Moment:
+    """What a network at one moment draws: its pictures (core.neurons.neuron_grid: thumbnails, the large boundary
+    grid), its weights and biases, its dead and identical units."""
 
-    picture = picture_of(config, data, points, lang, view)
+    thumbs: NeuronPictures
+    grid: NeuronPictures
+    weights: pd.DataFrame
+    biases: pd.DataFrame
+    marks: pd.DataFrame
+
+
+def moment_of(model: MLP, data: Splits, picture: Picture) -> Moment:
+    """One forward pass over each grid of the picture's plane, the links and the unit marks."""
+    from core.neurons import link_frame, neuron_grid, unit_marks
+
     task, plane, extent = data.task, picture.plane, picture.extent
     thumbs = neuron_grid(model, picture.inputs, extent, THUMB, task, plane)
     grid = neuron_grid(model, picture.inputs, extent, BOUNDARY, task, plane)
     weights, biases = link_frame(model)
-    marks = unit_marks(model, data.X_train)
-    if clock is not None:
-        clock.lap("pictures")
-    value_range = charts.value_range_of(points) if is_regression(task) else None
+    return Moment(thumbs, grid, weights, biases, unit_marks(model, data.X_train))
+
+
+def network_chart(moment: Moment, picture: Picture, lang: str, value_range: float | None,
+                  stamp: bool = True) -> dict:
+    """The network diagram's spec (ui.charts.network.network_spec) of a moment."""
+    from ui.charts import network as charts
+
+    return charts.network_spec(moment.thumbs, moment.marks, moment.weights, moment.biases, lang,
+                               title=t("pg_network", lang), class_names=picture.class_names,
+                               value_range=value_range, stamp=stamp)
+
+
+def boundary_chart(moment: Moment, picture: Picture, lang: str, show_test: bool, discretize: bool,
+                   value_range: float | None, stamp: bool = True) -> dict:
+    """The large decision boundary's spec (ui.charts.network.boundary_image_spec) of a moment, with the data."""
+    from ui.charts import network as charts
+
+    return charts.boundary_image_spec(moment.grid, None, picture.points, lang, show_test=show_test,
+                                      discretize=discretize, class_names=picture.class_names,
+                                      value_range=value_range, axis_titles=picture.axis_titles, stamp=stamp)
+
+
+def show_network(model: MLP, config: RunConfig, data: Splits, points: pd.DataFrame, lang: str, key: str,
+                 show_test: bool, discretize: bool, view: str = "") -> None:
+    """The network diagram (pictures, links, marks) beside the large decision boundary (its titles in the specs),
+    for the data's task (data.task), as Streamlit charts (the Train page's replay; Watch it learn plays them in
+    ui.player). `points`: data.frame() (x1, x2, label, split), made once by the caller; `view`: the plane of data
+    with more than two inputs (picture_of), said in a caption."""
+    from ui.charts import network as charts
+
+    picture = picture_of(config, data, points, lang, view)
+    moment = moment_of(model, data, picture)
+    value_range = charts.value_range_of(points) if is_regression(data.task) else None
     if picture.note:
         st.caption(picture.note)
     left, right = st.columns([3, 2])
-    left.vega_lite_chart(spec=charts.network_spec(thumbs, marks, weights, biases, lang, title=t("pg_network", lang),
-                                                  class_names=picture.class_names, value_range=value_range),
-                         width="stretch", key=f"{key}_network")
-    right.vega_lite_chart(spec=charts.boundary_image_spec(grid, None, picture.points, lang, show_test=show_test,
-                                                          discretize=discretize, class_names=picture.class_names,
-                                                          value_range=value_range,
-                                                          axis_titles=picture.axis_titles),
+    left.vega_lite_chart(spec=network_chart(moment, picture, lang, value_range), width="stretch",
+                         key=f"{key}_network")
+    right.vega_lite_chart(spec=boundary_chart(moment, picture, lang, show_test, discretize, value_range),
                           width="stretch", key=f"{key}_boundary")
 
 

@@ -1,5 +1,6 @@
-"""Watch it learn in a real browser: Play animates (the counter climbs), Pause stops it, leaving the page stops
-it, and a deep link opens paused at epoch 0 on the link's settings."""
+"""Watch it learn in a real browser: Play animates (the counter climbs, the player draws frames sent in batches),
+Pause stops it on the frame shown and the trainer goes back to that frame, leaving the page stops it, and a deep
+link opens paused at epoch 0 on the link's settings."""
 
 from __future__ import annotations
 
@@ -26,13 +27,19 @@ def test_play_animates_and_pause_stops(server, page, request):
                            " return m && parseInt(m.innerText.replace(/,/g, '')) >= 30; }", timeout=60_000)
     shot(page, request, "playing")
     page.get_by_role("button", name=PAUSE).click()
+    at_click = counter(page)                                   # the player stops at the click ...
     wait_idle(page)
-    page.wait_for_timeout(500)
+    page.wait_for_timeout(800)
     paused = counter(page)
-    assert paused >= 30 and paused % 5 == 0                    # whole frames of 5 epochs
+    assert paused == at_click and paused >= 30 and paused % 5 == 0    # ... on a whole frame of 5 epochs
     page.wait_for_timeout(1500)
     assert counter(page) == paused                             # no frame after the pause
     assert page.get_by_role("button", name=PLAY).count() == 1
+    page.get_by_role("button", name=re.compile(r"(^|\s)Step$")).click()   # the trainer went back to the frame
+    wait_idle(page)                                            # shown: one step on is exactly one epoch more
+    page.wait_for_function(f"() => parseInt(document.querySelector('.nn-score').innerText.replace(/,/g, ''))"
+                           f" === {paused + 1}", timeout=20_000)
+    shot(page, request, "paused_then_step")
 
 
 def test_leaving_the_page_stops_the_animation(server, page, request):
