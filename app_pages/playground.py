@@ -48,8 +48,11 @@ def _play(playing: bool) -> None:
 
 def _step(token: int) -> None:
     """Pause and train up to the epoch this click aims at. `token` names the drawn button: a click delivered twice
-    (see _play), its callback running in two script threads at once, trains to the same epoch, not twice."""
-    pg.set_playing(False)
+    (see _play), its callback running in two script threads at once, trains to the same epoch, not twice. While
+    playing, the step starts from the frame the browser shows (ui.player: a freeze, then the step)."""
+    if pg.is_playing():
+        player.freeze(int(st.session_state.get("p_pg_step") or 1))
+        return
     player.feed().freeze = False
     with st.session_state[LOCK]:
         trainer = st.session_state[pg.SESSION].trainer

@@ -48,7 +48,7 @@ function themeConfig(el) {
            labelPadding: 16, labelSeparation: 4, labelOverlap: true},
     legend: {labelFontSize: 14, labelFontWeight: 400, labelColor: faded, titleFontSize: 14, titleFontWeight: 400,
              titleFontStyle: "normal", titleColor: faded, titlePadding: 8, labelPadding: 16, columnPadding: 8,
-             rowPadding: 4, padding: 8, symbolStrokeWidth: 4},
+             rowPadding: 4, padding: 8, symbolStrokeWidth: 2},
     view: {columns: 1, strokeWidth: 0, stroke: "transparent", continuousHeight: 350, continuousWidth: 400},
     concat: {columns: 1}, facet: {columns: 1},
     mark: {tooltip: {content: "encoding"}, color: "#0068c9"},
@@ -59,6 +59,7 @@ function themeConfig(el) {
 // As Streamlit does for width="stretch": the chart (each panel of a vertical concat) as wide as its container.
 function fitted(spec, width) {
   const out = {...spec, datasets: {...(spec.datasets || {})}};
+  delete out.$schema;                       // the specs are Vega-Lite 5; the vendored compiler is 6 (it reads them)
   if (out.vconcat) out.vconcat = out.vconcat.map((panel) => ({...panel, width}));
   else out.width = width;
   if (out.title) {
@@ -90,6 +91,29 @@ function rowsOf(template, delta) {
   return rows;
 }
 
+// The frame's pictures (PNG data URLs) decoded before the charts take them: the charts then draw them at once
+// instead of a blank square until each has loaded.
+const decodedUrls = new Map();
+function decoded(frame) {
+  const urls = [];
+  const collect = (value) => {
+    if (typeof value === "string" && value.startsWith("data:image/") && !decodedUrls.has(value)) urls.push(value);
+  };
+  for (const chart of Object.values(frame.data || {})) {
+    for (const delta of Object.values(chart)) {
+      for (const row of delta.rows || []) Object.values(row).forEach(collect);
+      for (const changes of Object.values(delta.set || {})) for (const [, value] of changes) collect(value);
+    }
+  }
+  if (decodedUrls.size > 400) decodedUrls.clear();
+  return Promise.all(urls.map((url) => {
+    const img = new Image();
+    img.src = url;
+    decodedUrls.set(url, img);
+    return img.decode().catch(() => null);
+  }));
+}
+
 function decode(text) {
   const area = document.createElement("textarea");
   area.innerHTML = text;
@@ -108,10 +132,10 @@ class Player {
     };
     this.statusEl = el("nnp-status");
     this.scoresEl = el("nnp-scores");
+    this.emptyEl = el("nnp-empty");
     this.noteEl = el("nnp-note");
     const row = el("nnp-row");
     this.boxes = {network: el("nnp-network", row), boundary: el("nnp-boundary", row), curves: el("nnp-curves")};
-    this.emptyEl = el("nnp-empty");
     this.views = {};
     this.specs = null;          // the payload's specs (kept for a redraw at a new width)
     this.templates = {};        // chart -> dataset name -> rows of the specs
@@ -199,7 +223,7 @@ class Player {
     for (const name of CHARTS) {
       if (this.views[name]) this.views[name].finalize();
       const result = await window.vegaEmbed(this.boxes[name], fitted(this.specs[name], widths[name]),
-        {mode: "vega-lite", actions: false, renderer: "canvas", config});
+        {mode: "vega-lite", actions: false, renderer: "canvas", config, logLevel: window.vega.Error});
       this.views[name] = result.view;
     }
     this.dirty = {network: new Set(), boundary: new Set()};
@@ -275,6 +299,7 @@ class Player {
 
   async draw(frame, all) {
     const vega = window.vega;
+    await decoded(frame);
     const runs = [];
     const templates = frame.templates || this.templates;
     if (this.drawnTemplates && templates !== this.drawnTemplates) all = true;   // other rows under the changes
@@ -301,6 +326,7 @@ class Player {
       const change = all || !this.curvesAdded ? vega.changeset().remove(vega.truthy).insert(this.curves.map(plain))
         : vega.changeset().insert(this.curvesAdded.map(plain));
       this.views.curves.change("curves", change);
+      this.views.curves.resize();          // re-laid out: its axes' labels change width as the values grow
       runs.push(this.views.curves.runAsync());
     }
     this.setScores(frame.scores || "");

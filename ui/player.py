@@ -43,7 +43,8 @@ BATCH_S = 3.0                   # ... and for at most this long (wall clock; the
 FIRST_S = 0.3
 LOW = 16                        # the browser asks for the next batch when this many frames are left
 FORKS = 3                       # copies of the trainer kept (one per batch) to go back to the frame a Pause stopped on
-PAUSE_BUTTON = ".st-key-pg_play [data-testid^='stBaseButton']"     # Play/Pause: the player stops at its click
+# Pause and Step (while playing): the player stops at their click, before the page's answer comes
+PAUSE_BUTTON = ".st-key-pg_play [data-testid^='stBaseButton'], .st-key-pg_step [data-testid^='stBaseButton']"
 CURVE_POINTS = 300              # epochs of the curves sent at the start of a batch (thinned; the batch's own in full)
 HERE = Path(__file__).parent
 CSS = """
@@ -60,6 +61,7 @@ CSS = """
 .nnp-status.nnp-warning { background: var(--st-yellow-background-color, rgba(255,189,69,0.2));
                           color: var(--st-yellow-text-color, #926c05); }
 .nnp-note, .nnp-empty { font-size: 0.875rem; opacity: 0.7; margin: 0.2rem 0 0.6rem 0; }
+.nnp-scores { margin-bottom: 0.8rem; }
 .nnp-root .vega-embed { width: 100%; }
 .nnp-root .vega-embed summary { display: none; }
 """
@@ -84,6 +86,7 @@ class Feed:
     view: str = ""                          # the specs' identity (ui.runs.config_key, language, toggles, plane)
     client_view: str | None = None          # the specs the browser has (its last word)
     freeze: bool = False                    # Pause was pressed: the browser says where it stopped
+    step: int = 0                           # Step was pressed while playing: epochs to step from there
     templates: dict = field(default_factory=dict)   # the datasets of the specs the browser was last sent
 
 
@@ -91,10 +94,12 @@ def feed() -> Feed:
     return st.session_state.setdefault(FEED, Feed())
 
 
-def freeze() -> None:
-    """Pause: stop playing, and let the browser say which frame it stopped on (on_stopped)."""
+def freeze(step: int = 0) -> None:
+    """Pause: stop playing, and let the browser say which frame it stopped on (on_stopped); then `step` epochs on
+    from there (Step pressed while playing)."""
     pg.set_playing(False)
-    feed().freeze = True
+    f = feed()
+    f.freeze, f.step = True, step
 
 
 def _said(event: str) -> dict | None:
@@ -126,10 +131,13 @@ def on_stopped() -> None:
     """The browser stopped (after a freeze) at `epoch`: the trainer goes back there, from the latest copy kept at
     or before it (Trainer.fork), stepped on inside a training slot. Unknown epochs leave the trainer as it is."""
     said = _heard("stopped")
-    feed().freeze = False
+    f = feed()
+    step, f.freeze, f.step = f.step, False, 0
     session = st.session_state.get(pg.SESSION)
     if said is not None and session is not None and not pg.is_playing():
         go_back(session, said.get("epoch"))
+        if step:
+            pg.advance(session.trainer, step)
 
 
 def go_back(session: pg.PlaySession, epoch: object) -> bool:
@@ -173,8 +181,9 @@ def scene_for(trainer: Trainer, points, lang: str, show_test: bool, discretize: 
 
 
 def _markup(text: str) -> str:
-    """A message of the strings table as HTML: escaped, **bold** kept."""
-    return re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))
+    """A message of the strings table as HTML: escaped, its **bold** and *italic* kept."""
+    bold = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text))
+    return re.sub(r"(?<!\*)\*([^*\n]+?)\*(?!\*)", r"<i>\1</i>", bold)
 
 
 def _finite(value: float) -> float | None:

@@ -112,6 +112,9 @@ ACTIONS = {"train": ("button", "Train", "[data-testid='stMetric']"),
            "iris": ("button", "Train the Iris network", "[data-testid='stMetric']")}
 
 
+CHART = "[data-testid='stVegaLiteChart'], .nnp-root canvas"      # Streamlit's charts, or Watch it learn's player
+
+
 def test_every_page_renders_its_charts_without_exception(server, page, request, tmp_path):
     csv = tmp_path / "points.csv"
     csv.write_text("x1,x2,label\n" + "".join(f"{i / 50:.3f},{(i % 7) / 7:.3f},{i % 2}\n" for i in range(200)))
@@ -127,8 +130,8 @@ def test_every_page_renders_its_charts_without_exception(server, page, request, 
             page.get_by_role("button", name=label, exact=True).click()
             page.wait_for_selector(result, timeout=120_000)
             wait_idle(page)
-        page.wait_for_selector("[data-testid='stVegaLiteChart']", timeout=60_000)
-        assert page.locator("[data-testid='stVegaLiteChart']").count() >= 1, url
+        page.wait_for_selector(CHART, timeout=60_000)
+        assert page.locator(CHART).count() >= 1, url
         no_exceptions(page)
         shot(page, request, url)
 

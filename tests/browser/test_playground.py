@@ -57,3 +57,33 @@ def test_leaving_the_page_stops_the_animation(server, page, request):
     assert counter(page) == left_at                            # came back paused
     assert page.get_by_role("button", name=PLAY).count() == 1
     shot(page, request, "back")
+
+
+def boundary_picture(page) -> str:
+    """The boundary picture the player's chart holds (its Vega view's data)."""
+    return page.evaluate("() => document.querySelector('.nnp-root').__player.views.boundary.data('boundary')[0].url")
+
+
+def test_step_redraws_the_pictures_and_step_while_playing_steps_from_the_frame_shown(server, page, request):
+    page.goto(f"{server.url}/playground?p_pg_step=100&p_pg_speed=5")
+    wait_idle(page)
+    page.wait_for_selector(".nnp-boundary canvas")
+    at_zero = boundary_picture(page)
+    page.get_by_role("button", name=re.compile(r"(^|\s)Step$")).click()
+    wait_idle(page)
+    page.wait_for_function("() => document.querySelector('.nn-score').innerText.startsWith('100 ')", timeout=20_000)
+    page.wait_for_timeout(500)
+    assert boundary_picture(page) != at_zero                   # the charts show epoch 100, not the first frame
+    page.locator("[data-testid='stButtonGroup'] button", has_text="10").first.click()   # 10 epochs per step
+    wait_idle(page)
+    page.get_by_role("button", name=PLAY).click()
+    page.wait_for_function("() => parseInt(document.querySelector('.nn-score').innerText.replace(/,/g, '')) >= 150",
+                           timeout=60_000)
+    page.get_by_role("button", name=re.compile(r"(^|\s)Step$")).click()
+    shown = counter(page)                                      # stopped at the click ...
+    wait_idle(page)
+    page.wait_for_function(f"() => parseInt(document.querySelector('.nn-score').innerText.replace(/,/g, ''))"
+                           f" === {shown + 10}", timeout=20_000)   # ... then 10 epochs on from that frame
+    page.wait_for_timeout(1000)
+    assert counter(page) == shown + 10 and page.get_by_role("button", name=PLAY).count() == 1
+    shot(page, request, "step_while_playing")
