@@ -3,9 +3,9 @@
 Starts `streamlit run streamlit_app.py` (NNDL_TIMING=1: the page logs each frame's train / pictures / draw
 milliseconds), opens /playground on 2-8-8-1 ReLU on spiral with 6 input features in N browser sessions,
 presses Play in each, and for --seconds counts in every page how often the epoch counter and the boundary
-chart changed (an in-page MutationObserver): frames per second as the user sees them. Then it pauses
-every session and checks the counter stops. Prints per session fps, the server's frame-time breakdown
-(median of the logged frames) and its peak memory.
+picture changed (read from the player's chart as the counter changes): frames per second as the user sees
+them. Then it pauses every session and checks the counter stops. Prints per session fps, CPU per frame
+shown (server, chromium), the server's time per frame (train / pictures / handing over) and its peak memory.
 
     python -m bench.bench_playground [--sessions 1,10] [--seconds 10] [--speed 10]
 
@@ -105,8 +105,8 @@ def run(browser, server: Server, sessions: int, seconds: float, speed: int) -> N
     print(f"\n{sessions} session(s) playing for {seconds:.0f} s at {speed} epochs/frame:")
     for i, (r, f) in enumerate(zip(results, fps)):
         last = r["epochs"][-1][1] if r["epochs"] else "—"
-        print(f"  session {i + 1}: {f:5.2f} counter changes/s, {r['boundary'] / r['t']:5.1f} boundary redraw "
-              f"mutations/s, last counter {last!r}")
+        print(f"  session {i + 1}: {f:5.2f} counter changes/s, {r['boundary'] / r['t']:5.1f} boundary image "
+              f"changes/s, last counter {last!r}")
     print(f"  min {min(fps):.2f} / median {statistics.median(fps):.2f} frames/s; paused sessions stopped: "
           f"{sum(stopped)}/{len(stopped)}")
     frames = sum(len(r["epochs"]) for r in results)

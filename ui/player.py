@@ -280,7 +280,7 @@ def _payload(f: Feed, trainer: Trainer, scene: Scene, mode: str, frames_of) -> d
     frames = frames_of(f.templates)
     f.batch += 1
     payload = {"batch": f.batch, "mode": mode, "view": scene.key, "fps": FPS, "low": LOW, "libs": _libs(),
-               "note": html.escape(scene.picture.note),
+               "note": scene.picture.note,                 # shown as text (textContent)
                "labels": {"empty": _markup(t("pg_paused_at_zero", scene.lang))},
                "curves_base": base, "frames": frames, "last": mode == "play" and trainer.finished,
                "pause": PAUSE_BUTTON}
