@@ -207,7 +207,7 @@ def _status(trainer: Trainer, lang: str) -> dict | None:
     return None
 
 
-def _datasets(trainer: Trainer, scene: Scene) -> tuple[watch.Moment, dict[str, dict[str, list[dict]]]]:
+def _datasets(trainer: Trainer, scene: Scene) -> dict[str, dict[str, list[dict]]]:
     """The network's and the boundary's datasets of the trainer as it is now."""
     from ui.charts import network as charts
 
@@ -216,7 +216,7 @@ def _datasets(trainer: Trainer, scene: Scene) -> tuple[watch.Moment, dict[str, d
                                       class_names=scene.picture.class_names, value_range=scene.value_range)
     boundary = {"boundary": charts.boundary_rows(moment.grid.output, moment.grid.extent, scene.discretize,
                                                  moment.grid.task.kind, scene.value_range or 1.0)}
-    return moment, {"network": network, "boundary": boundary}
+    return {"network": network, "boundary": boundary}
 
 
 def frame_delta(rows: list[dict], template: list[dict]) -> dict | None:
@@ -238,7 +238,7 @@ def frame_delta(rows: list[dict], template: list[dict]) -> dict | None:
 def _frame(trainer: Trainer, scene: Scene, templates: dict, since: int) -> dict:
     """One frame: the epoch, its scores line, its status, what changed in the charts, the curve rows of the epochs
     from `since` (the previous frame's epoch) on."""
-    _, datasets = _datasets(trainer, scene)
+    datasets = _datasets(trainer, scene)
     data = {}
     for chart, sets in datasets.items():
         changed = {name: d for name, rows in sets.items()
@@ -255,7 +255,7 @@ def _frame(trainer: Trainer, scene: Scene, templates: dict, since: int) -> dict:
 
 def _specs(trainer: Trainer, scene: Scene) -> dict:
     """The three charts' specs, their datasets those of the trainer as it is now (the frames' templates)."""
-    moment, _ = _datasets(trainer, scene)
+    moment = watch.moment_of(trainer.model, trainer.data, scene.picture)
     picture, lang = scene.picture, scene.lang
     network = watch.network_chart(moment, picture, lang, scene.value_range, stamp=False)
     boundary = watch.boundary_chart(moment, picture, lang, scene.show_test, scene.discretize, scene.value_range,
