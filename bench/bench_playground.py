@@ -2,12 +2,15 @@
 
 Starts `streamlit run streamlit_app.py` (NNDL_TIMING=1: the page logs each frame's train / pictures / draw
 milliseconds), opens /playground on 2-8-8-1 ReLU on spiral with 6 input features in N browser sessions,
-presses Play in each, and for --seconds counts in every page how often the epoch counter and the boundary
-picture changed (read from the player's chart as the counter changes): frames per second as the user sees
-them. Then it pauses every session and checks the counter stops. Prints per session fps, CPU per frame
-shown (server, chromium), the server's time per frame (train / pictures / handing over) and its peak memory.
+presses Play in each (one after another, as a class does), lets them play --warmup seconds, then for
+--seconds counts in every page how often the epoch counter and the boundary picture changed (read from the
+player's chart as the counter changes): frames per second as the user sees them, once every session plays.
+It also prints each session's wait from its click to its first frame and its frames per second from its click
+on (the start-up included). Then it pauses every session and checks the counter stops. Prints CPU per frame
+shown (server, chromium) in the counted seconds, the server's time per frame (train / pictures / handing
+over) and its peak memory.
 
-    python -m bench.bench_playground [--sessions 1,10] [--seconds 10] [--speed 10]
+    python -m bench.bench_playground [--sessions 1,10] [--seconds 10] [--warmup 6] [--speed 10]
 
 Targets (issue #12, this 2-core machine): 1 session >= 5 frames/s; 10 sessions each >= 1 frame/s; memory
 bounded. Not a test: the machine's load moves every figure.
@@ -33,18 +36,18 @@ IDLE = "[data-testid='stApp'][data-test-script-state='notRunning']"
 # counts changes of the epoch counter (the first metric's value) and of the boundary chart's drawing
 WATCH_JS = r"""
 () => {
-  const w = window.__watch = {epochs: [], boundary: 0, t0: performance.now()};
+  const w = window.__watch = {epochs: [], boundary: [], t0: performance.now()};
   const metric = () => document.querySelector(".nn-score");
   let last = metric() && metric().innerText;
-  // the boundary picture the player's chart holds (its Vega view's dataset), read as the counter changes
+  // the boundary picture the player drew (on the chart's backdrop), read as the counter changes
   const player = document.querySelector(".nnp-root").__player;
-  const picture = () => player.views.boundary.data("boundary")[0].url;
+  const picture = () => player.backdrop.url;
   let image = picture();
   new MutationObserver(() => {
     const now = metric() && metric().innerText;
     if (now !== last) { last = now; w.epochs.push([performance.now(), now]); }
     const shown = picture();
-    if (shown !== image) { image = shown; w.boundary += 1; }
+    if (shown !== image) { image = shown; w.boundary.push(performance.now()); }
   }).observe(document.querySelector(".nnp-scores"), {subtree: true, childList: true, characterData: true});
 }
 """
@@ -76,7 +79,16 @@ def cpu_seconds(pattern: str) -> float:
     return total
 
 
-def run(browser, server: Server, sessions: int, seconds: float, speed: int) -> None:
+def _count(page, start: float, end: float | None = None) -> int:
+    """Counter changes the page saw at or after `start` (and before `end`), in its performance.now() ms."""
+    return page.evaluate("([s, e]) => window.__watch.epochs.filter(([t]) => t >= s && (e === null || t < e))"
+                         ".length", [start, end])
+
+
+def run(browser, server: Server, sessions: int, seconds: float, speed: int, warmup: float) -> None:
+    """N sessions press Play one after another; then, after `warmup` seconds, every session's frames are counted
+    for `seconds` (the steady state: each has its batch of frames). Also printed: each session's wait from its
+    click to its first frame, and its frames per second from its click to the end (start-up included)."""
     pages = []
     for _ in range(sessions):
         context = browser.new_context(viewport={"width": 1440, "height": 900})
@@ -85,33 +97,52 @@ def run(browser, server: Server, sessions: int, seconds: float, speed: int) -> N
         page.wait_for_selector(".nnp-boundary :is(svg, canvas)", timeout=120_000)
         page.wait_for_selector(IDLE, timeout=120_000)
         pages.append(page)
+    clicks = []
     for page in pages:
         page.evaluate(WATCH_JS)
+        clicks.append(page.evaluate("() => performance.now()"))
         page.get_by_role("button", name=re.compile(r"(^|\s)Play$")).click()
+    time.sleep(warmup)
+    starts = [page.evaluate("() => performance.now()") for page in pages]
     cpu0 = cpu_seconds("streamlit_app.py"), cpu_seconds("chromium")
     time.sleep(seconds)
     cpu1 = cpu_seconds("streamlit_app.py"), cpu_seconds("chromium")
-    results = [page.evaluate("() => ({epochs: window.__watch.epochs, boundary: window.__watch.boundary,"
-                             " t: (performance.now() - window.__watch.t0) / 1000})") for page in pages]
+    ends = [page.evaluate("() => performance.now()") for page in pages]
+    watched = [page.evaluate("() => ({epochs: window.__watch.epochs, boundary: window.__watch.boundary})")
+               for page in pages]
+    answered = []                           # Pause clicked -> the button says Play again (the page answered)
     for page in pages:
+        clicked = time.monotonic()
         page.get_by_role("button", name=re.compile(r"(^|\s)Pause$")).click()
+        page.get_by_role("button", name=re.compile(r"(^|\s)Play$")).wait_for(timeout=120_000)
+        answered.append(time.monotonic() - clicked)
     time.sleep(1.5)
     stopped = []
     for page in pages:
         before = page.locator(".nn-score").first.inner_text()
         time.sleep(1.0)
         stopped.append(page.locator(".nn-score").first.inner_text() == before)
-    fps = [len(r["epochs"]) / r["t"] for r in results]
-    print(f"\n{sessions} session(s) playing for {seconds:.0f} s at {speed} epochs/frame:")
-    for i, (r, f) in enumerate(zip(results, fps)):
-        last = r["epochs"][-1][1] if r["epochs"] else "—"
-        print(f"  session {i + 1}: {f:5.2f} counter changes/s, {r['boundary'] / r['t']:5.1f} boundary image "
-              f"changes/s, last counter {last!r}")
-    print(f"  min {min(fps):.2f} / median {statistics.median(fps):.2f} frames/s; paused sessions stopped: "
-          f"{sum(stopped)}/{len(stopped)}")
-    frames = sum(len(r["epochs"]) for r in results)
+    steady, overall, first, pictures = [], [], [], []
+    for w, click, start, end in zip(watched, clicks, starts, ends):
+        times = [t for t, _ in w["epochs"]]
+        steady.append(sum(start <= t < end for t in times) / ((end - start) / 1000))
+        pictures.append(sum(start <= t < end for t in w["boundary"]) / ((end - start) / 1000))
+        overall.append(sum(t >= click for t in times) / ((end - click) / 1000))
+        first.append((min((t for t in times if t >= click), default=float("nan")) - click) / 1000)
+    print(f"\n{sessions} session(s) pressing Play one after another, {speed} epochs a frame; counted for "
+          f"{seconds:.0f} s after {warmup:.0f} s of playing (steady), and from each click on (start-up included):")
+    for i, w in enumerate(watched):
+        last = w["epochs"][-1][1] if w["epochs"] else "—"
+        print(f"  session {i + 1}: steady {steady[i]:5.2f} frames/s ({pictures[i]:4.1f} boundary pictures/s); "
+              f"from its click {overall[i]:5.2f} frames/s; first frame {first[i]:4.1f} s after the click; "
+              f"last counter {last!r}")
+    print(f"  steady: min {min(steady):.2f} / median {statistics.median(steady):.2f} frames/s per session "
+          f"(from the click: min {min(overall):.2f} / median {statistics.median(overall):.2f}); "
+          f"first frame after at most {max(first):.1f} s; paused sessions stopped: {sum(stopped)}/{len(stopped)}, "
+          f"their Pause answered in at most {max(answered):.1f} s")
+    frames = sum(s * seconds for s in steady)
     server_cpu, browser_cpu = cpu1[0] - cpu0[0], cpu1[1] - cpu0[1]
-    print(f"  CPU while playing: server {server_cpu / seconds:.2f} cores, chromium {browser_cpu / seconds:.2f} cores; "
+    print(f"  steady CPU: server {server_cpu / seconds:.2f} cores, chromium {browser_cpu / seconds:.2f} cores; "
           f"per frame shown: server {1000 * server_cpu / max(frames, 1):.0f} ms, chromium "
           f"{1000 * browser_cpu / max(frames, 1):.0f} ms")
     for page in pages:
@@ -123,6 +154,7 @@ def main() -> None:
     parser.add_argument("--sessions", default="1,10", help="comma-separated session counts (default 1,10)")
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--speed", type=int, default=10, help="epochs per frame")
+    parser.add_argument("--warmup", type=float, default=6.0, help="seconds of playing before counting")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
@@ -131,7 +163,7 @@ def main() -> None:
         server = Server(Path.cwd(), Path(tmp), warm=False)
         try:
             for n in (int(s) for s in args.sessions.split(",")):
-                run(browser, server, n, args.seconds, args.speed)
+                run(browser, server, n, args.seconds, args.speed, args.warmup)
             times = frame_times(server.log_path)
             print("\nserver time per frame, mean ms: " + ", ".join(f"{k} {v:.1f}" for k, v in times.items()))
             print(f"server peak memory (VmHWM): {peak_rss_mb(server.proc.pid):.0f} MB")

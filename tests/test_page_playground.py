@@ -217,7 +217,9 @@ def test_play_sends_a_batch_of_frames_and_pause_goes_back_to_the_frame_shown():
     assert [row["epoch"] for row in frames[1]["curves"] if row["split"] == "train"] == [5, 6, 7, 8, 9]
     assert all(f["scores"].count('class="nn-score"') == 5 for f in frames)
     session = at.session_state[pg.SESSION]
-    assert session.trainer.epoch == frames[-1]["epoch"] and [f.epoch for f in session.forks] == [0]
+    forks = [f.epoch for f in session.forks]                             # a copy every FORK_EVERY frames
+    assert session.trainer.epoch == frames[-1]["epoch"]
+    assert forks == [0] + [frames[i - 1]["epoch"] for i in range(player.FORK_EVERY, len(frames), player.FORK_EVERY)]
     assert len(json.dumps(data, allow_nan=False)) > 0                   # what the browser parses: plain JSON
 
     at.button(key="pg_play").click().run()                               # Pause
@@ -230,6 +232,23 @@ def test_play_sends_a_batch_of_frames_and_pause_goes_back_to_the_frame_shown():
     assert all(torch.equal(ours[k], theirs[k]) for k in ours)
     assert session.trainer.history.equals(reference.history)
     assert not player.go_back(session, shown + 5)                        # never forward, never twice
+
+
+def test_a_batch_ends_when_the_user_clicked_something():
+    """ui.player.interrupted reads Streamlit's own request queue: nothing waiting while a script runs as usual, a
+    rerun (a click) or a stop waiting ends the batch."""
+    from streamlit.runtime.scriptrunner_utils.script_requests import RerunData, ScriptRequests
+
+    from ui.player import interrupted
+
+    requests = ScriptRequests()
+    assert not interrupted(requests)
+    requests.request_rerun(RerunData())
+    assert interrupted(requests)
+    assert requests.on_scriptrunner_yield() is not None and not interrupted(requests)   # taken: running again
+    requests.request_stop()
+    assert interrupted(requests)
+    assert not interrupted()                                   # no script run here: nothing to wait for
 
 
 def test_a_frame_sends_only_what_changed_and_the_browser_rebuilds_the_rest():

@@ -4,7 +4,8 @@
 // boundary, the curves; only when the browser lacks them), and a batch of frames, each a few epochs further on.
 // A frame carries only what changed since the specs' own datasets (ui/player.py: frame_delta), its scores line
 // and its new curve rows. Frames are drawn `fps` times a second by changing the charts' datasets in place (Vega's
-// changesets): no script run and no page redraw per frame. When `low` frames are left the player asks for the
+// changesets; the boundary's picture on a canvas under its chart, Backdrop): no script run and no page redraw per
+// frame (the player's CSS contains its layout and paint). When `low` frames are left the player asks for the
 // next batch (trigger "need"); when the page says "freeze" (Pause) it stops where it is and says which epoch it
 // shows (trigger "stopped"); without specs it asks for them (trigger "hello").
 //
@@ -114,10 +115,116 @@ function decoded(frame) {
   }));
 }
 
+// Vega draws a picture whose url changed as a blank square and draws the chart again once its own Image of that
+// url has loaded: two redraws and a second decoding per picture and frame. The pictures were decoded ahead
+// (decoded), so each image item gets its decoded Image before the chart is drawn (View.runAfter runs between the
+// dataflow and the drawing): one drawing, with every picture in it.
+function attachPictures(node) {
+  for (const item of node.items || []) {
+    if (node.marktype === "image") {
+      const image = decodedUrls.get(item.url);
+      if (image && image.complete && item.image !== image) {
+        image.url = item.url;          // how Vega knows an item's image is that of its url
+        item.image = image;
+      }
+    } else if (item.items) {
+      attachPictures(item);
+    }
+  }
+}
+
+// The decision boundary's picture is the one thing in its chart that changes while playing. Drawn by Vega, each
+// frame would redraw the chart's thousand points over it too (most of the chart's cost per frame). So the picture
+// is drawn on a canvas of its own under the chart, where Vega would draw it (the image item's place, clipped to its
+// plot), and the chart, its background transparent and its own picture left empty, is drawn once.
+class Backdrop {
+  constructor(box, view, dataset) {
+    this.box = box;
+    this.view = view;
+    this.dataset = dataset;          // the image layer's dataset (the picture's url and its x, x2, y, y2)
+    this.canvas = document.createElement("canvas");
+    this.canvas.className = "nnp-backdrop";
+    box.prepend(this.canvas);
+    this.url = null;
+    this.place = null;
+  }
+
+  // Vega's image item and the plot group around it, in CSS pixels of the chart's canvas.
+  locate() {
+    const find = (mark, x, y) => {
+      for (const item of mark.items || []) {
+        if (mark.marktype === "image") return {item, x, y};
+        for (const child of item.items || []) {
+          const found = find(child, x + (item.x || 0), y + (item.y || 0));
+          if (found) return found;
+        }
+      }
+      return null;
+    };
+    const [ox, oy] = this.view.origin();
+    const found = find(this.view.scenegraph().root, ox, oy);
+    const chart = this.box.querySelector("canvas.marks");
+    if (!found || !chart) return null;
+    const group = found.item.mark.group;
+    const at = chart.getBoundingClientRect(), box = this.box.getBoundingClientRect();
+    return {left: at.left - box.left + found.x, top: at.top - box.top + found.y,
+            width: group ? group.width : at.width, height: group ? group.height : at.height, item: found.item};
+  }
+
+  // Vega's own picture emptied (its place kept): called after each embed, with the spec's row.
+  async adopt(row) {
+    this.view.change(this.dataset, window.vega.changeset().remove(window.vega.truthy).insert([{...plain(row), url: ""}]));
+    await this.view.runAsync();
+    this.geometry = JSON.stringify({...row, url: null});
+    this.place = this.locate();
+    const dpr = window.devicePixelRatio || 1;
+    const place = this.place || {left: 0, top: 0, width: 0, height: 0};
+    Object.assign(this.canvas.style, {left: place.left + "px", top: place.top + "px", width: place.width + "px",
+                                      height: place.height + "px"});
+    this.canvas.width = Math.round(place.width * dpr);
+    this.canvas.height = Math.round(place.height * dpr);
+    this.url = null;
+  }
+
+  async draw(row) {
+    if (!row) return;
+    if (JSON.stringify({...row, url: null}) !== this.geometry) await this.adopt(row);   // another extent
+    if (row.url === this.url || !this.place) return;
+    let image = decodedUrls.get(row.url);
+    if (!image) {
+      image = new Image();
+      image.src = row.url;
+      decodedUrls.set(row.url, image);
+    }
+    if (!image.complete) await image.decode().catch(() => null);
+    const {item} = this.place, ctx = this.canvas.getContext("2d"), dpr = window.devicePixelRatio || 1;
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.clearRect(0, 0, this.place.width, this.place.height);
+    ctx.globalAlpha = item.opacity ?? 1;
+    ctx.imageSmoothingEnabled = item.smooth !== false;
+    ctx.drawImage(image, item.x || 0, item.y || 0, item.width || 0, item.height || 0);
+    this.url = row.url;
+  }
+
+  close() {
+    this.canvas.remove();
+  }
+}
+
 function decode(text) {
   const area = document.createElement("textarea");
   area.innerHTML = text;
   return area.value;
+}
+
+// The dataset of a chart's picture layer (an image mark over the whole plot, its dataset one row), or null.
+function pictureLayer(spec) {
+  for (const layer of spec.layer || []) {
+    const mark = typeof layer.mark === "string" ? {type: layer.mark} : layer.mark || {};
+    const name = layer.data && layer.data.name;
+    if (mark.type === "image" && name && (spec.datasets[name] || []).length === 1) return name;
+  }
+  return null;
 }
 
 class Player {
@@ -220,11 +327,19 @@ class Player {
     const gap = 16;
     const widths = {network: stacked ? width : Math.floor((width - gap) * 0.6),
                     boundary: stacked ? width : Math.floor((width - gap) * 0.4), curves: width};
+    if (this.backdrop) this.backdrop.close();
+    this.backdrop = null;
     for (const name of CHARTS) {
       if (this.views[name]) this.views[name].finalize();
+      const own = name === "boundary" ? pictureLayer(this.specs[name]) : null;    // drawn on a backdrop
       const result = await window.vegaEmbed(this.boxes[name], fitted(this.specs[name], widths[name]),
-        {mode: "vega-lite", actions: false, renderer: "canvas", config, logLevel: window.vega.Error});
+        {mode: "vega-lite", actions: false, renderer: "canvas", logLevel: window.vega.Error,
+         config: own ? {...config, background: "transparent"} : config});
       this.views[name] = result.view;
+      if (own) {
+        this.backdrop = new Backdrop(this.boxes[name], result.view, own);
+        await this.backdrop.adopt((this.specs[name].datasets[own] || [])[0] || {});
+      }
     }
     this.dirty = {network: new Set(), boundary: new Set()};
     this.drawnTemplates = null;              // the charts show their specs' own datasets
@@ -307,13 +422,17 @@ class Player {
     for (const chart of ["network", "boundary"]) {
       const view = this.views[chart];
       const delta = (frame.data && frame.data[chart]) || {};
-      const names = all ? Object.keys(templates[chart]) : [...new Set([...Object.keys(delta), ...this.dirty[chart]])];
+      const own = chart === "boundary" && this.backdrop ? this.backdrop.dataset : null;
+      if (own) runs.push(this.backdrop.draw(rowsOf(templates[chart][own] || [], delta[own])[0]));
+      const names = (all ? Object.keys(templates[chart]) : [...new Set([...Object.keys(delta), ...this.dirty[chart]])])
+        .filter((name) => name !== own);
       if (!names.length) continue;
       for (const name of names) {
         const rows = rowsOf(templates[chart][name] || [], delta[name]);
         view.change(name, vega.changeset().remove(vega.truthy).insert(rows));
       }
-      this.dirty[chart] = new Set(Object.keys(delta));
+      this.dirty[chart] = new Set(Object.keys(delta).filter((name) => name !== own));
+      view.runAfter(() => attachPictures(view.scenegraph().root), true);
       runs.push(view.runAsync());
     }
     const empty = !this.curves.length;
@@ -361,6 +480,7 @@ class Player {
     this.stop();
     if (this.onClick) document.removeEventListener("click", this.onClick, true);
     this.resize.disconnect();
+    if (this.backdrop) this.backdrop.close();
     for (const view of Object.values(this.views)) view.finalize();
   }
 }

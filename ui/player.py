@@ -10,8 +10,8 @@ second by changing the charts' datasets and asks for the next batch when LOW fra
 server: a fragment rerun happens when the browser asks, so a slow browser is never sent more than it draws.
 
 Pause stops the picture the class is looking at: the page answers Pause with a "freeze", the browser stops and
-says which epoch it shows, and the trainer goes back to it: a copy of the trainer (Trainer.fork) is kept at the
-start of each batch and stepped on to that epoch, bit for bit the run the browser showed.
+says which epoch it shows, and the trainer goes back to it: a copy of the trainer (Trainer.fork) is kept every
+FORK_EVERY frames and the latest before that epoch is stepped on to it, bit for bit the run the browser showed.
 """
 
 from __future__ import annotations
@@ -38,21 +38,27 @@ if TYPE_CHECKING:
 KEY = "pg_player"               # the component's key
 FEED = "pg_feed"                # session: the Feed
 FPS = 8                         # frames the browser draws a second while playing
-BATCH = 32                      # at most this many frames a script run computes while playing (4 s of playing)
-BATCH_S = 3.0                   # ... and for at most this long (wall clock; the first batch after Play FIRST_S)
+# A script run costs the browser about 0.4 s of CPU (Streamlit redraws the page): the fewer a frame shares, the more
+# frames a loaded machine draws. So batches are long, and end early when the user clicks something (interrupted).
+BATCH = 64                      # at most this many frames a script run computes while playing (8 s of playing)
+BATCH_S = 6.0                   # ... and for at most this long (wall clock; the first batch after Play FIRST_S)
 FIRST_S = 0.3
-LOW = 16                        # the browser asks for the next batch when this many frames are left
-FORKS = 3                       # copies of the trainer kept (one per batch) to go back to the frame a Pause stopped on
+LOW = 24                        # the browser asks for the next batch when this many frames are left (3 s)
+FORK_EVERY = 16                 # a copy of the trainer every this many frames, to go back to the frame a Pause
+FORKS = 6                       # stopped on; the last FORKS kept (96 frames: a batch and the frames left before it)
 # Pause and Step (while playing): the player stops at their click, before the page's answer comes
 PAUSE_BUTTON = ".st-key-pg_play [data-testid^='stBaseButton'], .st-key-pg_step [data-testid^='stBaseButton']"
 CURVE_POINTS = 300              # epochs of the curves sent at the start of a batch (thinned; the batch's own in full)
 HERE = Path(__file__).parent
 CSS = """
-.nnp-root { width: 100%; }
+.nnp-root { width: 100%; contain: layout paint style; }
+.nnp-scores, .nnp-network, .nnp-boundary, .nnp-curves { contain: layout paint style; }
 .nnp-row { display: flex; gap: 16px; align-items: flex-start; }
 .nnp-row.nnp-stacked { flex-direction: column; }
 .nnp-network { flex: 3 1 0; min-width: 0; }
-.nnp-boundary { flex: 2 1 0; min-width: 0; }
+.nnp-boundary { flex: 2 1 0; min-width: 0; position: relative; }
+.nnp-backdrop { position: absolute; pointer-events: none; }
+.nnp-boundary canvas.marks { position: relative; }
 .nnp-row.nnp-stacked > div { width: 100%; }
 .nnp-status:empty, .nnp-note:empty, .nnp-empty:empty { display: none; }
 .nnp-status { padding: 0.75rem 1rem; border-radius: 0.5rem; margin: 0 0 0.6rem 0; line-height: 1.5; }
@@ -289,25 +295,41 @@ def _payload(f: Feed, trainer: Trainer, scene: Scene, mode: str, frames_of) -> d
     return payload
 
 
+def interrupted(requests=None) -> bool:
+    """Whether the user did something while this script run computes (a click, a widget: Streamlit has a rerun or
+    a stop waiting, which it takes at this run's next element). A batch then ends with the frames it has, so that
+    the click is answered at once, not after the batch. `requests`: Streamlit's ScriptRequests (default: this
+    script run's)."""
+    try:
+        if requests is None:
+            from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+            requests = getattr(get_script_run_ctx(), "script_requests", None)
+        return requests is not None and requests._state.name != "CONTINUE"     # Streamlit 1.65's own field
+    except (ImportError, AttributeError):
+        return False
+
+
 def play_batch(f: Feed, session: pg.PlaySession, scene: Scene, speed: int, lock,
                clock: pg.FrameClock | None = None, first: bool = False) -> dict:
-    """BATCH frames of `speed` epochs each (fewer at the end of the run); a copy of the trainer is kept at the
-    batch's start (session.forks, the last FORKS)."""
+    """BATCH frames of `speed` epochs each (fewer at the end of the run, on a busy server, or when the user clicked
+    something); a copy of the trainer is kept every FORK_EVERY frames (session.forks, the last FORKS)."""
     trainer = session.trainer
-    session.forks = [*session.forks[-(FORKS - 1):], trainer.fork()]
 
     def frames_of(templates):
         from ui.runs import TRAIN_SLOTS
 
         frames, since = [], trainer.epoch
         until = time.perf_counter() + (FIRST_S if first else BATCH_S)
-        for _ in range(BATCH):
-            if frames and time.perf_counter() > until:     # a busy server sends what it has
+        for i in range(BATCH):
+            if frames and (time.perf_counter() > until or interrupted()):    # a busy server sends what it has
                 break
             # A frame's training and its pictures in one training slot: with many sessions playing, a session's
             # Python work (pictures, rows) would otherwise hold the GIL against another's training, whose many
             # short torch calls each wait for it again (ten epochs took seconds instead of milliseconds).
             with lock, TRAIN_SLOTS.slot():
+                if i % FORK_EVERY == 0:
+                    session.forks = [*session.forks[-(FORKS - 1):], trainer.fork()]
                 ran = trainer.run(speed) if not trainer.finished else 0
                 if clock is not None:
                     clock.lap("train")

@@ -4,7 +4,11 @@ link opens paused at epoch 0 on the link's settings."""
 
 from __future__ import annotations
 
+import io
 import re
+
+import numpy as np
+from PIL import Image
 
 from tests.browser.conftest import shot, wait_idle
 
@@ -60,8 +64,37 @@ def test_leaving_the_page_stops_the_animation(server, page, request):
 
 
 def boundary_picture(page) -> str:
-    """The boundary picture the player's chart holds (its Vega view's data)."""
-    return page.evaluate("() => document.querySelector('.nnp-root').__player.views.boundary.data('boundary')[0].url")
+    """The boundary picture as drawn: the pixels of the canvas under the chart's points (ui/player.js Backdrop)."""
+    return page.evaluate("() => document.querySelector('.nnp-boundary canvas.nnp-backdrop').toDataURL()")
+
+
+def test_the_boundary_picture_lies_under_the_points_where_the_chart_puts_it(server, page):
+    """The player draws the boundary picture on its own canvas under the chart (the chart is not redrawn each
+    frame): it fills the plot exactly (the axes' ends), the chart's own picture is empty, and what the page shows
+    in the plot is the picture's colours, with the points over it."""
+    page.goto(f"{server.url}/playground?dataset=spiral")
+    wait_idle(page)
+    page.wait_for_selector(".nnp-boundary canvas.nnp-backdrop")
+    box = page.evaluate("""() => {
+      const p = document.querySelector('.nnp-root').__player, view = p.views.boundary;
+      const canvas = document.querySelector('.nnp-boundary canvas.marks').getBoundingClientRect();
+      const back = document.querySelector('.nnp-boundary canvas.nnp-backdrop').getBoundingClientRect();
+      const [ox, oy] = view.origin(), x = view.scale('x'), y = view.scale('y'), [x0, x1] = x.domain();
+      const [y0, y1] = y.domain();
+      return {own: view.data('boundary')[0].url, plot: [canvas.left + ox + x(x0), canvas.top + oy + y(y1),
+              canvas.left + ox + x(x1), canvas.top + oy + y(y0)], back: [back.left, back.top, back.right, back.bottom]};
+    }""")
+    assert box["own"] == ""                                    # Vega draws no picture of its own
+    left, top, right, bottom = box["plot"]                     # the plot's corners, from the chart's own scales
+    assert right - left > 100 and abs((right - left) - (bottom - top)) < 2          # a square plot ...
+    assert box["back"][0] <= left + 1 and box["back"][2] >= right - 1               # ... the backdrop spans it
+    assert box["back"][1] <= top + 1 and box["back"][3] >= bottom - 1
+    image = Image.open(io.BytesIO(page.screenshot(clip={"x": left + 4, "y": top + 4, "width": right - left - 8,
+                                                        "height": bottom - top - 8}))).convert("RGB")
+    pixels = np.asarray(image, dtype=int).reshape(-1, 3)
+    white = float((pixels.min(axis=1) > 245).mean())
+    tinted = float((np.abs(pixels[:, 0] - pixels[:, 2]) > 30).mean())      # blue (class 0) or orange (class 1)
+    assert white < 0.2 and tinted > 0.4                                    # the picture, under the points
 
 
 def test_step_redraws_the_pictures_and_step_while_playing_steps_from_the_frame_shown(server, page, request):
