@@ -92,22 +92,21 @@ function rowsOf(template, delta) {
   return rows;
 }
 
-// The frame's pictures (PNG data URLs) decoded before the charts take them: the charts then draw them at once
-// instead of a blank square until each has loaded.
+// The pictures (PNG data URLs) of the rows a frame draws, decoded before the charts take them: the charts then
+// draw them at once instead of a blank square until each has loaded. Every row's pictures, the unchanged ones too:
+// the frame's rows are new objects, so Vega draws each of them anew.
 const decodedUrls = new Map();
-function decoded(frame) {
-  const urls = [];
-  const collect = (value) => {
-    if (typeof value === "string" && value.startsWith("data:image/") && !decodedUrls.has(value)) urls.push(value);
-  };
-  for (const chart of Object.values(frame.data || {})) {
-    for (const delta of Object.values(chart)) {
-      for (const row of delta.rows || []) Object.values(row).forEach(collect);
-      for (const changes of Object.values(delta.set || {})) for (const [, value] of changes) collect(value);
+function decoded(rowLists) {
+  if (decodedUrls.size > 400) decodedUrls.clear();
+  const urls = new Set();
+  for (const rows of rowLists) {
+    for (const row of rows) {
+      for (const value of Object.values(row)) {
+        if (typeof value === "string" && value.startsWith("data:image/") && !decodedUrls.has(value)) urls.add(value);
+      }
     }
   }
-  if (decodedUrls.size > 400) decodedUrls.clear();
-  return Promise.all(urls.map((url) => {
+  return Promise.all([...urls].map((url) => {
     const img = new Image();
     img.src = url;
     decodedUrls.set(url, img);
@@ -414,24 +413,32 @@ class Player {
 
   async draw(frame, all) {
     const vega = window.vega;
-    await decoded(frame);
     const runs = [];
     const templates = frame.templates || this.templates;
     if (this.drawnTemplates && templates !== this.drawnTemplates) all = true;   // other rows under the changes
     this.drawnTemplates = templates;
+    const changes = {};                       // chart -> dataset -> the rows it draws now
+    for (const chart of ["network", "boundary"]) {
+      const delta = (frame.data && frame.data[chart]) || {};
+      const names = all ? Object.keys(templates[chart]) : [...new Set([...Object.keys(delta), ...this.dirty[chart]])];
+      changes[chart] = Object.fromEntries(names.map((name) => [name, rowsOf(templates[chart][name] || [], delta[name])]));
+      this.dirty[chart] = new Set(Object.keys(delta));
+    }
+    await decoded(Object.values(changes).flatMap((sets) => Object.values(sets)));
     for (const chart of ["network", "boundary"]) {
       const view = this.views[chart];
-      const delta = (frame.data && frame.data[chart]) || {};
+      const sets = {...changes[chart]};
       const own = chart === "boundary" && this.backdrop ? this.backdrop.dataset : null;
-      if (own) runs.push(this.backdrop.draw(rowsOf(templates[chart][own] || [], delta[own])[0]));
-      const names = (all ? Object.keys(templates[chart]) : [...new Set([...Object.keys(delta), ...this.dirty[chart]])])
-        .filter((name) => name !== own);
-      if (!names.length) continue;
-      for (const name of names) {
-        const rows = rowsOf(templates[chart][name] || [], delta[name]);
+      if (own) {
+        const delta = (frame.data && frame.data[chart]) || {};
+        runs.push(this.backdrop.draw((sets[own] || rowsOf(templates[chart][own] || [], delta[own]))[0]));
+        delete sets[own];
+        this.dirty[chart].delete(own);
+      }
+      if (!Object.keys(sets).length) continue;
+      for (const [name, rows] of Object.entries(sets)) {
         view.change(name, vega.changeset().remove(vega.truthy).insert(rows));
       }
-      this.dirty[chart] = new Set(Object.keys(delta).filter((name) => name !== own));
       view.runAfter(() => attachPictures(view.scenegraph().root), true);
       runs.push(view.runAsync());
     }

@@ -656,7 +656,8 @@ def boundary_image_spec(output: NeuronPictures | np.ndarray | str, extent: tuple
         "datasets": (stamped if stamp else dict)({"boundary": boundary, "points": values}),
         "layer": [
             {"data": {"name": "boundary"},
-             "mark": {"type": "image", "aspect": False, "align": "left", "baseline": "top", "clip": True},
+             "mark": {"type": "image", "aspect": False, "align": "left", "baseline": "top", "clip": True,
+                      "tooltip": None},           # the picture has nothing to say on hover (its url, its corners)
              "encoding": {"x": x, "x2": {"field": "x2"}, "y": y, "y2": {"field": "y2"}, "url": _field("url")}},
             _point_layer(shown, lang, splits, kind, class_names or ("0", "1"), value_range, axis_titles),
         ],
