@@ -189,13 +189,8 @@ class Backdrop {
     if (!row) return;
     if (JSON.stringify({...row, url: null}) !== this.geometry) await this.adopt(row);   // another extent
     if (row.url === this.url || !this.place) return;
-    let image = decodedUrls.get(row.url);
-    if (!image) {
-      image = new Image();
-      image.src = row.url;
-      decodedUrls.set(row.url, image);
-    }
-    if (!image.complete) await image.decode().catch(() => null);
+    await decoded([[row]]);
+    const image = decodedUrls.get(row.url);
     const {item} = this.place, ctx = this.canvas.getContext("2d"), dpr = window.devicePixelRatio || 1;
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, this.place.width, this.place.height);
@@ -418,9 +413,11 @@ class Player {
     if (this.drawnTemplates && templates !== this.drawnTemplates) all = true;   // other rows under the changes
     this.drawnTemplates = templates;
     const changes = {};                       // chart -> dataset -> the rows it draws now
+    const own = this.backdrop ? this.backdrop.dataset : null;     // the boundary's picture: always drawn (Backdrop)
     for (const chart of ["network", "boundary"]) {
       const delta = (frame.data && frame.data[chart]) || {};
       const names = all ? Object.keys(templates[chart]) : [...new Set([...Object.keys(delta), ...this.dirty[chart]])];
+      if (chart === "boundary" && own && !names.includes(own)) names.push(own);
       changes[chart] = Object.fromEntries(names.map((name) => [name, rowsOf(templates[chart][name] || [], delta[name])]));
       this.dirty[chart] = new Set(Object.keys(delta));
     }
@@ -428,12 +425,9 @@ class Player {
     for (const chart of ["network", "boundary"]) {
       const view = this.views[chart];
       const sets = {...changes[chart]};
-      const own = chart === "boundary" && this.backdrop ? this.backdrop.dataset : null;
-      if (own) {
-        const delta = (frame.data && frame.data[chart]) || {};
-        runs.push(this.backdrop.draw((sets[own] || rowsOf(templates[chart][own] || [], delta[own]))[0]));
+      if (chart === "boundary" && own) {
+        runs.push(this.backdrop.draw(sets[own][0]));
         delete sets[own];
-        this.dirty[chart].delete(own);
       }
       if (!Object.keys(sets).length) continue;
       for (const [name, rows] of Object.entries(sets)) {
